@@ -1,0 +1,183 @@
+package anaplan
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// User is the authenticated user, as GET /users/me returns it.
+type User struct {
+	ID            string `json:"id"`
+	Email         string `json:"email"`
+	FirstName     string `json:"firstName"`
+	LastName      string `json:"lastName"`
+	Active        bool   `json:"active"`
+	EmailOptIn    bool   `json:"emailOptIn"`
+	CustomerID    string `json:"customerId"`
+	LastLoginDate string `json:"lastLoginDate,omitempty"`
+}
+
+// Workspace is one workspace of the tenant. SizeAllowance and CurrentSize
+// are in bytes and only filled when the list was read with tenant details.
+type Workspace struct {
+	ID            string `json:"id"`
+	Name          string `json:"name"`
+	Active        bool   `json:"active"`
+	SizeAllowance Bytes  `json:"sizeAllowance"`
+	CurrentSize   Bytes  `json:"currentSize"`
+}
+
+// ModelState is a model's activeState. It is an open enum: values this
+// package does not know decode fine and print as they came.
+type ModelState string
+
+// The activeState values known from Anaplan's documentation and clients.
+const (
+	StateUnlocked              ModelState = "UNLOCKED"
+	StateActive                ModelState = "ACTIVE"
+	StateProduction            ModelState = "PRODUCTION"
+	StateMaintenance           ModelState = "MAINTENANCE"
+	StateProductionMaintenance ModelState = "PRODUCTION_MAINTENANCE"
+	StateArchived              ModelState = "ARCHIVED"
+	StateLocked                ModelState = "LOCKED"
+)
+
+// Known reports whether s is one of the documented states.
+func (s ModelState) Known() bool {
+	switch s {
+	case StateUnlocked, StateActive, StateProduction, StateMaintenance,
+		StateProductionMaintenance, StateArchived, StateLocked:
+		return true
+	}
+	return false
+}
+
+// CategoryValue is a model category assignment.
+type CategoryValue struct {
+	ID           string `json:"id"`
+	Attribute    string `json:"attribute"`
+	CategoryID   string `json:"categoryId"`
+	CategoryName string `json:"categoryName"`
+	CustomerID   string `json:"customerId"`
+}
+
+// Model is one model. The fields after CategoryValues are only filled when
+// the model was read with model details (memoryUsage is the model's size).
+type Model struct {
+	ID                   string          `json:"id"`
+	Name                 string          `json:"name"`
+	ActiveState          ModelState      `json:"activeState"`
+	CurrentWorkspaceID   string          `json:"currentWorkspaceId"`
+	CurrentWorkspaceName string          `json:"currentWorkspaceName"`
+	ModelURL             string          `json:"modelUrl"`
+	CategoryValues       []CategoryValue `json:"categoryValues,omitempty"`
+
+	MemoryUsage             Bytes      `json:"memoryUsage"`
+	LastSavedSerialNumber   FlexString `json:"lastSavedSerialNumber,omitempty"`
+	LastModifiedByUserGUID  string     `json:"lastModifiedByUserGuid,omitempty"`
+	ISOCreationDate         Timestamp  `json:"isoCreationDate,omitzero"`
+	LastModified            Timestamp  `json:"lastModified,omitzero"`
+	ModelTransactionRunning bool       `json:"modelTransactionRunning,omitempty"`
+}
+
+// Bytes is a size in bytes. It decodes from any JSON number (Anaplan's
+// schema types memoryUsage as "number", so 1.5E9 and 123.0 both occur).
+type Bytes int64
+
+// UnmarshalJSON accepts integers, floats, numeric strings and null.
+func (b *Bytes) UnmarshalJSON(data []byte) error {
+	s := string(data)
+	if s == "null" {
+		*b = 0
+		return nil
+	}
+	if len(s) > 1 && s[0] == '"' {
+		if err := json.Unmarshal(data, &s); err != nil {
+			return err
+		}
+	}
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		*b = Bytes(n)
+		return nil
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return fmt.Errorf("anaplan: size %q is not a number", s)
+	}
+	*b = Bytes(f)
+	return nil
+}
+
+// FlexString decodes a JSON string or number as a string: Anaplan documents
+// lastSavedSerialNumber as a number while live responses carry a string.
+type FlexString string
+
+// UnmarshalJSON accepts "123", 123 and null.
+func (f *FlexString) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*f = ""
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err == nil {
+		*f = FlexString(s)
+		return nil
+	}
+	var n json.Number
+	if err := json.Unmarshal(b, &n); err != nil {
+		return err
+	}
+	*f = FlexString(n.String())
+	return nil
+}
+
+// Timestamp is an Anaplan date-time such as "2017-11-13T21:20:10.000+0000".
+// It also accepts RFC 3339 and epoch milliseconds; an unparseable value
+// decodes to the zero time and keeps its text in Raw.
+type Timestamp struct {
+	time.Time
+	Raw string
+}
+
+// anaplanTimeLayout is the layout of isoCreationDate, lastModified and
+// lastLoginDate in Anaplan's responses.
+const anaplanTimeLayout = "2006-01-02T15:04:05.000-0700"
+
+// UnmarshalJSON decodes a timestamp leniently (see Timestamp).
+func (t *Timestamp) UnmarshalJSON(b []byte) error {
+	*t = Timestamp{}
+	if string(b) == "null" {
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		var ms int64
+		if err := json.Unmarshal(b, &ms); err != nil {
+			return err
+		}
+		t.Time = time.UnixMilli(ms).UTC()
+		t.Raw = strconv.FormatInt(ms, 10)
+		return nil
+	}
+	t.Raw = s
+	for _, layout := range []string{anaplanTimeLayout, time.RFC3339Nano, "2006-01-02T15:04:05-0700"} {
+		if v, err := time.Parse(layout, s); err == nil {
+			t.Time = v.UTC()
+			return nil
+		}
+	}
+	return nil
+}
+
+// MarshalJSON writes the timestamp back in Anaplan's layout.
+func (t Timestamp) MarshalJSON() ([]byte, error) {
+	if t.Time.IsZero() {
+		return json.Marshal(t.Raw)
+	}
+	return json.Marshal(t.Time.UTC().Format(anaplanTimeLayout))
+}
+
+// IsZero reports whether the timestamp carries nothing.
+func (t Timestamp) IsZero() bool { return t.Time.IsZero() && t.Raw == "" }
