@@ -1,0 +1,121 @@
+package registry
+
+import (
+	"cmp"
+	"fmt"
+	"io"
+	"slices"
+
+	"github.com/anaplan-registry/toolkit/lib/anaplan"
+)
+
+// NearAllowancePercent is the usage from which a workspace is flagged as
+// near its size allowance: at 90 % an admin has little room for another copy
+// of a large model.
+const NearAllowancePercent = 90.0
+
+// Summary is what an admin wants first from a registry: how full each
+// workspace is, and where the models are and in which state.
+type Summary struct {
+	Workspaces  []WorkspaceUsage
+	States      []Count // models per activeState, most first
+	Models      int
+	TotalMemory anaplan.Bytes
+	Orphans     int // models whose workspace the user cannot list
+}
+
+// WorkspaceUsage is one workspace's capacity and model count.
+type WorkspaceUsage struct {
+	anaplan.Workspace
+	Models       int
+	UsedPercent  float64
+	HasAllowance bool
+}
+
+// Status is "over allowance", "near allowance" or "" for a workspace.
+func (u WorkspaceUsage) Status() string {
+	switch {
+	case !u.HasAllowance:
+		return ""
+	case u.CurrentSize > u.SizeAllowance:
+		return "over allowance"
+	case u.UsedPercent >= NearAllowancePercent:
+		return "near allowance"
+	}
+	return ""
+}
+
+// Count is a label and how many models carry it.
+type Count struct {
+	Key   string
+	Count int
+}
+
+// Summary computes the registry's summary.
+func (r *Registry) Summary() Summary {
+	s := Summary{Models: len(r.Models), Orphans: len(r.Orphans())}
+	perWorkspace := r.modelsPerWorkspace()
+	for _, w := range r.Workspaces {
+		pct, ok := UsedPercent(w)
+		s.Workspaces = append(s.Workspaces, WorkspaceUsage{
+			Workspace: w, Models: perWorkspace[w.ID], UsedPercent: pct, HasAllowance: ok,
+		})
+	}
+	states := map[string]int{}
+	for _, m := range r.Models {
+		states[string(m.ActiveState)]++
+		s.TotalMemory += m.MemoryUsage
+	}
+	for k, n := range states {
+		s.States = append(s.States, Count{k, n})
+	}
+	slices.SortFunc(s.States, func(a, b Count) int {
+		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Key, b.Key))
+	})
+	return s
+}
+
+// WriteText writes the summary as aligned text tables.
+func (s Summary) WriteText(w io.Writer) error {
+	t := Table{Header: []string{"WORKSPACE", "MODELS", "ALLOWANCE", "CURRENT", "USED", ""}}
+	for _, u := range s.Workspaces {
+		used := "-"
+		if u.HasAllowance {
+			used = fmt.Sprintf("%.1f%%", u.UsedPercent)
+		}
+		t.Rows = append(t.Rows, []string{
+			u.Name, fmt.Sprint(u.Models), HumanBytes(u.SizeAllowance), HumanBytes(u.CurrentSize), used, u.Status(),
+		})
+	}
+	if err := t.WriteText(w); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\n%d models, %s in memory. By state:", s.Models, HumanBytes(s.TotalMemory))
+	for i, c := range s.States {
+		sep := ","
+		if i == 0 {
+			sep = ""
+		}
+		fmt.Fprintf(w, "%s %s %d", sep, displayText(c.Key), c.Count)
+	}
+	fmt.Fprintln(w)
+	if s.Orphans > 0 {
+		fmt.Fprintf(w, "%d models are in workspaces you cannot list: the W2 Models import will reject them.\n", s.Orphans)
+	}
+	return nil
+}
+
+// HumanBytes formats a size in binary units, as Anaplan's UI does (1 GB
+// there is 2^30 bytes): "1.5 GiB".
+func HumanBytes(b anaplan.Bytes) string {
+	const unit = 1024
+	if b < unit {
+		return fmt.Sprintf("%d B", b)
+	}
+	div, exp := int64(unit), 0
+	for n := int64(b) / unit; n >= unit; n /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(b)/float64(div), "KMGTPE"[exp])
+}
