@@ -1,0 +1,87 @@
+// Package cli holds the conventions every script shares: signal handling,
+// exit codes, one-line errors and the -format flag. Scripts stay thin:
+// flags -> run(ctx, args, stdout, stderr) -> lib.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+)
+
+// RunFunc is a script's body. It returns nil on success; main turns an
+// error into a one-line message on stderr and a non-zero exit.
+type RunFunc func(ctx context.Context, args []string, stdout, stderr io.Writer) error
+
+// Main runs run with the process's arguments, stops it on Ctrl-C or
+// SIGTERM, and exits: 0 on success or -h, 2 on a usage error, 1 otherwise.
+func Main(run RunFunc) {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(ExitCode(err, os.Stderr))
+}
+
+// UsageError marks an error in how the script was called (exit code 2).
+type UsageError struct{ Err error }
+
+func (e UsageError) Error() string { return e.Err.Error() }
+func (e UsageError) Unwrap() error { return e.Err }
+
+// ExitCode reports err on w as one line prefixed with the program name and
+// returns the exit code for it.
+func ExitCode(err error, w io.Writer) int {
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintf(w, "%s: interrupted\n", progName())
+		return 130
+	}
+	fmt.Fprintf(w, "%s: %s\n", progName(), oneLine(err.Error()))
+	var usage UsageError
+	if errors.As(err, &usage) {
+		return 2
+	}
+	return 1
+}
+
+// NewFlagSet returns a flag set that reports errors instead of exiting,
+// prints usage on stderr, and describes the script in its -h output.
+func NewFlagSet(name, synopsis string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "%s\n\nUsage of %s:\n", synopsis, name)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// Parse parses args; a bad flag becomes a UsageError, -h returns flag.ErrHelp.
+func Parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return UsageError{err}
+	}
+	if fs.NArg() > 0 {
+		return UsageError{fmt.Errorf("unexpected argument %q (flags go before arguments; see -h)", fs.Arg(0))}
+	}
+	return nil
+}
+
+func progName() string { return filepath.Base(os.Args[0]) }
+
+// oneLine keeps an error on one line, so logs and cron mails stay readable.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
+}
