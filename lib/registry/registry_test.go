@@ -232,3 +232,31 @@ func TestFrames(t *testing.T) {
 		t.Errorf("orphan's workspace name = %q, want the model's own", got[len(got)-1])
 	}
 }
+
+func TestCharts(t *testing.T) {
+	t.Parallel()
+	s := fixture().Summary()
+	svg, err := s.CapacityChartSVG()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := string(svg)
+	if !strings.HasPrefix(out, "<svg") || !strings.Contains(out, "Finance, Planning") || !strings.Contains(out, "91.3%") {
+		t.Errorf("capacity chart lacks the workspace or its usage:\n%.400s", out)
+	}
+	// The workspace without an allowance is not charted, and names are escaped.
+	if strings.Contains(out, "calc'!A0") {
+		t.Error("a workspace without allowance was charted")
+	}
+	again, _ := s.CapacityChartSVG()
+	if string(again) != out {
+		t.Error("the chart is not reproducible: two renders differ")
+	}
+	if _, err := (registry.Summary{}).CapacityChartSVG(); err == nil {
+		t.Error("an empty summary charted without error")
+	}
+	states, err := s.StatesChartSVG()
+	if err != nil || !strings.Contains(string(states), "SOMETHING_NEW") {
+		t.Errorf("states chart: %v\n%.300s", err, states)
+	}
+}
