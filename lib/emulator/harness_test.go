@@ -3,6 +3,7 @@ package emulator_test
 import (
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -171,3 +172,5 @@ func wantAuthError(t testing.TB, r response, status int, code string) {
 		t.Errorf("statusMessage missing in %s", r.body)
 	}
 }
+
+func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
