@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"net/http"
-	"net/url"
 	"strconv"
 )
 
@@ -36,14 +35,15 @@ type categoryValueJSON struct {
 	CustomerID   string `json:"customerId"`
 }
 
-func (e *Emulator) modelToJSON(r *http.Request, m modelRow, details bool) modelJSON {
+// modelToJSON renders a model; base is baseURL(r), computed once per page.
+func (e *Emulator) modelToJSON(base string, m modelRow, details bool) modelJSON {
 	j := modelJSON{
 		ID:                   m.ID,
 		ActiveState:          m.ActiveState,
 		Name:                 m.Name,
 		CurrentWorkspaceID:   m.WorkspaceID,
 		CurrentWorkspaceName: m.WorkspaceName,
-		ModelURL:             modelURL(r, m.WorkspaceID, m.ID),
+		ModelURL:             modelURL(base, m.WorkspaceID, m.ID),
 		CategoryValues:       make([]categoryValueJSON, len(m.CategoryValues)),
 	}
 	for i, c := range m.CategoryValues {
@@ -68,9 +68,9 @@ func (e *Emulator) modelToJSON(r *http.Request, m modelRow, details bool) modelJ
 // modelURL is the link that opens the model in Anaplan's UI, on the
 // emulator's own host (the reference's example is
 // https://api.anaplan.com/anaplan/framework.jsp?selectedWorkspaceId=…&selectedModelId=…).
-func modelURL(r *http.Request, workspaceID, modelID string) string {
-	q := url.Values{"selectedWorkspaceId": {workspaceID}, "selectedModelId": {modelID}}
-	return baseURL(r) + "/anaplan/framework.jsp?" + q.Encode()
+// IDs are hex, so nothing needs escaping.
+func modelURL(base, workspaceID, modelID string) string {
+	return base + "/anaplan/framework.jsp?selectedWorkspaceId=" + workspaceID + "&selectedModelId=" + modelID
 }
 
 // listModels serves GET /2/0/models[?modelDetails=true].
@@ -112,8 +112,9 @@ func (e *Emulator) writeModelList(w http.ResponseWriter, r *http.Request, worksp
 	rows, total := e.store.listModels(workspaceID, filter, keys, page)
 	details := queryFlag(r, "modelDetails")
 	out := make([]modelJSON, len(rows))
+	base := baseURL(r)
 	for i, m := range rows {
-		out[i] = e.modelToJSON(r, m, details)
+		out[i] = e.modelToJSON(base, m, details)
 	}
 	writeJSON(w, http.StatusOK, struct {
 		envelope
@@ -131,7 +132,7 @@ func (e *Emulator) getModel(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	details := queryFlag(r, "modelDetails")
-	j := e.modelToJSON(r, m, details)
+	j := e.modelToJSON(baseURL(r), m, details)
 	if details {
 		j.ModelTransactionRunning = &m.TransactionRunning
 	}
