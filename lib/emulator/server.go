@@ -9,6 +9,9 @@ import (
 	"time"
 )
 
+// ErrRemoteAddr reports a non-loopback listen address without AllowRemote.
+var ErrRemoteAddr = errors.New("refusing to listen on a non-loopback address (the demo password is public)")
+
 // DefaultAddr is where Start listens when addr is empty: loopback, any
 // free port.
 const DefaultAddr = "127.0.0.1:0"
@@ -100,6 +103,5 @@ func checkLoopback(addr string, allowRemote bool) error {
 	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
 		return nil
 	}
-	return fmt.Errorf("emulator: refusing to listen on non-loopback address %q (the demo password is public); "+
-		"use 127.0.0.1, or allow remote access explicitly", addr)
+	return fmt.Errorf("emulator: %q: %w; use 127.0.0.1, or allow remote access explicitly", addr, ErrRemoteAddr)
 }
