@@ -134,7 +134,7 @@ func (e *Emulator) basicLogin(credentials string) (User, *authFailure) {
 	user, found := e.store.userByLogin(email)
 	given := HashPassword(password)
 	match := subtle.ConstantTimeCompare(given[:], user.PasswordHash[:]) == 1
-	if !found || !match || user.PasswordHash == ([32]byte{}) || !user.Active {
+	if !found || !match || user.PasswordHash == (PasswordHash{}) || !user.Active {
 		return User{}, badCredential("unknown user, wrong password or basic login disabled")
 	}
 	return user, nil

@@ -111,11 +111,15 @@ func TestDemoIsDeterministicAndIndependent(t *testing.T) {
 	}
 }
 
-func TestDemoPasswordIsNotInTheTenant(t *testing.T) {
+func TestPasswordHashesAreRedactedInOutput(t *testing.T) {
 	t.Parallel()
-	for _, format := range []string{"%v", "%+v", "%#v"} {
-		if s := sprintf(format, emulator.Demo()); strings.Contains(s, emulator.DemoPassword) {
-			t.Errorf("%s of the tenant shows the password", format)
+	hash := emulator.HashPassword(emulator.DemoPassword)
+	raw := [32]byte(hash)
+	for _, format := range []string{"%v", "%+v", "%#v", "%x", "%s"} {
+		s := sprintf(format, emulator.Demo())
+		if strings.Contains(s, emulator.DemoPassword) || strings.Contains(s, sprintf("%x", raw[:8])) ||
+			strings.Contains(s, sprintf("%v", raw[:4])) || !strings.Contains(s, "[redacted]") {
+			t.Errorf("%s of the tenant shows the password or its hash: %.300s", format, s)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package emulator_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -9,12 +10,31 @@ import (
 	"github.com/anaplan-registry/toolkit/lib/emulator"
 )
 
-// pagingOf returns meta.paging of a list response.
-func pagingOf(t testing.TB, body map[string]any) map[string]any {
+// modelPage is a typed view of a models page: decoding 5,000 models
+// into maps would dominate the test's time under -race.
+type modelPage struct {
+	Meta struct {
+		Paging *struct {
+			CurrentPageSize int     `json:"currentPageSize"`
+			TotalSize       int     `json:"totalSize"`
+			Offset          int     `json:"offset"`
+			Next            *string `json:"next"`
+			Previous        *string `json:"previous"`
+		} `json:"paging"`
+	} `json:"meta"`
+	Models []struct {
+		ID          string `json:"id"`
+		MemoryUsage *int64 `json:"memoryUsage"`
+	} `json:"models"`
+}
+
+func getPage(t testing.TB, h *harness, path, token string) modelPage {
 	t.Helper()
-	p, ok := body["meta"].(map[string]any)["paging"].(map[string]any)
-	if !ok {
-		t.Fatalf("no meta.paging in %v", body["meta"])
+	r := h.get(path, token)
+	wantStatus(t, r, http.StatusOK)
+	var p modelPage
+	if err := json.Unmarshal(r.body, &p); err != nil || p.Meta.Paging == nil {
+		t.Fatalf("%s: %v / no meta.paging: %.300s", path, err, r.body)
 	}
 	return p
 }
@@ -27,37 +47,37 @@ func TestPagingWalksEveryModelOnce(t *testing.T) {
 	token := h.login()
 
 	seen := make(map[string]bool, total)
-	next := h.srv.URL + "/2/0/models?modelDetails=true&sort=-name"
+	next := h.srv.URL + "/2/0/models?modelDetails=true"
 	var sizes []int
 	for pages := 0; next != ""; pages++ {
 		if pages > 10 {
 			t.Fatal("paging does not terminate")
 		}
-		body := h.get(next, token).json(t)
-		p := pagingOf(t, body)
-		models, _ := body["models"].([]any)
-		if int(p["currentPageSize"].(float64)) != len(models) || p["totalSize"] != float64(total) {
-			t.Fatalf("page %d: paging %v with %d models", pages, p, len(models))
+		page := getPage(t, h, next, token)
+		p := page.Meta.Paging
+		if p.CurrentPageSize != len(page.Models) || p.TotalSize != total {
+			t.Fatalf("page %d: paging %+v with %d models", pages, p, len(page.Models))
 		}
-		if p["offset"] != float64(pages*5000) {
-			t.Errorf("page %d: offset %v", pages, p["offset"])
+		if p.Offset != pages*5000 {
+			t.Errorf("page %d: offset %d", pages, p.Offset)
 		}
-		_, hasPrev := p["previous"]
-		if hasPrev != (pages > 0) {
-			t.Errorf("page %d: previous present = %v", pages, hasPrev)
+		if (p.Previous != nil) != (pages > 0) {
+			t.Errorf("page %d: previous present = %v", pages, p.Previous != nil)
 		}
-		for _, m := range models {
-			id := m.(map[string]any)["id"].(string)
-			if seen[id] {
-				t.Fatalf("model %s on two pages", id)
+		for _, m := range page.Models {
+			if seen[m.ID] {
+				t.Fatalf("model %s on two pages", m.ID)
 			}
-			seen[id] = true
-			if _, ok := m.(map[string]any)["memoryUsage"]; !ok {
+			seen[m.ID] = true
+			if m.MemoryUsage == nil {
 				t.Fatalf("next link lost modelDetails=true")
 			}
 		}
-		sizes = append(sizes, len(models))
-		next, _ = p["next"].(string)
+		sizes = append(sizes, len(page.Models))
+		next = ""
+		if p.Next != nil {
+			next = *p.Next
+		}
 	}
 	if len(seen) != total {
 		t.Errorf("walked %d distinct models, want %d", len(seen), total)
@@ -86,14 +106,18 @@ func TestPagingLinksAndLimits(t *testing.T) {
 
 	check := func(path string, wantSize, wantOffset int, wantNext, wantPrev url.Values) {
 		t.Helper()
-		body := h.get(path, token).json(t)
-		p := pagingOf(t, body)
-		models, _ := body["models"].([]any)
-		if len(models) != wantSize || p["currentPageSize"] != float64(wantSize) || p["offset"] != float64(wantOffset) || p["totalSize"] != float64(12_000) {
-			t.Errorf("%s: %d models, paging %v", path, len(models), p)
+		page := getPage(t, h, path, token)
+		p := page.Meta.Paging
+		if len(page.Models) != wantSize || p.CurrentPageSize != wantSize || p.Offset != wantOffset || p.TotalSize != 12_000 {
+			t.Errorf("%s: %d models, paging %+v", path, len(page.Models), p)
 		}
+		links := map[string]*string{"next": p.Next, "previous": p.Previous}
 		for name, want := range map[string]url.Values{"next": wantNext, "previous": wantPrev} {
-			got, present := p[name].(string)
+			present := links[name] != nil
+			got := ""
+			if present {
+				got = *links[name]
+			}
 			if present != (want != nil) {
 				t.Errorf("%s: %s present = %v (%q)", path, name, present, got)
 				continue

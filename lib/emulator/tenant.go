@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"fmt"
+	"io"
 	"regexp"
 	"strings"
 	"time"
@@ -38,13 +39,20 @@ type User struct {
 	// TenantAdmin users may filter GET /models with s=; Anaplan ignores
 	// the filter for everyone else.
 	TenantAdmin bool
-	// PasswordHash is HashPassword(password). Only the hash is kept so a
-	// tenant value never carries a password (and %v of it cannot leak one).
-	PasswordHash [sha256.Size]byte
+	// PasswordHash is HashPassword(password): a tenant value never
+	// carries a password.
+	PasswordHash PasswordHash
 }
 
+// PasswordHash is the SHA-256 of a password. It prints as "[redacted]"
+// with every fmt verb, so %v of a Tenant shows nothing crackable.
+type PasswordHash [sha256.Size]byte
+
+// Format implements fmt.Formatter.
+func (PasswordHash) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, "[redacted]") }
+
 // HashPassword returns the hash stored in User.PasswordHash.
-func HashPassword(password string) [sha256.Size]byte {
+func HashPassword(password string) PasswordHash {
 	return sha256.Sum256([]byte(password))
 }
 
