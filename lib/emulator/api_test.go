@@ -316,4 +316,7 @@ func TestUnknownPathsAre404(t *testing.T) {
 	}
 	// One trailing slash is tolerated, as Anaplan's examples use both forms.
 	wantStatus(t, h.get("/2/0/workspaces/", token), http.StatusOK)
+	// An encoded slash stays inside its segment: no route matches.
+	wantStatus(t, h.get("/2/0/workspaces%2F"+emulator.RegistryWorkspaceID, token), http.StatusNotFound)
+	wantStatus(t, h.get("/2/0/models/"+emulator.RegistryModelID[:10]+"%2F"+emulator.RegistryModelID[10:], token), http.StatusNotFound)
 }

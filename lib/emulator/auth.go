@@ -175,7 +175,7 @@ func (e *Emulator) validate(w http.ResponseWriter, r *http.Request) {
 	}
 	sess, ok := e.store.lookupToken(token, e.now())
 	user, known := e.store.user(sess.UserID)
-	if !ok || !known {
+	if !ok || !known || !user.Active {
 		e.writeAuthFailure(w, r, badCredential("unknown or expired token"))
 		return
 	}

@@ -3,6 +3,7 @@ package emulator
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -61,6 +62,18 @@ func splitPath(p string) []string {
 	return strings.Split(p, "/")
 }
 
+// requestSegments splits the escaped path and unescapes each segment, so
+// an encoded slash inside a segment (a file name, say) stays in it.
+func requestSegments(r *http.Request) []string {
+	segs := splitPath(r.URL.EscapedPath())
+	for i, s := range segs {
+		if u, err := url.PathUnescape(s); err == nil {
+			segs[i] = u
+		}
+	}
+	return segs
+}
+
 func isParam(seg string) bool {
 	return len(seg) > 2 && seg[0] == '{' && seg[len(seg)-1] == '}'
 }
@@ -88,7 +101,7 @@ func (c *compiledRoute) match(segs []string) (map[string]string, bool) {
 }
 
 func (rt *router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	segs := splitPath(r.URL.Path)
+	segs := requestSegments(r)
 	var (
 		best    *compiledRoute
 		params  map[string]string
