@@ -1,0 +1,108 @@
+// Package emulator is a faithful, offline emulator of Anaplan's
+// authentication service (/token/...) and Integration API v2 (/2/0/...).
+//
+// It serves a seeded, deterministic tenant (Demo by default) over one
+// http.Handler so that clients, scripts and notebooks can run without an
+// Anaplan tenant. Paths, status codes, envelopes, paging and error bodies
+// follow the project's Anaplan reference and its OpenAPI documents; a
+// contract test checks every route against those documents.
+//
+//	e, err := emulator.New(emulator.Options{})
+//	srv := httptest.NewServer(e.Handler())
+//
+// or, standalone: emulator.Start("127.0.0.1:0", emulator.Options{}).
+package emulator
+
+import (
+	"crypto/x509"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+)
+
+// DefaultTokenTTL is the lifetime of an Anaplan authentication token.
+const DefaultTokenTTL = 35 * time.Minute
+
+// Options configure an Emulator. The zero value serves the demo tenant in
+// memory with the real clock and 35-minute tokens.
+type Options struct {
+	// Tenant is the data served; nil means Demo().
+	Tenant *Tenant
+	// Now is the clock; nil means time.Now. Token expiry, certificate
+	// validity and (later) task progress all read it, so tests need no sleeps.
+	Now func() time.Time
+	// TokenTTL is the token lifetime; 0 means DefaultTokenTTL.
+	TokenTTL time.Duration
+	// StateDir, when set, persists mutable state (tokens now; files and
+	// model data later) in that directory, and New reloads it, so a restart
+	// or a new notebook cell loses nothing. Files are written atomically
+	// with mode 0600. Two live emulators must not share one StateDir.
+	StateDir string
+	// Logger receives one debug line per request and errors; nil discards.
+	Logger *slog.Logger
+	// AllowRemote lets Start listen on a non-loopback address. The emulator
+	// has a public demo password: never expose it by accident.
+	AllowRemote bool
+}
+
+// Emulator serves one tenant. It is safe for concurrent use.
+type Emulator struct {
+	now     func() time.Time
+	ttl     time.Duration
+	log     *slog.Logger
+	roots   *x509.CertPool
+	store   *store
+	routes  []route
+	handler http.Handler
+}
+
+// New builds an emulator from opts, reloading state from opts.StateDir.
+func New(opts Options) (*Emulator, error) {
+	tenant := opts.Tenant
+	if tenant == nil {
+		tenant = Demo()
+	}
+	if err := tenant.validate(); err != nil {
+		return nil, fmt.Errorf("emulator: invalid tenant: %w", err)
+	}
+	roots, err := tenant.caPool()
+	if err != nil {
+		return nil, fmt.Errorf("emulator: invalid tenant: %w", err)
+	}
+	if opts.TokenTTL < 0 {
+		return nil, fmt.Errorf("emulator: token TTL %v is negative", opts.TokenTTL)
+	}
+	e := &Emulator{
+		now:   opts.Now,
+		ttl:   opts.TokenTTL,
+		log:   opts.Logger,
+		roots: roots,
+	}
+	if e.now == nil {
+		e.now = time.Now
+	}
+	if e.ttl == 0 {
+		e.ttl = DefaultTokenTTL
+	}
+	if e.log == nil {
+		e.log = slog.New(slog.DiscardHandler)
+	}
+	if e.store, err = newStore(tenant.clone(), opts.StateDir, e.log); err != nil {
+		return nil, err
+	}
+	e.routes = e.routeTable()
+	e.handler = e.middleware(&router{e: e, routes: compileRoutes(e.routes)})
+	return e, nil
+}
+
+// Handler serves the authentication service (/token/...) and the
+// Integration API (/2/0/...) on one handler.
+func (e *Emulator) Handler() http.Handler { return e.handler }
+
+// middleware wraps the router with the request-independent layers. Fault
+// injection (rate limits, 5xx, latency, dropped connections) belongs here,
+// outside the router, so it applies to every route alike.
+func (e *Emulator) middleware(next http.Handler) http.Handler {
+	return e.logRequests(e.recoverPanics(next))
+}

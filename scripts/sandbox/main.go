@@ -1,0 +1,145 @@
+// Command sandbox runs the Anaplan emulator on a loopback address, so the
+// toolkit's scripts and notebooks (or curl) can talk to a realistic tenant
+// without Anaplan credentials.
+//
+//	go run ./scripts/sandbox                       # demo tenant on 127.0.0.1:8080
+//	go run ./scripts/sandbox -state .cache/sandbox # tokens survive restarts
+//	go run ./scripts/sandbox -models 20000         # a large generated tenant
+//
+// Ctrl-C stops it.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/anaplan-registry/toolkit/lib/emulator"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "sandbox:", err)
+		os.Exit(1)
+	}
+}
+
+// config is the parsed command line.
+type config struct {
+	addr        string
+	allowRemote bool
+	stateDir    string
+	tokenTTL    time.Duration
+	workspaces  int
+	models      int
+	verbose     bool
+}
+
+func parseFlags(args []string, stdout io.Writer) (*config, error) {
+	var c config
+	fs := flag.NewFlagSet("sandbox", flag.ContinueOnError)
+	fs.SetOutput(io.Discard) // errors are returned as one line; -h prints to stdout
+	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "listen on `HOST:PORT` (port 0 picks a free one)")
+	fs.BoolVar(&c.allowRemote, "allow-remote", false, "allow a non-loopback -addr (the demo password is public)")
+	fs.StringVar(&c.stateDir, "state", "", "persist tokens (and later files and model data) in `DIR`; empty keeps them in memory")
+	fs.DurationVar(&c.tokenTTL, "token-ttl", emulator.DefaultTokenTTL, "token lifetime, e.g. 2m to exercise refreshes")
+	fs.IntVar(&c.workspaces, "workspaces", 0, "serve a generated tenant with `N` workspaces instead of the demo tenant (default models/250, at least 1)")
+	fs.IntVar(&c.models, "models", 0, "serve a generated tenant with `M` models instead of the demo tenant")
+	fs.BoolVar(&c.verbose, "v", false, "log every request to stderr")
+	fs.Usage = func() {} // flag would print it on every error; -h prints it below
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintf(stdout, "Usage: go run ./scripts/sandbox [flags]\n\n"+
+				"Runs the Anaplan emulator (auth service + Integration API v2) on a loopback address.\n\nFlags:\n")
+			fs.SetOutput(stdout)
+			fs.PrintDefaults()
+			return nil, err
+		}
+		return nil, fmt.Errorf("%v (see -h)", err)
+	}
+	switch {
+	case fs.NArg() > 0:
+		return nil, fmt.Errorf("unexpected argument %q (see -h)", fs.Arg(0))
+	case c.tokenTTL <= 0:
+		return nil, fmt.Errorf("-token-ttl %v: want a positive duration such as 35m", c.tokenTTL)
+	case c.workspaces < 0 || c.models < 0:
+		return nil, fmt.Errorf("-workspaces %d -models %d: want counts of at least 0", c.workspaces, c.models)
+	}
+	return &c, nil
+}
+
+// run serves the emulator until ctx ends, then shuts it down cleanly.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	c, err := parseFlags(args, stdout)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	level := slog.LevelInfo
+	if c.verbose {
+		level = slog.LevelDebug
+	}
+	opts := emulator.Options{
+		TokenTTL:    c.tokenTTL,
+		StateDir:    c.stateDir,
+		Logger:      slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
+		AllowRemote: c.allowRemote,
+	}
+	tenant := "demo tenant (emulator.Demo)"
+	if c.workspaces > 0 || c.models > 0 {
+		ws := c.workspaces
+		if ws == 0 {
+			ws = max(1, c.models/250)
+		}
+		opts.Tenant = emulator.Generate(ws, c.models)
+		tenant = fmt.Sprintf("generated tenant (%d workspaces, %d models)", len(opts.Tenant.Workspaces), len(opts.Tenant.Models))
+	}
+	srv, err := emulator.Start(c.addr, opts)
+	if errors.Is(err, emulator.ErrRemoteAddr) {
+		return fmt.Errorf("-addr %s is not a loopback address and the demo password is public; pass -allow-remote to listen there anyway", c.addr)
+	}
+	if err != nil {
+		return err
+	}
+	state := "in memory (a restart forgets tokens; use -state DIR to keep them)"
+	if c.stateDir != "" {
+		state = "persisted in " + c.stateDir
+	}
+	fmt.Fprintf(stdout, `Anaplan emulator listening on %s
+  tenant:    %s
+  state:     %s
+  token TTL: %v
+  auth URL:  %s
+  API URL:   %s
+
+Log in as %s
+  Basic:       password in lib/emulator/demo/README.md (DEMO ONLY)
+  Certificate: lib/emulator/demo/user.pem with lib/emulator/demo/user-key.pem
+
+Point the toolkit at it (or put these lines in .env):
+  ANAPLAN_AUTH_URL=%s
+  ANAPLAN_API_URL=%s
+
+Ctrl-C stops it.
+`, srv.URL, tenant, state, c.tokenTTL, srv.AuthURL(), srv.APIURL(), emulator.DemoUser, srv.AuthURL(), srv.APIURL())
+
+	<-ctx.Done()
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	fmt.Fprintln(stdout, "Emulator stopped.")
+	return nil
+}

@@ -1,0 +1,172 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/anaplan-registry/toolkit/lib/emulator"
+)
+
+// startRun runs the sandbox in the background and returns the URLs it
+// printed, a cancel func, and a channel with run's result.
+func startRun(t *testing.T, args ...string) (authURL, apiURL string, banner *strings.Builder, cancel context.CancelFunc, done chan error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done = make(chan error, 1)
+	go func() {
+		err := run(ctx, args, pw, io.Discard)
+		pw.CloseWithError(io.EOF)
+		done <- err
+	}()
+	banner = &strings.Builder{}
+	lines := bufio.NewScanner(pr)
+	for lines.Scan() {
+		line := lines.Text()
+		banner.WriteString(line + "\n")
+		if v, ok := strings.CutPrefix(line, "  ANAPLAN_AUTH_URL="); ok {
+			authURL = v
+		}
+		if v, ok := strings.CutPrefix(line, "  ANAPLAN_API_URL="); ok {
+			apiURL = v
+		}
+		if strings.HasPrefix(line, "Ctrl-C") {
+			break
+		}
+	}
+	go io.Copy(io.Discard, pr) // drain the rest (the "stopped" line)
+	if authURL == "" || apiURL == "" {
+		cancel()
+		t.Fatalf("no URLs in banner:\n%s (run: %v)", banner, <-done)
+	}
+	return authURL, apiURL, banner, cancel, done
+}
+
+func waitRun(t *testing.T, done chan error) {
+	t.Helper()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("run returned %v after cancel, want nil", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("run did not return after its context was cancelled")
+	}
+}
+
+func TestRunServesUntilCancelled(t *testing.T) {
+	t.Parallel()
+	authURL, apiURL, banner, cancel, done := startRun(t, "-addr", "127.0.0.1:0", "-token-ttl", "2m")
+	if apiURL != authURL+"/2/0" || !strings.HasPrefix(authURL, "http://127.0.0.1:") {
+		t.Errorf("auth URL %q, API URL %q", authURL, apiURL)
+	}
+	if strings.Contains(banner.String(), emulator.DemoPassword) {
+		t.Errorf("banner prints the password")
+	}
+	for _, want := range []string{emulator.DemoUser, "lib/emulator/demo/README.md", "token TTL: 2m0s", "demo tenant"} {
+		if !strings.Contains(banner.String(), want) {
+			t.Errorf("banner lacks %q:\n%s", want, banner)
+		}
+	}
+
+	req, _ := http.NewRequest("POST", authURL+"/token/authenticate", nil)
+	req.SetBasicAuth(emulator.DemoUser, emulator.DemoPassword)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated {
+		t.Errorf("login: status %d", resp.StatusCode)
+	}
+	cancel()
+	waitRun(t, done)
+	if _, err := http.Get(apiURL + "/users/me"); err == nil {
+		t.Error("server still answers after run returned")
+	}
+}
+
+func TestRunServesAGeneratedTenantWithPersistentState(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	authURL, apiURL, banner, cancel, done := startRun(t, "-addr", "127.0.0.1:0", "-models", "600", "-state", dir)
+	if !strings.Contains(banner.String(), "generated tenant (2 workspaces, 600 models)") || !strings.Contains(banner.String(), dir) {
+		t.Errorf("banner:\n%s", banner)
+	}
+	req, _ := http.NewRequest("POST", authURL+"/token/authenticate", nil)
+	req.SetBasicAuth(emulator.DemoUser, emulator.DemoPassword)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body bytes.Buffer
+	body.ReadFrom(resp.Body)
+	resp.Body.Close()
+	token := between(body.String(), `"tokenValue":"`, `"`)
+	cancel()
+	waitRun(t, done)
+
+	// A restart on the same state directory still knows the token.
+	_, apiURL, _, cancel, done = startRun(t, "-addr", "127.0.0.1:0", "-models", "600", "-state", dir)
+	defer func() { cancel(); waitRun(t, done) }()
+	req, _ = http.NewRequest("GET", apiURL+"/users/me", nil)
+	req.Header.Set("Authorization", "AnaplanAuthToken "+token)
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("token after restart: status %d", resp.StatusCode)
+	}
+}
+
+func between(s, start, end string) string {
+	_, after, _ := strings.Cut(s, start)
+	v, _, _ := strings.Cut(after, end)
+	return v
+}
+
+func TestRunRejectsBadArguments(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-nope"}, "-nope"},
+		{[]string{"-token-ttl", "0s"}, "-token-ttl"},
+		{[]string{"-token-ttl", "soon"}, "token-ttl"},
+		{[]string{"-models", "-1"}, "-models -1"},
+		{[]string{"extra"}, `unexpected argument "extra"`},
+		{[]string{"-addr", "0.0.0.0:0"}, "-allow-remote"},
+		{[]string{"-addr", "nonsense"}, "nonsense"},
+	} {
+		var stdout bytes.Buffer
+		err := run(context.Background(), tc.args, &stdout, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("run(%q) = %v, want a one-line error mentioning %q", tc.args, err, tc.want)
+		}
+		if stdout.Len() != 0 {
+			t.Errorf("run(%q) printed %q", tc.args, stdout.String())
+		}
+	}
+}
+
+func TestRunHelp(t *testing.T) {
+	t.Parallel()
+	var stdout bytes.Buffer
+	if err := run(context.Background(), []string{"-h"}, &stdout, io.Discard); err != nil {
+		t.Fatalf("run(-h) = %v, want nil", err)
+	}
+	for _, flag := range []string{"-addr", "-allow-remote", "-state", "-token-ttl", "-workspaces", "-models"} {
+		if !strings.Contains(stdout.String(), flag) {
+			t.Errorf("usage lacks %s:\n%s", flag, stdout.String())
+		}
+	}
+}
