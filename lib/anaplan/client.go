@@ -43,6 +43,9 @@ func New(ctx context.Context, creds Credentials, opts ...Option) (*Client, error
 	if creds == nil {
 		return nil, errors.New("anaplan: no credentials: use BasicAuth or CertificateAuth")
 	}
+	if err := creds.check(); err != nil {
+		return nil, err
+	}
 	s := defaultSettings()
 	for _, opt := range opts {
 		opt(&s)
