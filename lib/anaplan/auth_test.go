@@ -37,7 +37,7 @@ func TestBasicAuth(t *testing.T) {
 			t.Parallel()
 			f := newFake(t)
 			if tt.answer != nil {
-				f.override["POST /token/authenticate"] = tt.answer
+				f.answer("POST /token/authenticate", tt.answer)
 			}
 			password := f.password
 			if tt.password != "" {
@@ -111,7 +111,7 @@ func TestCertificateAuth(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			f := newFake(t)
-			f.cert = p.cert
+			f.setCert(p.cert)
 			creds, err := anaplan.CertificateAuth(p.certPEM, pkcs8PEM(p.key), "", tt.opts...)
 			if err != nil {
 				t.Fatal(err)
@@ -200,7 +200,7 @@ func TestCertificateKeyFormats(t *testing.T) {
 				t.Fatalf("CertificateAuth: %v", err)
 			}
 			f := newFake(t)
-			f.cert = p.cert
+			f.setCert(p.cert)
 			c, _ := f.clientWith(t, creds)
 			if _, err := c.Token(t.Context()); err != nil {
 				t.Fatalf("authenticating: %v", err)

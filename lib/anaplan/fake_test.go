@@ -198,6 +198,33 @@ func (f *fakeAnaplan) queriesOf(key string) []url.Values {
 	return append([]url.Values(nil), f.queries[key]...)
 }
 
+// answer makes the fake answer "METHOD /path" with h.
+func (f *fakeAnaplan) answer(key string, h http.HandlerFunc) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.override[key] = h
+}
+
+// hold makes the named handler ("authenticate", "refresh") run g first.
+func (f *fakeAnaplan) hold(name string, g func()) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.gates[name] = g
+}
+
+// set changes the fake's settings under its lock.
+func (f *fakeAnaplan) set(change func(f *fakeAnaplan)) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	change(f)
+}
+
+func (f *fakeAnaplan) setCert(cert *x509.Certificate) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.cert = cert
+}
+
 func (f *fakeAnaplan) lastCertAttempt() certAttempt {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -337,7 +364,10 @@ func (f *fakeAnaplan) authenticate(w http.ResponseWriter, r *http.Request) {
 // header is base64 of the PEM certificate, the signature is SHA512withRSA
 // over the decoded encodedData, v2 data starts with a fresh timestamp.
 func (f *fakeAnaplan) checkCertificate(header string, r *http.Request) error {
-	if f.cert == nil {
+	f.mu.Lock()
+	registered := f.cert
+	f.mu.Unlock()
+	if registered == nil {
 		return fmt.Errorf("no certificate registered")
 	}
 	text, err := base64.StdEncoding.DecodeString(header)
@@ -348,7 +378,7 @@ func (f *fakeAnaplan) checkCertificate(header string, r *http.Request) error {
 	if block == nil || block.Type != "CERTIFICATE" {
 		return fmt.Errorf("header is not a PEM certificate")
 	}
-	if string(block.Bytes) != string(f.cert.Raw) {
+	if string(block.Bytes) != string(registered.Raw) {
 		return fmt.Errorf("unknown certificate")
 	}
 	if ct := r.Header.Get("Content-Type"); ct != "application/json" {
@@ -392,7 +422,7 @@ func (f *fakeAnaplan) checkCertificate(header string, r *http.Request) error {
 		return fmt.Errorf("unknown encodedDataFormat %q", body.Format)
 	}
 	digest := sha512.Sum512(data)
-	if err := rsa.VerifyPKCS1v15(f.cert.PublicKey.(*rsa.PublicKey), crypto.SHA512, digest[:], sig); err != nil {
+	if err := rsa.VerifyPKCS1v15(registered.PublicKey.(*rsa.PublicKey), crypto.SHA512, digest[:], sig); err != nil {
 		return fmt.Errorf("signature: %v", err)
 	}
 	f.mu.Lock()
@@ -540,13 +570,16 @@ func (f *fakeAnaplan) page(w http.ResponseWriter, r *http.Request, schema, key s
 	if v := q.Get("limit"); v != "" {
 		limit, _ = strconv.Atoi(v)
 	}
+	f.mu.Lock()
+	ignoreLimit, pageCap, stuckOffset := f.ignoreLimit, f.pageCap, f.stuckOffset
+	f.mu.Unlock()
 	switch {
-	case f.ignoreLimit:
+	case ignoreLimit:
 		limit = total
-	case limit > f.pageCap:
-		limit = f.pageCap
+	case limit > pageCap:
+		limit = pageCap
 	}
-	if f.stuckOffset {
+	if stuckOffset {
 		offset = 0
 	}
 	end := min(offset+limit, total)
