@@ -159,6 +159,9 @@ func looksLikeJSON(contentType string, body []byte) bool {
 // notJSONMessage describes a body that should have been JSON, e.g. a proxy's
 // HTML error page: "expected JSON from <url>, got text/html: <title>".
 func notJSONMessage(url, contentType string, body []byte) string {
+	if mt, _, err := mime.ParseMediaType(contentType); err == nil {
+		contentType = mt // drop "; charset=…"
+	}
 	if contentType == "" {
 		contentType = "no Content-Type"
 	}
