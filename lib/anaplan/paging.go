@@ -1,9 +1,12 @@
 package anaplan
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"iter"
 	"log/slog"
 	"net/http"
@@ -54,26 +57,56 @@ type paging struct {
 
 // decodePage reads one list answer: the items under key (absent means
 // none: Anaplan omits empty collections) and meta.paging (nil if absent).
+// It streams the top-level object, so a 5000-item page is scanned once.
 func decodePage[T any](data []byte, key string) ([]T, *paging, error) {
-	var top map[string]json.RawMessage
-	if err := json.Unmarshal(data, &top); err != nil {
-		return nil, nil, fmt.Errorf("the answer is not a JSON object: %w", err)
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil, nil, fmt.Errorf("the answer is not a JSON object%s", tokenErr(err))
 	}
-	var meta struct {
-		Paging *paging `json:"paging"`
-	}
-	if raw, ok := top["meta"]; ok && string(raw) != "null" {
-		if err := json.Unmarshal(raw, &meta); err != nil {
-			return nil, nil, fmt.Errorf("decoding meta.paging: %w", err)
+	var (
+		items []T
+		meta  struct {
+			Paging *paging `json:"paging"`
+		}
+	)
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, nil, fmt.Errorf("invalid JSON%s", tokenErr(err))
+		}
+		name, _ := tok.(string)
+		switch name {
+		case "meta":
+			err = dec.Decode(&meta)
+		case key:
+			items = nil
+			err = dec.Decode(&items)
+		default:
+			var skip json.RawMessage
+			err = dec.Decode(&skip)
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("decoding %q: %w", name, err)
 		}
 	}
-	var items []T
-	if raw, ok := top[key]; ok && string(raw) != "null" {
-		if err := json.Unmarshal(raw, &items); err != nil {
-			return nil, nil, fmt.Errorf("decoding %q: %w", key, err)
-		}
+	if _, err := dec.Token(); err != nil {
+		return nil, nil, fmt.Errorf("invalid JSON%s", tokenErr(err))
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, nil, errors.New("invalid JSON: data after the top-level object")
 	}
 	return items, meta.Paging, nil
+}
+
+// tokenErr describes a tokenizer error; io.EOF there means the body ended early.
+func tokenErr(err error) string {
+	switch {
+	case err == nil:
+		return ""
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		return ": the body ends early (truncated?)"
+	}
+	return ": " + err.Error()
 }
 
 // advance decides what follows a page that was asked at offset requested and
@@ -119,8 +152,8 @@ func list[T any](c *Client, ctx context.Context, path string, query url.Values, 
 			}
 			q.Set("offset", strconv.Itoa(offset))
 			q.Set("limit", strconv.Itoa(pageSize))
-			var raw json.RawMessage
-			if err := c.do(ctx, request{method: http.MethodGet, path: path, query: q}, &raw); err != nil {
+			raw, err := c.doRaw(ctx, request{method: http.MethodGet, path: path, query: q})
+			if err != nil {
 				yield(zero, err)
 				return
 			}

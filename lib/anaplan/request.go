@@ -177,30 +177,51 @@ func (c *Client) errorFrom(resp *http.Response, secrets ...string) *APIError {
 	return newAPIError(resp, body, c.now(), secrets...)
 }
 
-// decodeJSON decodes a 2xx answer into out, with errors that name the URL:
-// an HTML page where JSON belonged, or JSON cut short.
+// doRaw sends r and returns the JSON body of the 2xx answer, unparsed, for
+// callers that decode it themselves (the pager streams large pages).
+func (c *Client) doRaw(ctx context.Context, r request) ([]byte, error) {
+	resp, err := c.roundTrip(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	return readJSONBody(resp)
+}
+
+// decodeJSON decodes a 2xx answer into out (nil: discard the body).
 func decodeJSON(resp *http.Response, out any) error {
 	if out == nil {
 		drainAndClose(resp.Body)
 		return nil
 	}
-	target := resp.Request.Method + " " + resp.Request.URL.Redacted()
-	body, err := io.ReadAll(resp.Body)
+	body, err := readJSONBody(resp)
 	if err != nil {
-		return fmt.Errorf("anaplan: %s: reading response: %w", target, err)
-	}
-	if len(bytes.TrimSpace(body)) == 0 {
-		return fmt.Errorf("anaplan: %s: expected JSON, got an empty body (HTTP %d)", target, resp.StatusCode)
-	}
-	if !looksLikeJSON(resp.Header.Get("Content-Type"), body) {
-		return fmt.Errorf("anaplan: %s", notJSONMessage(resp.Request.URL.Redacted(), resp.Header.Get("Content-Type"), body))
+		return err
 	}
 	if err := json.Unmarshal(body, out); err != nil {
+		target := resp.Request.Method + " " + resp.Request.URL.Redacted()
 		var syn *json.SyntaxError
-		if errors.As(err, &syn) || errors.Is(err, io.ErrUnexpectedEOF) || strings.Contains(err.Error(), "unexpected end of JSON input") {
+		if errors.As(err, &syn) || strings.Contains(err.Error(), "unexpected end of JSON input") {
 			return fmt.Errorf("anaplan: %s: the response is not valid JSON (truncated? %d bytes): %v", target, len(body), err)
 		}
 		return fmt.Errorf("anaplan: %s: decoding response: %w", target, err)
 	}
 	return nil
+}
+
+// readJSONBody reads a 2xx body that must be JSON, with errors that name the
+// URL: an HTML page where JSON belonged, or nothing at all.
+func readJSONBody(resp *http.Response) ([]byte, error) {
+	target := resp.Request.Method + " " + resp.Request.URL.Redacted()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, fmt.Errorf("anaplan: %s: reading response: %w", target, err)
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil, fmt.Errorf("anaplan: %s: expected JSON, got an empty body (HTTP %d)", target, resp.StatusCode)
+	}
+	if !looksLikeJSON(resp.Header.Get("Content-Type"), body) {
+		return nil, fmt.Errorf("anaplan: %s", notJSONMessage(resp.Request.URL.Redacted(), resp.Header.Get("Content-Type"), body))
+	}
+	return body, nil
 }
