@@ -119,6 +119,9 @@ func (c *Client) String() string {
 // walk into the credentials and the token) to String.
 func (c *Client) Format(f fmt.State, verb rune) { formatMasked(f, verb, c.String()) }
 
+// LogValue shows the client in structured logs as String does.
+func (c *Client) LogValue() slog.Value { return slog.StringValue(c.String()) }
+
 func defaultHTTPClient() *http.Client {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.ResponseHeaderTimeout = 5 * time.Minute

@@ -2,6 +2,7 @@ package anaplan
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -96,7 +97,7 @@ func parseEnvFile(name string, b []byte) (map[string]string, error) {
 	// godotenv folds a line without '=' into the next key; catch that.
 	for k := range vars {
 		if k == "" || strings.ContainsAny(k, " \t\r\n\v\f") {
-			return nil, fmt.Errorf("anaplan: %s line %d: a line without '='; expected NAME=value", name, lineOfKey(b, k))
+			return nil, fmt.Errorf("anaplan: %s line %d: a variable name with a space, or a line without '='; expected NAME=value", name, lineOfKey(b, k))
 		}
 	}
 	return vars, nil
@@ -239,6 +240,22 @@ func (c Config) GoString() string { return c.String() }
 
 // Format keeps every fmt verb (%v, %+v, %#v, %s, %q, …) to String.
 func (c Config) Format(f fmt.State, verb rune) { formatMasked(f, verb, c.String()) }
+
+// MarshalJSON masks the passwords too, so a Config shown as JSON (in a
+// notebook, a debug dump) cannot leak them.
+func (c Config) MarshalJSON() ([]byte, error) {
+	type plain Config // without methods, so no recursion
+	masked := plain(c)
+	masked.Password, masked.KeyPassword = maskJSON(c.Password), maskJSON(c.KeyPassword)
+	return json.Marshal(masked)
+}
+
+func maskJSON(secret string) string {
+	if secret == "" {
+		return ""
+	}
+	return "[REDACTED]"
+}
 
 // LogValue masks the passwords in structured logs.
 func (c Config) LogValue() slog.Value {
