@@ -92,6 +92,9 @@ func parseEnvFile(name string, b []byte) (map[string]string, error) {
 	vars, err := godotenv.UnmarshalBytes(b)
 	if err != nil {
 		line, what := locateEnvError(b, err)
+		if line == 0 {
+			return nil, fmt.Errorf("anaplan: %s: %s; expected NAME=value", name, what)
+		}
 		return nil, fmt.Errorf("anaplan: %s line %d: %s; expected NAME=value", name, line, what)
 	}
 	// godotenv folds a line without '=' into the next key; catch that.
@@ -104,7 +107,8 @@ func parseEnvFile(name string, b []byte) (map[string]string, error) {
 }
 
 // locateEnvError finds the line godotenv choked on: the line after the
-// longest prefix of whole lines that still parses.
+// longest prefix of whole lines that still parses (0 for files too long to
+// search that way).
 func locateEnvError(b []byte, err error) (line int, what string) {
 	what = "malformed entry"
 	switch msg := err.Error(); {
