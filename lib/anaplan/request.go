@@ -164,6 +164,9 @@ func newRequest(ctx context.Context, method, target string, body *requestBody) (
 		return nil, err
 	}
 	req.ContentLength = body.length
+	if body.replayable {
+		req.GetBody = body.open // lets net/http follow 307/308 redirects
+	}
 	if body.contentType != "" {
 		req.Header.Set("Content-Type", body.contentType)
 	}
