@@ -3,6 +3,7 @@ package anaplan
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"strconv"
 	"time"
 )
@@ -97,14 +98,18 @@ func (b *Bytes) UnmarshalJSON(data []byte) error {
 		if err := json.Unmarshal(data, &s); err != nil {
 			return err
 		}
+		if s == "" {
+			*b = 0
+			return nil
+		}
 	}
 	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
 		*b = Bytes(n)
 		return nil
 	}
 	f, err := strconv.ParseFloat(s, 64)
-	if err != nil {
-		return fmt.Errorf("anaplan: size %q is not a number", s)
+	if err != nil || math.IsNaN(f) || f < math.MinInt64 || f >= math.MaxInt64 {
+		return fmt.Errorf("anaplan: size %q is not a number of bytes", s)
 	}
 	*b = Bytes(f)
 	return nil
@@ -153,12 +158,21 @@ func (t *Timestamp) UnmarshalJSON(b []byte) error {
 	}
 	var s string
 	if err := json.Unmarshal(b, &s); err != nil {
-		var ms int64
-		if err := json.Unmarshal(b, &ms); err != nil {
+		// Epoch milliseconds; some serializers write them as floats (1.5E12).
+		var n json.Number
+		if err := json.Unmarshal(b, &n); err != nil {
 			return err
 		}
+		ms, err := n.Int64()
+		if err != nil {
+			f, ferr := n.Float64()
+			if ferr != nil || f < -1e15 || f > 1e15 {
+				return fmt.Errorf("anaplan: timestamp %s is not epoch milliseconds", n)
+			}
+			ms = int64(f)
+		}
 		t.Time = time.UnixMilli(ms).UTC()
-		t.Raw = strconv.FormatInt(ms, 10)
+		t.Raw = n.String()
 		return nil
 	}
 	t.Raw = s

@@ -1,0 +1,138 @@
+// Package anaplan is a client for Anaplan's auth service and Integration
+// API v2: authentication (basic and CA certificate), token lifecycle,
+// retries, paging, and reads of users, workspaces and models.
+//
+// A Client is safe for concurrent use. It authenticates lazily on its first
+// call, refreshes its token a few minutes before it expires, and on a 401
+// re-authenticates once and replays the request once.
+package anaplan
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"time"
+)
+
+// Client talks to one Anaplan tenant (or emulator). Create it with New or
+// NewFromConfig.
+type Client struct {
+	creds         Credentials
+	authURL       *url.URL
+	apiURL        *url.URL
+	httpClient    *http.Client
+	logger        *slog.Logger
+	userAgent     string
+	refreshMargin time.Duration
+	retry         RetryPolicy
+	pollInterval  time.Duration
+	now           func() time.Time
+	sleep         func(context.Context, time.Duration) error
+
+	tokens tokenCache
+}
+
+// New returns a client that authenticates with creds. It checks its options
+// but does not touch the network: the first call authenticates.
+func New(ctx context.Context, creds Credentials, opts ...Option) (*Client, error) {
+	_ = ctx // reserved: New may one day probe the service; callers already pass one
+	if creds == nil {
+		return nil, errors.New("anaplan: no credentials: use BasicAuth or CertificateAuth")
+	}
+	if err := creds.check(); err != nil {
+		return nil, err
+	}
+	s := defaultSettings()
+	for _, opt := range opts {
+		opt(&s)
+	}
+	if err := s.check(); err != nil {
+		return nil, err
+	}
+	authURL, err := parseBaseURL("auth URL", s.authURL)
+	if err != nil {
+		return nil, err
+	}
+	apiURL, err := parseBaseURL("API URL", s.apiURL)
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{
+		creds:         creds,
+		authURL:       authURL,
+		apiURL:        apiURL,
+		httpClient:    s.httpClient,
+		logger:        s.logger,
+		userAgent:     s.userAgent,
+		refreshMargin: s.refreshMargin,
+		retry:         s.retry.withDefaults(),
+		pollInterval:  s.pollInterval,
+		now:           s.now,
+		sleep:         s.sleep,
+	}
+	if c.httpClient == nil {
+		c.httpClient = defaultHTTPClient()
+	}
+	if c.logger == nil {
+		c.logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	return c, nil
+}
+
+// NewFromConfig validates cfg, loads its credentials (reading certificate
+// and key files) and returns a client for its URLs. Options given here win
+// over cfg's URLs.
+func NewFromConfig(ctx context.Context, cfg Config, opts ...Option) (*Client, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	creds, err := cfg.Credentials()
+	if err != nil {
+		return nil, err
+	}
+	var base []Option
+	if cfg.AuthURL != "" {
+		base = append(base, WithAuthURL(cfg.AuthURL))
+	}
+	if cfg.APIURL != "" {
+		base = append(base, WithAPIURL(cfg.APIURL))
+	}
+	return New(ctx, creds, append(base, opts...)...)
+}
+
+// AuthURL is the auth service base the client uses.
+func (c *Client) AuthURL() string { return c.authURL.String() }
+
+// APIURL is the Integration API base the client uses.
+func (c *Client) APIURL() string { return c.apiURL.String() }
+
+// String names the endpoints and the kind of credentials, nothing secret.
+func (c *Client) String() string {
+	return fmt.Sprintf("anaplan.Client{auth=%s api=%s credentials=%s}", c.authURL, c.apiURL, c.creds.kind())
+}
+
+// Format keeps every fmt verb (including %+v and %#v, which would otherwise
+// walk into the credentials and the token) to String.
+func (c *Client) Format(f fmt.State, verb rune) { formatMasked(f, verb, c.String()) }
+
+// LogValue shows the client in structured logs as String does.
+func (c *Client) LogValue() slog.Value { return slog.StringValue(c.String()) }
+
+func defaultHTTPClient() *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.ResponseHeaderTimeout = 5 * time.Minute
+	return &http.Client{Transport: t}
+}
+
+// formatMasked prints s for any verb: quoted for %q, as is otherwise. Types
+// holding secrets use it so that no verb falls back to printing fields.
+func formatMasked(f fmt.State, verb rune, s string) {
+	if verb == 'q' {
+		s = fmt.Sprintf("%q", s)
+	}
+	_, _ = io.WriteString(f, s)
+}

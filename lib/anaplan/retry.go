@@ -1,0 +1,229 @@
+package anaplan
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// RetryPolicy says how often and how long the client retries a request
+// that failed in a way worth retrying (see WithRetryPolicy).
+//
+// Zero fields take the defaults of DefaultRetryPolicy; set MaxAttempts to 1
+// to disable retries.
+type RetryPolicy struct {
+	// MaxAttempts counts every try, the first one included.
+	MaxAttempts int
+	// BaseDelay and MaxDelay shape the capped exponential backoff with full
+	// jitter: before retry n the client waits a random duration in
+	// [0, min(MaxDelay, BaseDelay·2^(n-1))).
+	BaseDelay, MaxDelay time.Duration
+	// MaxRetryAfter is the longest Retry-After the client will sit out. A
+	// server asking for more ends the retries and the caller gets the
+	// *APIError with its RetryAfter, to decide for itself.
+	MaxRetryAfter time.Duration
+}
+
+// DefaultRetryPolicy is 5 attempts, 500 ms base delay, 30 s cap, and
+// Retry-After honoured up to 60 s.
+func DefaultRetryPolicy() RetryPolicy {
+	return RetryPolicy{MaxAttempts: 5, BaseDelay: 500 * time.Millisecond, MaxDelay: 30 * time.Second, MaxRetryAfter: time.Minute}
+}
+
+func (p RetryPolicy) withDefaults() RetryPolicy {
+	d := DefaultRetryPolicy()
+	if p.MaxAttempts <= 0 {
+		p.MaxAttempts = d.MaxAttempts
+	}
+	if p.BaseDelay <= 0 {
+		p.BaseDelay = d.BaseDelay
+	}
+	if p.MaxDelay <= 0 {
+		p.MaxDelay = d.MaxDelay
+	}
+	if p.MaxRetryAfter <= 0 {
+		p.MaxRetryAfter = d.MaxRetryAfter
+	}
+	return p
+}
+
+// backoff is the full-jitter wait before retry number n (1-based).
+func (p RetryPolicy) backoff(n int) time.Duration {
+	ceiling := p.MaxDelay
+	if n-1 < 32 {
+		if d := p.BaseDelay << (n - 1); d > 0 && d < ceiling {
+			ceiling = d
+		}
+	}
+	return rand.N(ceiling)
+}
+
+// call is one logical HTTP exchange. build makes a fresh request for every
+// attempt, so bodies, signatures and tokens are never stale on a retry.
+type call struct {
+	method string
+	// logURL is scheme, host and path only: logs never carry query strings.
+	logURL string
+	// idempotent requests may be retried after network errors and 502/503/504;
+	// other requests only after 429 and 409, where the server did not act.
+	idempotent bool
+	// replayable is false when the body can be sent only once.
+	replayable bool
+	// buffer reads a 2xx body inside the attempt, so that a connection
+	// dropped mid-body counts as a network error (and is retried when safe).
+	buffer bool
+	build  func(ctx context.Context) (*http.Request, error)
+}
+
+// send runs c through the HTTP client, retrying per the retry policy. It
+// returns the last response whatever its status; the caller maps non-2xx.
+func (cl *Client) send(ctx context.Context, c call) (*http.Response, error) {
+	p := cl.retry
+	for attempt := 1; ; attempt++ {
+		req, err := c.build(ctx)
+		if err != nil {
+			return nil, err
+		}
+		resp, err := cl.httpClient.Do(req)
+		if err == nil && c.buffer && resp.StatusCode >= 200 && resp.StatusCode <= 299 {
+			err = bufferBody(resp)
+		}
+		if err != nil && ctx.Err() != nil {
+			return nil, fmt.Errorf("anaplan: %s %s: %w", c.method, c.logURL, ctx.Err())
+		}
+		reason, wait, retry := cl.retryDecision(c, resp, err, attempt)
+		if !retry || attempt >= p.MaxAttempts || !c.replayable {
+			if err != nil {
+				return nil, fmt.Errorf("anaplan: %s %s: %w", c.method, c.logURL, unwrapURLError(err))
+			}
+			return resp, nil
+		}
+		if resp != nil {
+			drainAndClose(resp.Body)
+		}
+		cl.logger.LogAttrs(ctx, slog.LevelWarn, "anaplan: retrying request",
+			slog.String("method", c.method), slog.String("path", c.logURL),
+			slog.Int("attempt", attempt), slog.String("reason", reason), slog.Duration("wait", wait))
+		if err := cl.sleep(ctx, wait); err != nil {
+			return nil, fmt.Errorf("anaplan: %s %s: gave up waiting %s to retry after %s: %w", c.method, c.logURL, wait, reason, err)
+		}
+	}
+}
+
+// retryDecision says whether an attempt's outcome is worth another try, why,
+// and how long to wait first.
+func (cl *Client) retryDecision(c call, resp *http.Response, err error, attempt int) (reason string, wait time.Duration, retry bool) {
+	p := cl.retry
+	if err != nil {
+		if !c.idempotent || permanentNetworkError(err) {
+			return "", 0, false
+		}
+		return "network error: " + oneLine(unwrapURLError(err).Error(), 200), p.backoff(attempt), true
+	}
+	switch resp.StatusCode {
+	case http.StatusTooManyRequests, http.StatusConflict:
+		// The server refused to act, so even a POST is safe to send again.
+	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		if !c.idempotent {
+			return "", 0, false
+		}
+	default:
+		return "", 0, false
+	}
+	reason = resp.Status
+	if ra, ok := parseRetryAfter(resp.Header.Get("Retry-After"), cl.now()); ok {
+		if ra > p.MaxRetryAfter {
+			return "", 0, false
+		}
+		return reason + " with Retry-After", ra, true
+	}
+	return reason, p.backoff(attempt), true
+}
+
+// parseRetryAfter reads Retry-After as delay-seconds or an HTTP-date.
+func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs < 0 {
+			return 0, false
+		}
+		if secs > int64(24*time.Hour/time.Second) {
+			secs = int64(24 * time.Hour / time.Second)
+		}
+		return time.Duration(secs) * time.Second, true
+	}
+	t, err := http.ParseTime(v)
+	if err != nil {
+		return 0, false
+	}
+	return max(t.Sub(now), 0), true
+}
+
+// permanentNetworkError is a transport failure a retry cannot fix.
+func permanentNetworkError(err error) bool {
+	var (
+		unknownAuthority x509.UnknownAuthorityError
+		hostname         x509.HostnameError
+		invalid          x509.CertificateInvalidError
+		verify           *tls.CertificateVerificationError
+	)
+	return errors.As(err, &unknownAuthority) || errors.As(err, &hostname) ||
+		errors.As(err, &invalid) || errors.As(err, &verify)
+}
+
+// sleepContext waits d or until ctx ends. A wait that would outlive ctx's
+// deadline fails at once rather than sleeping for nothing.
+func sleepContext(ctx context.Context, d time.Duration) error {
+	if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < d {
+		return fmt.Errorf("the wait outlasts the context deadline: %w", context.DeadlineExceeded)
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// bufferBody replaces resp.Body by its content read into memory.
+func bufferBody(resp *http.Response) error {
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return fmt.Errorf("reading the response body: %w", err)
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(b))
+	return nil
+}
+
+// drainAndClose reads a little of a body so the connection can be reused.
+func drainAndClose(body io.ReadCloser) {
+	_, _ = io.CopyN(io.Discard, body, 64<<10)
+	_ = body.Close()
+}
+
+// unwrapURLError drops *url.Error's "Get \"<url>\":" prefix, which would
+// repeat the URL (query included) that send already names.
+func unwrapURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
