@@ -1,0 +1,92 @@
+package registry
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"github.com/anaplan-registry/toolkit/lib/anaplan"
+	"github.com/anaplan-registry/toolkit/lib/emulator"
+)
+
+// Session is a client for the configured Anaplan tenant or, when no
+// credentials are configured, for the built-in emulator's demo tenant.
+type Session struct {
+	Client   *anaplan.Client
+	Emulated bool // true when the client talks to the in-process emulator
+
+	server *emulator.Server
+	user   string
+}
+
+// ConnectOptions say where configuration comes from and how the offline
+// fallback behaves.
+type ConnectOptions struct {
+	// EnvFile is the .env file to read (a missing file is fine); "" reads
+	// only the process environment.
+	EnvFile string
+	// StateDir, when set, keeps the emulator's state (tokens, uploaded
+	// files, model data) on disk, so a new process (a script run, a notebook
+	// cell) continues where the previous one stopped.
+	StateDir string
+	// Logger receives the client's warnings (retries, refresh failures).
+	Logger *slog.Logger
+	// ClientOptions are passed to the client after the URLs and logger.
+	ClientOptions []anaplan.Option
+}
+
+// Connect loads the configuration and returns a session. With credentials
+// it talks to the configured tenant; with none at all it starts the
+// emulator on a loopback port and logs in as the demo user. Half-configured
+// credentials are an error, never a silent fallback to the demo tenant.
+func Connect(ctx context.Context, opts ConnectOptions) (*Session, error) {
+	cfg, err := anaplan.LoadConfig(opts.EnvFile)
+	if err != nil {
+		return nil, err
+	}
+	clientOpts := []anaplan.Option{}
+	if opts.Logger != nil {
+		clientOpts = append(clientOpts, anaplan.WithLogger(opts.Logger))
+	}
+	if cfg.HasCredentials() {
+		c, err := anaplan.NewFromConfig(ctx, cfg, append(clientOpts, opts.ClientOptions...)...)
+		if err != nil {
+			return nil, err
+		}
+		user := cfg.Username
+		if user == "" {
+			user = "certificate " + cfg.CertFile
+		}
+		return &Session{Client: c, user: user}, nil
+	}
+	srv, err := emulator.Start("", emulator.Options{StateDir: opts.StateDir, Logger: opts.Logger})
+	if err != nil {
+		return nil, fmt.Errorf("starting the built-in emulator: %w", err)
+	}
+	clientOpts = append(clientOpts, anaplan.WithAuthURL(srv.AuthURL()), anaplan.WithAPIURL(srv.APIURL()))
+	c, err := anaplan.New(ctx, anaplan.BasicAuth(emulator.DemoUser, emulator.DemoPassword),
+		append(clientOpts, opts.ClientOptions...)...)
+	if err != nil {
+		srv.Close()
+		return nil, err
+	}
+	return &Session{Client: c, Emulated: true, server: srv, user: emulator.DemoUser}, nil
+}
+
+// Describe says in one line what the session talks to. It never contains
+// a secret, and no port: notebook outputs must be reproducible.
+func (s *Session) Describe() string {
+	if s.Emulated {
+		return "No Anaplan credentials configured: using the built-in emulator's demo tenant (user " + s.user + ")."
+	}
+	return "Using Anaplan at " + s.Client.APIURL() + " as " + s.user + "."
+}
+
+// Close stops the built-in emulator, if the session started one. It does
+// not log out: the token stays valid for the next run to reuse.
+func (s *Session) Close() error {
+	if s.server == nil {
+		return nil
+	}
+	return s.server.Close()
+}

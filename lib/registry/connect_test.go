@@ -1,0 +1,58 @@
+package registry_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/anaplan-registry/toolkit/lib/registry"
+)
+
+// clearAnaplanEnv blanks every ANAPLAN_ variable for the test (a set but
+// empty variable wins over .env), so a developer's own settings stay out.
+func clearAnaplanEnv(t *testing.T) {
+	for _, kv := range os.Environ() {
+		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "ANAPLAN_") {
+			t.Setenv(k, "")
+		}
+	}
+	for _, k := range []string{"ANAPLAN_USERNAME", "ANAPLAN_PASSWORD", "ANAPLAN_CERT_FILE", "ANAPLAN_KEY_FILE"} {
+		t.Setenv(k, "")
+	}
+}
+
+func TestConnectFallsBackToEmulator(t *testing.T) {
+	clearAnaplanEnv(t)
+	s, err := registry.Connect(context.Background(), registry.ConnectOptions{EnvFile: filepath.Join(t.TempDir(), "missing.env")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if !s.Emulated || !strings.Contains(s.Describe(), "built-in emulator") {
+		t.Fatalf("session = %q, want the emulator", s.Describe())
+	}
+	if strings.Contains(s.Describe(), "127.0.0.1") {
+		t.Errorf("description leaks the emulator's address: %q", s.Describe())
+	}
+	r, err := registry.Read(context.Background(), s.Client)
+	if err != nil || len(r.Models) == 0 {
+		t.Fatalf("reading the demo tenant: %d models, %v", len(r.Models), err)
+	}
+}
+
+func TestConnectRefusesHalfConfiguration(t *testing.T) {
+	clearAnaplanEnv(t)
+	env := filepath.Join(t.TempDir(), ".env")
+	os.WriteFile(env, []byte("ANAPLAN_USERNAME=someone@example.com\n"), 0o600)
+	os.Unsetenv("ANAPLAN_USERNAME")
+	s, err := registry.Connect(context.Background(), registry.ConnectOptions{EnvFile: env})
+	if err == nil {
+		s.Close()
+		t.Fatal("a username without a password connected; want an error, not the demo tenant")
+	}
+	if !strings.Contains(err.Error(), "ANAPLAN_PASSWORD") {
+		t.Errorf("error %q does not say what is missing", err)
+	}
+}

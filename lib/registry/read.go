@@ -1,0 +1,38 @@
+package registry
+
+import (
+	"context"
+	"fmt"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/anaplan-registry/toolkit/lib/anaplan"
+)
+
+// Read fetches every workspace (with tenant details: size allowance and
+// current size) and every model (with model details: memory usage and dates),
+// paging through all of them. Workspaces and models are read concurrently.
+func Read(ctx context.Context, c *anaplan.Client) (*Registry, error) {
+	var workspaces []anaplan.Workspace
+	var models []anaplan.Model
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) {
+		workspaces, err = anaplan.Collect(c.ListWorkspaces(gctx, anaplan.ListOptions{Details: true}))
+		if err != nil {
+			return fmt.Errorf("reading workspaces: %w", err)
+		}
+		return nil
+	})
+	g.Go(func() (err error) {
+		models, err = anaplan.Collect(c.ListModels(gctx, anaplan.ListOptions{Details: true}))
+		if err != nil {
+			return fmt.Errorf("reading models: %w", err)
+		}
+		return nil
+	})
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return New(workspaces, models), nil
+}
+
