@@ -35,4 +35,3 @@ func Read(ctx context.Context, c *anaplan.Client) (*Registry, error) {
 	}
 	return New(workspaces, models), nil
 }
-
