@@ -149,7 +149,7 @@ func TestModelsListAndModelDetails(t *testing.T) {
 		}
 		for _, m := range list {
 			m := m.(map[string]any)
-			wantURL := h.srv.URL + "/anaplan/framework.jsp?selectedWorkspaceId=" + m["currentWorkspaceId"].(string) + "&selectedModelId=" + m["id"].(string)
+			wantURL := emulator.UIBaseURL + "/anaplan/framework.jsp?selectedWorkspaceId=" + m["currentWorkspaceId"].(string) + "&selectedModelId=" + m["id"].(string)
 			if m["modelUrl"] != wantURL {
 				t.Errorf("modelUrl = %v, want %v", m["modelUrl"], wantURL)
 			}

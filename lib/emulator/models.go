@@ -35,15 +35,15 @@ type categoryValueJSON struct {
 	CustomerID   string `json:"customerId"`
 }
 
-// modelToJSON renders a model; base is baseURL(r), computed once per page.
-func (e *Emulator) modelToJSON(base string, m modelRow, details bool) modelJSON {
+// modelToJSON renders a model.
+func (e *Emulator) modelToJSON(m modelRow, details bool) modelJSON {
 	j := modelJSON{
 		ID:                   m.ID,
 		ActiveState:          m.ActiveState,
 		Name:                 m.Name,
 		CurrentWorkspaceID:   m.WorkspaceID,
 		CurrentWorkspaceName: m.WorkspaceName,
-		ModelURL:             modelURL(base, m.WorkspaceID, m.ID),
+		ModelURL:             modelURL(m.WorkspaceID, m.ID),
 		CategoryValues:       make([]categoryValueJSON, len(m.CategoryValues)),
 	}
 	for i, c := range m.CategoryValues {
@@ -65,12 +65,19 @@ func (e *Emulator) modelToJSON(base string, m modelRow, details bool) modelJSON 
 	return j
 }
 
-// modelURL is the link that opens the model in Anaplan's UI, on the
-// emulator's own host (the reference's example is
+// UIBaseURL is the host of the modelUrl links the emulator hands out. Real
+// Anaplan points modelUrl at its UI host, not at the API host the request
+// went to; the emulator has no UI, so it uses a fixed host in the reserved
+// .invalid domain. Being fixed, it keeps registry files and notebook outputs
+// identical whatever port the emulator listens on.
+const UIBaseURL = "https://app.emulator.invalid"
+
+// modelURL is the link that opens the model in Anaplan's UI (the
+// reference's example is
 // https://api.anaplan.com/anaplan/framework.jsp?selectedWorkspaceId=…&selectedModelId=…).
 // IDs are hex, so nothing needs escaping.
-func modelURL(base, workspaceID, modelID string) string {
-	return base + "/anaplan/framework.jsp?selectedWorkspaceId=" + workspaceID + "&selectedModelId=" + modelID
+func modelURL(workspaceID, modelID string) string {
+	return UIBaseURL + "/anaplan/framework.jsp?selectedWorkspaceId=" + workspaceID + "&selectedModelId=" + modelID
 }
 
 // listModels serves GET /2/0/models[?modelDetails=true].
@@ -112,9 +119,8 @@ func (e *Emulator) writeModelList(w http.ResponseWriter, r *http.Request, worksp
 	rows, total := e.store.listModels(workspaceID, filter, keys, page)
 	details := queryFlag(r, "modelDetails")
 	out := make([]modelJSON, len(rows))
-	base := baseURL(r)
 	for i, m := range rows {
-		out[i] = e.modelToJSON(base, m, details)
+		out[i] = e.modelToJSON(m, details)
 	}
 	writeJSON(w, http.StatusOK, struct {
 		envelope
@@ -132,7 +138,7 @@ func (e *Emulator) getModel(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	details := queryFlag(r, "modelDetails")
-	j := e.modelToJSON(baseURL(r), m, details)
+	j := e.modelToJSON(m, details)
 	if details {
 		j.ModelTransactionRunning = &m.TransactionRunning
 	}
