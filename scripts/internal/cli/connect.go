@@ -1,0 +1,46 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+
+	"github.com/anaplan-registry/toolkit/lib/registry"
+)
+
+// Connection holds the flags every script that talks to Anaplan shares.
+type Connection struct {
+	EnvFile string
+	Verbose bool
+}
+
+// ConnectionFlags registers -env and -v on fs.
+func ConnectionFlags(fs *flag.FlagSet) *Connection {
+	c := &Connection{}
+	fs.StringVar(&c.EnvFile, "env", ".env", "file with ANAPLAN_* settings (a missing file is fine; the environment overrides it)")
+	fs.BoolVar(&c.Verbose, "v", false, "log each request and retry on stderr")
+	return c
+}
+
+// Connect opens a session and says on stderr, in one line, what it talks
+// to: the configured tenant or the built-in emulator.
+func (c *Connection) Connect(ctx context.Context, stderr io.Writer) (*registry.Session, error) {
+	s, err := registry.Connect(ctx, registry.ConnectOptions{EnvFile: c.EnvFile, Logger: c.Logger(stderr)})
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintln(stderr, s.Describe())
+	return s, nil
+}
+
+// Logger writes warnings (retries, token refresh trouble) to stderr, and
+// with -v also debug lines.
+func (c *Connection) Logger(stderr io.Writer) *slog.Logger {
+	level := slog.LevelWarn
+	if c.Verbose {
+		level = slog.LevelDebug
+	}
+	return slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+}
