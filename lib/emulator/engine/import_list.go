@@ -56,7 +56,11 @@ func (h *hierarchyImporter) importRow(r row, c *counts) string {
 	code, name := field(f, h.code), field(f, h.name)
 
 	// Identify the item: by code; on a plain list, by name when the code is blank.
-	ord, found, key := int32(-1), false, "code"
+	var (
+		ord   int32
+		found bool
+		key   = "code"
+	)
 	switch {
 	case code != "":
 		ord, found = l.byCode[code]
@@ -67,6 +71,9 @@ func (h *hierarchyImporter) importRow(r row, c *counts) string {
 	default:
 		ord, found = l.byName[name]
 		key = "name"
+	}
+	if !found {
+		ord = -1
 	}
 	// Anaplan's default "import first occurrence": a later row with the
 	// same key is rejected.
