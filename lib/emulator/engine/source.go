@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"slices"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -58,7 +59,7 @@ func openSource(f *file, data io.Reader) (*source, error) {
 		}
 		s.recNo++
 		if s.recNo == f.headerRow {
-			s.header = slices.Clone(rec)
+			s.header = validUTF8(slices.Clone(rec))
 		}
 	}
 	return s, nil
@@ -71,12 +72,12 @@ func (s *source) next() (row, error) {
 	case err == nil:
 		s.recNo++
 		line, _ := s.csv.FieldPos(0)
-		return row{fields: rec, line: line}, nil
+		return row{fields: validUTF8(rec), line: line}, nil
 	case isParseError(err):
 		s.recNo++
 		var pe *csv.ParseError
 		errors.As(err, &pe)
-		return row{fields: rec, line: pe.StartLine, parseErr: pe}, nil
+		return row{fields: validUTF8(rec), line: pe.StartLine, parseErr: pe}, nil
 	default:
 		return row{}, err
 	}
@@ -105,6 +106,18 @@ func (s *source) fraction(rows int) float64 {
 		return min(float64(s.counter.n)/float64(s.total), 1)
 	}
 	return float64(rows) / float64(rows+100_000)
+}
+
+// validUTF8 replaces bytes that are not UTF-8 in a UTF-8 file by U+FFFD,
+// once, on the way in: every reader of the model (JSON, snapshots) then sees
+// the same text, and two different invalid codes cannot become one later.
+func validUTF8(fields []string) []string {
+	for i, f := range fields {
+		if !utf8.ValidString(f) {
+			fields[i] = strings.ToValidUTF8(f, "\uFFFD")
+		}
+	}
+	return fields
 }
 
 func isParseError(err error) bool {
