@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 )
 
@@ -49,6 +50,11 @@ func newHierarchyImporter(imp *importAction, src *source, u *undoLog) (*hierarch
 		l.next = oldNext
 	})
 	return h, nil
+}
+
+func (h *hierarchyImporter) reserve(rows int) {
+	h.l.reserve(rows)
+	h.firstLine = slices.Grow(h.firstLine, rows)
 }
 
 func (h *hierarchyImporter) importRow(r row, c *counts) string {

@@ -1,6 +1,9 @@
 package engine
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // moduleImporter loads rows into a module (MODULE_DATA): the dimension
 // columns name the cell's items (by code, or by name on plain lists), the
@@ -46,6 +49,11 @@ func newModuleImporter(imp *importAction, src *source, u *undoLog) (*moduleImpor
 		mod.truncate(mi.oldRows)
 	})
 	return mi, nil
+}
+
+func (mi *moduleImporter) reserve(rows int) {
+	mi.mod.reserve(rows)
+	mi.firstLine = slices.Grow(mi.firstLine, rows)
 }
 
 func (mi *moduleImporter) importRow(r row, c *counts) string {

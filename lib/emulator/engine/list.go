@@ -1,6 +1,9 @@
 package engine
 
-import "strconv"
+import (
+	"slices"
+	"strconv"
+)
 
 // list holds the items of one list. Items are dense: an item is its
 // ordinal (creation order) and every per-item field is a slice indexed by
@@ -67,6 +70,37 @@ func (l *list) add(code, name string, parent int32) int32 {
 		l.byName[name] = ord
 	}
 	return ord
+}
+
+// reserve makes room for n more items, so a large import neither copies
+// growing slices nor rehashes a growing map item by item. The maps are
+// rebuilt only when they would otherwise at least double.
+func (l *list) reserve(n int) {
+	want := len(l.ids) + n
+	if cap(l.ids) >= want {
+		return
+	}
+	l.ids = slices.Grow(l.ids, n)
+	l.codes = slices.Grow(l.codes, n)
+	l.names = slices.Grow(l.names, n)
+	l.parents = slices.Grow(l.parents, n)
+	for _, p := range l.props {
+		p.col.grow(n)
+	}
+	if n > len(l.byCode) {
+		l.byCode = regrow(l.byCode, want)
+	}
+	if l.byName != nil && n > len(l.byName) {
+		l.byName = regrow(l.byName, want)
+	}
+}
+
+func regrow[K comparable](m map[K]int32, capacity int) map[K]int32 {
+	g := make(map[K]int32, capacity)
+	for k, v := range m {
+		g[k] = v
+	}
+	return g
 }
 
 // rename changes an item's name, keeping the name index right.

@@ -1,5 +1,7 @@
 package engine
 
+import "slices"
+
 // maxDims bounds module dimensions so a row key is a comparable array, not
 // an allocated string: enough for list-dimensioned test models.
 const maxDims = 4
@@ -10,7 +12,9 @@ type rowKey [maxDims]int32
 
 // module stores cells by row: a row is a combination of dimension items
 // that has been written, and each stored (non-formula) line item is a dense
-// column over rows. One map lookup per imported row serves every line item.
+// column over rows. One row lookup per imported row serves every line item:
+// a map for several dimensions, a slice indexed by item for one (the common
+// case, and a map lookup less per row).
 type module struct {
 	idx       int
 	id        int64
@@ -19,9 +23,10 @@ type module struct {
 	lineItems []*lineItem
 	byName    map[string]*lineItem
 
-	rows map[rowKey]int32
-	keys []rowKey
-	cols []column // indexed by lineItem.col
+	rows   map[rowKey]int32 // several dimensions
+	byItem []int32          // one dimension: row of each item ordinal, -1 for none
+	keys   []rowKey
+	cols   []column // indexed by lineItem.col
 }
 
 type lineItem struct {
@@ -43,13 +48,32 @@ func (m *module) dimIndex(listName string) int {
 	return -1
 }
 
+// lookup finds the row of key.
+func (m *module) lookup(key rowKey) (int32, bool) {
+	if m.rows != nil {
+		r, ok := m.rows[key]
+		return r, ok
+	}
+	if int(key[0]) < len(m.byItem) && m.byItem[key[0]] >= 0 {
+		return m.byItem[key[0]], true
+	}
+	return -1, false
+}
+
 // row returns the row for key, creating it with blank cells if needed.
 func (m *module) row(key rowKey) (int32, bool) {
-	if r, ok := m.rows[key]; ok {
+	if r, ok := m.lookup(key); ok {
 		return r, false
 	}
 	r := int32(len(m.keys))
-	m.rows[key] = r
+	if m.rows != nil {
+		m.rows[key] = r
+	} else {
+		for len(m.byItem) <= int(key[0]) {
+			m.byItem = append(m.byItem, -1)
+		}
+		m.byItem[key[0]] = r
+	}
 	m.keys = append(m.keys, key)
 	for i := range m.cols {
 		m.cols[i].appendBlank()
@@ -63,15 +87,37 @@ func (m *module) cell(li *lineItem, key rowKey) value {
 	if li.formula != nil {
 		return li.formula.eval(m, key)
 	}
-	if r, ok := m.rows[key]; ok {
+	if r, ok := m.lookup(key); ok {
 		return m.cols[li.col].get(int(r))
 	}
 	return value{item: -1}
 }
 
+// reserve makes room for n more rows (see list.reserve).
+func (m *module) reserve(n int) {
+	want := len(m.keys) + n
+	if cap(m.keys) >= want {
+		return
+	}
+	m.keys = slices.Grow(m.keys, n)
+	for i := range m.cols {
+		m.cols[i].grow(n)
+	}
+	if m.rows != nil && n > len(m.rows) {
+		m.rows = regrow(m.rows, want)
+	}
+	if need := m.dims[0].len() - len(m.byItem); m.rows == nil && need > 0 {
+		m.byItem = slices.Grow(m.byItem, need)
+	}
+}
+
 func (m *module) truncate(n int) {
 	for _, k := range m.keys[n:] {
-		delete(m.rows, k)
+		if m.rows != nil {
+			delete(m.rows, k)
+		} else {
+			m.byItem[k[0]] = -1
+		}
 	}
 	m.keys = m.keys[:n]
 	for i := range m.cols {
@@ -80,7 +126,10 @@ func (m *module) truncate(n int) {
 }
 
 func (m *module) reset(capacity int) {
-	m.rows = make(map[rowKey]int32, capacity)
+	m.rows, m.byItem = nil, nil
+	if len(m.dims) > 1 {
+		m.rows = make(map[rowKey]int32, capacity)
+	}
 	m.keys = make([]rowKey, 0, capacity)
 	for i, li := range m.lineItems {
 		if li.col >= 0 {

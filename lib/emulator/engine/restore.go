@@ -207,6 +207,6 @@ func (r *restorer) commit() {
 		}
 	}
 	for mod, sh := range r.modules {
-		mod.rows, mod.keys, mod.cols = sh.rows, sh.keys, sh.cols
+		mod.rows, mod.byItem, mod.keys, mod.cols = sh.rows, sh.byItem, sh.keys, sh.cols
 	}
 }

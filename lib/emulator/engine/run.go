@@ -97,10 +97,16 @@ func (m *Model) runProcess(ctx context.Context, p *process, open func(string) (i
 }
 
 // rowImporter applies one data row; it returns the failure message, or ""
-// after counting the row as created or updated.
+// after counting the row as created or updated. reserve makes room for
+// about that many more rows.
 type rowImporter interface {
 	importRow(r row, c *counts) string
+	reserve(rows int)
 }
+
+// sizingRows is when an import estimates its row count from the bytes read
+// so far and reserves room for the rest in one step.
+const sizingRows = 2048
 
 func (m *Model) runImport(ctx context.Context, imp *importAction, data io.Reader, progress func(float64), u *undoLog) (Result, error) {
 	src, err := openSource(imp.file, data)
@@ -141,6 +147,11 @@ func (m *Model) runImport(ctx context.Context, imp *importAction, data io.Reader
 		}
 		if err != nil {
 			return Result{}, fmt.Errorf("engine: import %q: read file %q: %w", imp.name, imp.file.name, err)
+		}
+		if i == sizingRows {
+			if est := src.estimateRows(i); est > i {
+				ri.reserve(est - i)
+			}
 		}
 		c.processed++
 		switch {

@@ -120,6 +120,17 @@ func validUTF8(fields []string) []string {
 	return fields
 }
 
+// estimateRows extrapolates the number of data rows of the upload from the
+// rows read so far and the bytes they took, with a margin; 0 when the
+// size is unknown.
+func (s *source) estimateRows(rows int) int {
+	read := s.csv.InputOffset()
+	if s.total <= 0 || read <= 0 {
+		return 0
+	}
+	return int(float64(rows) * float64(s.total) / float64(read) * 1.05)
+}
+
 func isParseError(err error) bool {
 	var pe *csv.ParseError
 	return errors.As(err, &pe)

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"slices"
 	"strconv"
 )
 
@@ -76,6 +77,17 @@ func (c *column) appendBlank() {
 		c.num = append(c.num, 0)
 	case fList:
 		c.item = append(c.item, -1)
+	}
+}
+
+func (c *column) grow(n int) {
+	switch c.format {
+	case fText:
+		c.text = slices.Grow(c.text, n)
+	case fNumber:
+		c.num = slices.Grow(c.num, n)
+	case fList:
+		c.item = slices.Grow(c.item, n)
 	}
 }
 
