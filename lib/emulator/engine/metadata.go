@@ -11,16 +11,18 @@ import (
 // add what only it knows (a file's chunkCount). Everything here is fixed by
 // the definition and safe to read while an import runs.
 
-// File is an import data source.
+// File is an import data source (id 113…) or an export's output file (id
+// == the export's id, 116…). Export files carry only id, name and rows, as
+// in the reference's files example.
 type File struct {
 	ID           string `json:"id"`
 	Name         string `json:"name"`
-	Delimiter    string `json:"delimiter"`
-	Encoding     string `json:"encoding"`
+	Delimiter    string `json:"delimiter,omitempty"`
+	Encoding     string `json:"encoding,omitempty"`
 	FirstDataRow int    `json:"firstDataRow"`
-	Format       string `json:"format"`
+	Format       string `json:"format,omitempty"`
 	HeaderRow    int    `json:"headerRow"`
-	Separator    string `json:"separator"`
+	Separator    string `json:"separator,omitempty"`
 }
 
 // Import is an entry of the imports list.
@@ -119,19 +121,26 @@ func indexOf(id string, prefix int64, n int) (int, bool) {
 	return i, i < n
 }
 
-// Files lists the import data sources.
+// Files lists the import data sources, then the export output files, as
+// GET …/files does. The HTTP layer adds chunkCount, which only it knows.
 func (m *Model) Files() []File {
-	out := make([]File, len(m.files))
-	for i, f := range m.files {
-		out[i] = f.metadata()
+	out := make([]File, 0, len(m.files)+len(m.exports))
+	for _, f := range m.files {
+		out = append(out, f.metadata())
+	}
+	for _, e := range m.exports {
+		out = append(out, File{ID: idString(e.id), Name: e.name})
 	}
 	return out
 }
 
-// File returns one import data source.
+// File returns one import data source or export output file.
 func (m *Model) File(id string) (File, error) {
 	if i, ok := indexOf(id, prefixFile, len(m.files)); ok {
 		return m.files[i].metadata(), nil
+	}
+	if e := m.exportByID(id); e != nil {
+		return File{ID: idString(e.id), Name: e.name}, nil
 	}
 	return File{}, fmt.Errorf("engine: file %q: %w", id, ErrNotFound)
 }

@@ -1,6 +1,8 @@
 package engine_test
 
 import (
+	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -21,7 +23,21 @@ func TestModelRegistryDefinitionLoads(t *testing.T) {
 	})
 	diff(t, "files", jsonOf(t, m.Files()), `[`+
 		`{"id":"113000000000","name":"workspaces.csv","delimiter":"\"","encoding":"UTF-8","firstDataRow":2,"format":"txt","headerRow":1,"separator":","},`+
-		`{"id":"113000000001","name":"models.csv","delimiter":"\"","encoding":"UTF-8","firstDataRow":2,"format":"txt","headerRow":1,"separator":","}]`)
+		`{"id":"113000000001","name":"models.csv","delimiter":"\"","encoding":"UTF-8","firstDataRow":2,"format":"txt","headerRow":1,"separator":","},`+
+		`{"id":"116000000000","name":"W1 Workspace Register.csv","firstDataRow":0,"headerRow":0},`+
+		`{"id":"116000000001","name":"W2 Model Register.csv","firstDataRow":0,"headerRow":0}]`)
+	if f, err := m.File("116000000001"); err != nil || f.Name != "W2 Model Register.csv" {
+		t.Errorf("File(export id) = %+v, %v", f, err)
+	}
+	if _, err := m.File("113000000002"); !errors.Is(err, engine.ErrNotFound) {
+		t.Errorf("File(unknown) err = %v, want ErrNotFound", err)
+	}
+	if _, err := m.RunImport(context.Background(), "112000000000", nil, nil); err == nil || !strings.Contains(err.Error(), `upload file "workspaces.csv" (id 113000000000) first`) {
+		t.Errorf("RunImport(nil data) err = %v", err)
+	}
+	if _, err := m.RunImport(context.Background(), "112000000004", strings.NewReader(""), nil); !errors.Is(err, engine.ErrNotFound) {
+		t.Errorf("RunImport(unknown id) err = %v, want ErrNotFound", err)
+	}
 	diff(t, "imports", jsonOf(t, m.Imports()), `[`+
 		`{"id":"112000000000","name":"W1 Workspaces from workspaces.csv","importDataSourceId":"113000000000","importType":"HIERARCHY_DATA"},`+
 		`{"id":"112000000001","name":"W2 Models from models.csv","importDataSourceId":"113000000001","importType":"HIERARCHY_DATA"},`+

@@ -109,6 +109,9 @@ type rowImporter interface {
 const sizingRows = 2048
 
 func (m *Model) runImport(ctx context.Context, imp *importAction, data io.Reader, progress func(float64), u *undoLog) (Result, error) {
+	if data == nil {
+		return Result{}, fmt.Errorf("engine: import %q: no data: upload file %q (id %d) first", imp.name, imp.file.name, imp.file.id)
+	}
 	src, err := openSource(imp.file, data)
 	if err != nil {
 		return Result{}, fmt.Errorf("engine: import %q: read file %q: %w", imp.name, imp.file.name, err)
