@@ -11,15 +11,15 @@ import (
 // else name (plain lists); sets its name, parent and properties. A row is
 // applied whole or not at all.
 type hierarchyImporter struct {
-	l                      *list
-	code, name, parent     int // column indexes, -1 when unmapped
-	props                  []*property
-	propCols               []int
-	vals                   []value // scratch: the row's parsed properties
-	oldLen                 int
-	firstLine              []int32 // per item: line of the row that set it in this import, 0 if none
-	changed                []itemSnapshot
-	nameMapped, parentMapd bool
+	l                        *list
+	code, name, parent       int // column indexes, -1 when unmapped
+	props                    []*property
+	propCols                 []int
+	vals                     []value // scratch: the row's parsed properties
+	oldLen                   int
+	firstLine                []int32 // per item: line of the row that set it in this import, 0 if none
+	changed                  []itemSnapshot
+	nameMapped, parentMapped bool
 }
 
 func newHierarchyImporter(imp *importAction, src *source, u *undoLog) (*hierarchyImporter, []string) {
@@ -36,7 +36,7 @@ func newHierarchyImporter(imp *importAction, src *source, u *undoLog) (*hierarch
 		l: l, code: idx[0], name: idx[1], parent: idx[2], propCols: idx[3:],
 		vals: make([]value, len(imp.propCols)), oldLen: l.len(),
 		firstLine:  make([]int32, l.len()),
-		nameMapped: imp.nameCol != "", parentMapd: imp.parentCol != "",
+		nameMapped: imp.nameCol != "", parentMapped: imp.parentCol != "",
 	}
 	for _, pm := range imp.propCols {
 		h.props = append(h.props, pm.prop)
@@ -95,7 +95,7 @@ func (h *hierarchyImporter) importRow(r row, c *counts) string {
 	if found {
 		parent = l.parents[ord]
 	}
-	if h.parentMapd {
+	if h.parentMapped {
 		parent = -1
 		if pk := field(f, h.parent); pk != "" {
 			p, ok := l.parent.lookup(pk)

@@ -177,6 +177,19 @@ func TestFileSettings(t *testing.T) {
 	}
 }
 
+// An ISO-8859-1 line longer than the reader's buffers decodes intact.
+func TestLatin1LongLine(t *testing.T) {
+	t.Parallel()
+	m := mustLoad(t, `{"name":"M","lists":[{"name":"L"}],"files":[{"name":"f","headers":["Code","Name"],"encoding":"ISO-8859-1"}],
+		"imports":[{"name":"I","type":"HIERARCHY_DATA","file":"f","list":"L","mapping":{"code":"Code","name":"Name"}}]}`)
+	long := strings.Repeat("\xe9a", 20_000)
+	runImport(t, m, "I", "Code,Name\nc1,"+long+"\nc2,\xff\n")
+	items := listItems(t, m, "L")
+	if len(items) != 2 || items[0].Name != strings.Repeat("éa", 20_000) || items[1].Name != "ÿ" {
+		t.Errorf("decoded %d items; first name has %d bytes", len(items), len(items[0].Name))
+	}
+}
+
 // Plain lists need unique names and find items by name when the code is
 // blank.
 func TestPlainListNames(t *testing.T) {

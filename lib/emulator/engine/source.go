@@ -158,24 +158,35 @@ func (c *countingReader) Read(p []byte) (int, error) {
 }
 
 // latin1Reader decodes ISO-8859-1 to UTF-8: every byte is the code point
-// of the same value.
+// of the same value. Decoded text waits in pending for callers that read
+// in small pieces (bufio does, near the end of its buffer).
 type latin1Reader struct {
-	r   io.Reader
-	buf []byte
+	r       io.Reader
+	in, out []byte
+	pending []byte
+	err     error
 }
 
 func (l *latin1Reader) Read(p []byte) (int, error) {
-	if len(p) < utf8.UTFMax {
-		return 0, io.ErrShortBuffer
+	if len(l.pending) == 0 {
+		if l.err != nil {
+			return 0, l.err
+		}
+		if l.in == nil {
+			l.in, l.out = make([]byte, 16<<10), make([]byte, 32<<10)
+		}
+		n, err := l.r.Read(l.in)
+		l.err = err
+		out := l.out[:0]
+		for _, c := range l.in[:n] {
+			out = utf8.AppendRune(out, rune(c))
+		}
+		l.pending = out
 	}
-	want := len(p) / 2 // each byte becomes at most two
-	if cap(l.buf) < want {
-		l.buf = make([]byte, want)
+	n := copy(p, l.pending)
+	l.pending = l.pending[n:]
+	if len(l.pending) == 0 && l.err != nil {
+		return n, l.err
 	}
-	n, err := l.r.Read(l.buf[:want])
-	out := 0
-	for _, c := range l.buf[:n] {
-		out += utf8.EncodeRune(p[out:], rune(c))
-	}
-	return out, err
+	return n, nil
 }
