@@ -20,6 +20,7 @@ type hierarchyImporter struct {
 	firstLine                []int32 // per item: line of the row that set it in this import, 0 if none
 	changed                  []itemSnapshot
 	nameMapped, parentMapped bool
+	prev                     int32 // the previous row's item, to guess the next (list.lookupAfter)
 }
 
 func newHierarchyImporter(imp *importAction, src *source, u *undoLog) (*hierarchyImporter, []string) {
@@ -35,7 +36,7 @@ func newHierarchyImporter(imp *importAction, src *source, u *undoLog) (*hierarch
 	h := &hierarchyImporter{
 		l: l, code: idx[0], name: idx[1], parent: idx[2], propCols: idx[3:],
 		vals: make([]value, len(imp.propCols)), oldLen: l.len(),
-		firstLine:  make([]int32, l.len()),
+		firstLine: make([]int32, l.len()), prev: -1,
 		nameMapped: imp.nameCol != "", parentMapped: imp.parentCol != "",
 	}
 	for _, pm := range imp.propCols {
@@ -69,7 +70,11 @@ func (h *hierarchyImporter) importRow(r row, c *counts) string {
 	)
 	switch {
 	case code != "":
-		ord, found = l.byCode[code]
+		if next := h.prev + 1; int(next) < len(l.codes) && l.codes[next] == code {
+			ord, found = next, true // rows in list order: skip the map (see list.lookupAfter)
+		} else {
+			ord, found = l.byCode[code]
+		}
 	case l.numbered:
 		return fmt.Sprintf("Invalid code: the code is blank; items of numbered list %s are identified by code", l.name)
 	case name == "":
@@ -149,6 +154,7 @@ func (h *hierarchyImporter) importRow(r row, c *counts) string {
 		p.col.set(int(ord), h.vals[i])
 	}
 	h.firstLine[ord] = int32(max(r.line, 1))
+	h.prev = ord
 	return ""
 }
 

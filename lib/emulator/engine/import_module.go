@@ -21,6 +21,7 @@ type moduleImporter struct {
 	oldRows   int
 	firstLine []int32 // per module row: line that wrote it in this import, 0 if none
 	changed   []cellSnapshot
+	prev      rowKey // the previous row's items, to guess the next (list.lookupAfter)
 }
 
 func newModuleImporter(imp *importAction, src *source, u *undoLog) (*moduleImporter, []string) {
@@ -61,12 +62,13 @@ func (mi *moduleImporter) importRow(r row, c *counts) string {
 	var key rowKey
 	for i, l := range mi.mod.dims {
 		k := field(f, mi.dimCols[i])
-		ord, ok := l.lookup(k)
+		ord, ok := l.lookupAfter(k, mi.prev[i])
 		if !ok {
 			return fmt.Sprintf("Item not located in %s list: %s", l.name, k)
 		}
 		key[i] = ord
 	}
+	mi.prev = key
 	for i, li := range mi.items {
 		s := field(f, mi.itemCols[i])
 		switch li.format {

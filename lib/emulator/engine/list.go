@@ -47,6 +47,17 @@ func (l *list) lookup(key string) (int32, bool) {
 	return -1, false
 }
 
+// lookupAfter is lookup with a guess: files often list items in the order
+// the list holds them (the same file feeds a list and then its module), so
+// the item after the previous row's is checked first, a sequential read
+// instead of a random map probe. The result is the same as lookup's.
+func (l *list) lookupAfter(key string, prev int32) (int32, bool) {
+	if next := int(prev) + 1; next < len(l.codes) && l.codes[next] == key && key != "" {
+		return int32(next), true
+	}
+	return l.lookup(key)
+}
+
 // add appends an item and returns its ordinal. A numbered list item
 // without a name gets "#n", as Anaplan shows unnamed numbered items.
 func (l *list) add(code, name string, parent int32) int32 {
