@@ -209,3 +209,25 @@ func TestPlainListNames(t *testing.T) {
 	}
 	diff(t, "items", names, []string{"N=North", "=East"})
 }
+
+// Rows in list order, reverse order or mixed with unknown items load the
+// same cells: the in-order shortcut never changes which item a row hits.
+func TestModuleImportRowOrder(t *testing.T) {
+	t.Parallel()
+	const ws = "Code,Name,sizeAllowance,currentSize\nA,a,1,1\nB,b,2,2\nC,c,3,3\nD,d,4,4\n"
+	orders := map[string]string{
+		"list order": "Code,Name,sizeAllowance,currentSize\nA,,10,1\nB,,20,2\nC,,30,3\nD,,40,4\n",
+		"reversed":   "Code,Name,sizeAllowance,currentSize\nD,,40,4\nC,,30,3\nB,,20,2\nA,,10,1\n",
+		"mixed":      "Code,Name,sizeAllowance,currentSize\nB,,20,2\nX,,0,0\nC,,30,3\nA,,10,1\nD,,40,4\n",
+	}
+	for name, data := range orders {
+		m := engine.ModelRegistry()
+		runImport(t, m, engine.RegistryImportWorkspaces, ws)
+		runImport(t, m, engine.RegistryImportWorkspaceData, data)
+		var got []string
+		for _, r := range moduleRows(t, m, "W1 Workspace Register") {
+			got = append(got, r.Items[0].Name+"="+r.Values[1])
+		}
+		diff(t, name, got, []string{"a=10", "b=20", "c=30", "d=40"})
+	}
+}
