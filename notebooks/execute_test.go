@@ -1,0 +1,214 @@
+package notebooks_test
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+var update = flag.Bool("update", false,
+	"write the freshly executed notebooks over the committed ones (go test ./notebooks -update)")
+
+// cellTimeout bounds one cell. It is generous because the first Go cell of a
+// cold machine compiles gota, gonum and the library before it runs.
+const cellTimeout = 10 * time.Minute
+
+// running limits how many notebooks execute at once: every cell is a go build
+// plus a link, so more than one notebook per two cores only adds contention.
+var running = make(chan struct{}, max(1, runtime.NumCPU()/2))
+
+// executedNotebook is a notebook as a fresh headless execution shows it.
+type executedNotebook struct {
+	name  string
+	raw   []byte // the executed notebook as nbconvert wrote it
+	cells []shownCell
+}
+
+// executed returns the notebook notebooks/<name> as a fresh execution shows
+// it. Each notebook runs once per test process; every test asking for it
+// shares that run. A notebook that cannot run, or whose cell fails, fails t
+// with the failing cell's source and error.
+//
+// Per-notebook content tests look like this:
+//
+//	func TestWorkspacesNotebookShowsDemoWorkspaces(t *testing.T) {
+//		t.Parallel()
+//		out := executed(t, "02-workspaces.ipynb").cell(t, "ListWorkspaces").text()
+//		if !strings.Contains(out, "Demo Workspace") { t.Errorf(...) }
+//	}
+func executed(t testing.TB, name string) *executedNotebook {
+	t.Helper()
+	e := executionOf(name)
+	e.once.Do(func() { e.nb, e.err = execute(name) })
+	if e.err != nil {
+		t.Fatalf("notebook %s: %v", name, e.err)
+	}
+	return e.nb
+}
+
+// cell returns the first code cell whose source contains code; t fails when
+// no cell does, so a renamed call cannot make a content test pass vacuously.
+func (nb *executedNotebook) cell(t testing.TB, code string) shownCell {
+	t.Helper()
+	for _, c := range nb.cells {
+		if strings.Contains(c.Source, code) {
+			return c
+		}
+	}
+	t.Fatalf("notebook %s has no code cell containing %q", nb.name, code)
+	return shownCell{}
+}
+
+// text is everything the notebook's code cells show, in order.
+func (nb *executedNotebook) text() string {
+	var b strings.Builder
+	for _, c := range nb.cells {
+		b.WriteString(c.text())
+	}
+	return b.String()
+}
+
+type execution struct {
+	once sync.Once
+	nb   *executedNotebook
+	err  error
+}
+
+var (
+	executionsMu sync.Mutex
+	executions   = map[string]*execution{}
+)
+
+func executionOf(name string) *execution {
+	executionsMu.Lock()
+	defer executionsMu.Unlock()
+	e, ok := executions[name]
+	if !ok {
+		e = &execution{}
+		executions[name] = e
+	}
+	return e
+}
+
+// execute runs nbconvert on notebooks/<name> with the project-local kernel.
+// --allow-errors keeps nbconvert going past a failing cell so the executed
+// notebook is always written: the harness reads the error from it, with the
+// failing cell's source and what earlier cells printed to stderr.
+func execute(name string) (*executedNotebook, error) {
+	kernelOnce.Do(func() { theKernel, kernelErr = installKernel() })
+	if kernelErr != nil {
+		return nil, kernelErr
+	}
+	k := theKernel
+	trackInputs(k.root)
+	path := filepath.Join(k.root, "notebooks", filepath.FromSlash(name))
+	if _, err := os.Stat(path); err != nil {
+		return nil, err
+	}
+
+	running <- struct{}{}
+	defer func() { <-running }()
+
+	tmp, err := os.MkdirTemp("", "notebook-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmp)
+	outDir, kernelTmp := filepath.Join(tmp, "out"), filepath.Join(tmp, "tmp")
+	if err := os.Mkdir(kernelTmp, 0o755); err != nil {
+		return nil, err
+	}
+
+	cmd := exec.Command("jupyter", "nbconvert", "--to", "notebook", "--execute", "--allow-errors",
+		"--ExecutePreprocessor.kernel_name=gonb",
+		"--ExecutePreprocessor.timeout="+strconv.Itoa(int(cellTimeout.Seconds())),
+		"--ExecutePreprocessor.record_timing=False",
+		"--output-dir", outDir, path)
+	cmd.Dir = filepath.Dir(path)
+	cmd.Env = k.env(kernelTmp)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		return nil, fmt.Errorf("jupyter nbconvert failed (%v); its log ends with:\n%s", err, tail(stderr.String(), 60))
+	}
+
+	raw, err := os.ReadFile(filepath.Join(outDir, filepath.Base(path)))
+	if err != nil {
+		return nil, fmt.Errorf("nbconvert wrote no executed notebook: %w\n%s", err, tail(stderr.String(), 60))
+	}
+	nb, err := parseNotebook(raw)
+	if err != nil {
+		return nil, err
+	}
+	cells := shown(nb)
+	if err := firstFailure(cells); err != nil {
+		return nil, err
+	}
+	return &executedNotebook{name: name, raw: raw, cells: cells}, nil
+}
+
+// firstFailure describes the first cell with an error output, with what
+// earlier cells wrote to stderr: GoNB does not fail a cell when one of its
+// shell commands (!, !*) fails, so a broken setup cell only shows there.
+func firstFailure(cells []shownCell) error {
+	var stderr strings.Builder
+	for _, c := range cells {
+		if len(c.Errors) == 0 {
+			if c.Stderr != "" {
+				fmt.Fprintf(&stderr, "--- stderr of cell %d\n%s", c.Index, c.Stderr)
+			}
+			continue
+		}
+		return fmt.Errorf("cell %d failed.\n%s--- source of cell %d\n%s\n--- output of cell %d\n%s",
+			c.Index, stderr.String(), c.Index, indent(c.Source), c.Index, c.text())
+	}
+	return nil
+}
+
+// checkCommitted executes the notebook and fails t when a cell shows
+// something else than the committed notebook; with -update it writes the
+// fresh execution over the committed notebook instead.
+func checkCommitted(t *testing.T, name string) {
+	t.Helper()
+	start := time.Now()
+	nb := executed(t, name)
+	t.Logf("%s executed in %s", name, time.Since(start).Round(100*time.Millisecond))
+	path := filepath.Join(theKernel.root, "notebooks", filepath.FromSlash(name))
+	if *update {
+		if err := os.WriteFile(path, nb.raw, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("updated %s with the fresh outputs", path)
+		return
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	committed, err := parseNotebook(data)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	if diff := compareShown(shown(committed), nb.cells); diff != "" {
+		t.Errorf("notebook %s: %s\nIf the fresh output is right, commit it: go test ./notebooks -run '%s' -update",
+			name, diff, t.Name())
+	}
+}
+
+// tail returns the last n lines of text.
+func tail(text string, n int) string {
+	lines := strings.Split(strings.TrimRight(text, "\n"), "\n")
+	if len(lines) > n {
+		lines = append([]string{fmt.Sprintf("[... %d earlier lines]", len(lines)-n)}, lines[len(lines)-n:]...)
+	}
+	return strings.Join(lines, "\n")
+}
