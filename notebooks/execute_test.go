@@ -111,7 +111,15 @@ func execute(name string) (*executedNotebook, error) {
 	k := theKernel
 	trackInputs(k.root)
 	path := filepath.Join(k.root, "notebooks", filepath.FromSlash(name))
-	if _, err := os.Stat(path); err != nil {
+	source, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	committed, err := parseNotebook(source)
+	if err != nil {
+		return nil, err
+	}
+	if err := unsyncedDisplay(shown(committed)); err != nil {
 		return nil, err
 	}
 
@@ -154,6 +162,22 @@ func execute(name string) (*executedNotebook, error) {
 		return nil, err
 	}
 	return &executedNotebook{name: name, raw: raw, cells: cells}, nil
+}
+
+// unsyncedDisplay rejects a cell that displays through gonbui without
+// gonbui.Sync: GoNB reads displays from a pipe it closes when the cell's
+// program exits, so an unsynced display is lost now and then (flaky on a
+// busy CI machine). Cells use displayHTML from the setup cell instead.
+func unsyncedDisplay(cells []shownCell) error {
+	for _, c := range cells {
+		if (strings.Contains(c.Source, "gonbui.Display") || strings.Contains(c.Source, "gonbui.Update")) &&
+			!strings.Contains(c.Source, "gonbui.Sync()") {
+			return fmt.Errorf("cell %d displays through gonbui without gonbui.Sync(), so its output is lost now and then; "+
+				"call displayHTML from the setup cell (see notebooks/README.md)\n--- source of cell %d\n%s",
+				c.Index, c.Index, indent(c.Source))
+		}
+	}
+	return nil
 }
 
 // firstFailure describes the first cell with an error output, with what

@@ -152,3 +152,18 @@ func TestKernelEnvironment(t *testing.T) {
 		}
 	}
 }
+
+func TestUnsyncedDisplayIsRejected(t *testing.T) {
+	t.Parallel()
+	cells := mustShown(t, `{"cells": [
+	  {"cell_type": "code", "source": "func displayHTML(h string) { gonbui.DisplayHTML(h); gonbui.Sync() }", "outputs": []},
+	  {"cell_type": "code", "source": "%%\ndisplayHTML(table())", "outputs": []}
+	]}`)
+	if err := unsyncedDisplay(cells); err != nil {
+		t.Errorf("synced displays rejected: %v", err)
+	}
+	cells = append(cells, mustShown(t, `{"cells": [{"cell_type": "code", "source": "%%\ngonbui.UpdateHTML(id, h)", "outputs": []}]}`)...)
+	if err := unsyncedDisplay(cells); err == nil || !strings.Contains(err.Error(), "gonbui.UpdateHTML(id, h)") {
+		t.Errorf("unsyncedDisplay(cell with gonbui.UpdateHTML and no Sync) = %v, want an error quoting the cell", err)
+	}
+}

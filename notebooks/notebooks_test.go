@@ -45,8 +45,8 @@ func TestHarnessSmoke(t *testing.T) {
 	for _, tc := range []struct{ code, want string }{
 		{`anaplan.ModelState("ACTIVE").Known()`, "ACTIVE is a known model state: true"},
 		{`anaplan.ModelState("ACTIVE").Known()`, "dataframe: 3 rows x 3 columns"},
-		{"gonbui.DisplayHTML", "<td>Sales &lt;FY25&gt; &amp; Forecast</td>"},
-		{"gonbui.DisplayHTML", "[text/html]"},
+		{"displayHTML(htmlTable(models()))", "[text/html]\n<table>"},
+		{"displayHTML(htmlTable(models()))", "<td>Sales &lt;FY25&gt; &amp; Forecast</td>"},
 		{"ANAPLAN_", "--- stdout\n" + envFileVar + "\n"},
 	} {
 		if got := nb.cell(t, tc.code).text(); !strings.Contains(got, tc.want) {
