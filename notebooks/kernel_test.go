@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // modulePath identifies the repository root: the first go.mod above the
@@ -19,6 +20,9 @@ const modulePath = "github.com/anaplan-registry/toolkit"
 // installHint is what a developer without Jupyter must do.
 const installHint = "run the README test command `go run ./scripts/testall` (it installs Jupyter), " +
 	"or install it yourself: sudo apt-get install jupyter-nbconvert jupyter-client"
+
+// kernelSetup is how long installKernel took.
+var kernelSetup time.Duration
 
 // kernel is the project-local GoNB kernel: its binaries live in
 // .cache/jupyter/bin and its kernel spec in .cache/jupyter/data, so the
@@ -36,6 +40,10 @@ var (
 	kernelErr  error
 )
 
+// logKernelSetup reports, once, how long building and installing the kernel
+// took: on a cold machine it dominates the first notebook's time.
+var logKernelSetup sync.Once
+
 // gonbKernel builds and installs the kernel once per test process and fails
 // t when that is impossible. Other test processes wait on a file lock while
 // one of them installs (see lockShared).
@@ -49,6 +57,8 @@ func gonbKernel(t testing.TB) *kernel {
 }
 
 func installKernel() (*kernel, error) {
+	start := time.Now()
+	defer func() { kernelSetup = time.Since(start) }()
 	root, err := repoRoot()
 	if err != nil {
 		return nil, err
