@@ -151,6 +151,9 @@ func execute(name string) (*executedNotebook, error) {
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
+		if jupyterErr := checkJupyter(); jupyterErr != nil {
+			return nil, jupyterErr
+		}
 		return nil, fmt.Errorf("jupyter nbconvert failed (%v); its log ends with:\n%s", err, tail(stderr.String(), 60))
 	}
 

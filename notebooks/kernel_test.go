@@ -63,8 +63,8 @@ func installKernel() (*kernel, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := checkJupyter(); err != nil {
-		return nil, err
+	if _, err := exec.LookPath("jupyter"); err != nil {
+		return nil, fmt.Errorf("notebook tests need Jupyter, and `jupyter` is not on PATH: %s", installHint)
 	}
 	cache := filepath.Join(root, ".cache", "jupyter")
 	k := &kernel{
@@ -166,12 +166,10 @@ func (k *kernel) env(tmp string) []string {
 	return env
 }
 
-// checkJupyter fails with instructions when nbconvert (with nbclient, which
-// executes notebooks) is not installed.
+// checkJupyter explains a failed nbconvert run when the cause is a missing
+// or broken Jupyter (nbconvert, or nbclient which executes notebooks). It
+// costs two Python start-ups, so it only runs after a failure.
 func checkJupyter() error {
-	if _, err := exec.LookPath("jupyter"); err != nil {
-		return fmt.Errorf("notebook tests need Jupyter, and `jupyter` is not on PATH: %s", installHint)
-	}
 	for _, sub := range []string{"nbconvert", "execute"} {
 		cmd := exec.Command("jupyter", sub, "--version")
 		if out, err := cmd.CombinedOutput(); err != nil {
