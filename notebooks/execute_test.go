@@ -108,11 +108,10 @@ func executionOf(name string) *execution {
 // notebook is always written: the harness reads the error from it, with the
 // failing cell's source and what earlier cells printed to stderr.
 func execute(name string) (*executedNotebook, error) {
-	kernelOnce.Do(func() { theKernel, kernelErr = installKernel() })
-	if kernelErr != nil {
-		return nil, kernelErr
+	k, err := sharedKernel()
+	if err != nil {
+		return nil, err
 	}
-	k := theKernel
 	trackInputs(k.root)
 	path := filepath.Join(k.root, "notebooks", filepath.FromSlash(name))
 	source, err := os.ReadFile(path)
@@ -206,12 +205,15 @@ func firstFailure(cells []shownCell) error {
 	return nil
 }
 
+var logKernelSetup sync.Once
+
 // checkCommitted executes the notebook and fails t when a cell shows
 // something else than the committed notebook; with -update it writes the
 // fresh execution over the committed notebook instead.
 func checkCommitted(t *testing.T, name string) {
 	t.Helper()
 	nb := executed(t, name)
+	// On a cold machine building the kernel dominates the first notebook's time.
 	logKernelSetup.Do(func() { t.Logf("GoNB kernel built and installed in %s", kernelSetup.Round(100*time.Millisecond)) })
 	t.Logf("%s executed in %s", name, nb.elapsed.Round(100*time.Millisecond))
 	path := filepath.Join(theKernel.root, "notebooks", filepath.FromSlash(name))

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 )
 
@@ -20,9 +19,6 @@ const modulePath = "github.com/anaplan-registry/toolkit"
 // installHint is what a developer without Jupyter must do.
 const installHint = "run the README test command `go run ./scripts/testall` (it installs Jupyter), " +
 	"or install it yourself: sudo apt-get install jupyter-nbconvert jupyter-client"
-
-// kernelSetup is how long installKernel took.
-var kernelSetup time.Duration
 
 // kernel is the project-local GoNB kernel: its binaries live in
 // .cache/jupyter/bin and its kernel spec in .cache/jupyter/data, so the
@@ -35,30 +31,24 @@ type kernel struct {
 }
 
 var (
-	kernelOnce sync.Once
-	theKernel  *kernel
-	kernelErr  error
+	kernelOnce  sync.Once
+	theKernel   *kernel
+	kernelErr   error
+	kernelSetup time.Duration // how long building and installing took
 )
 
-// logKernelSetup reports, once, how long building and installing the kernel
-// took: on a cold machine it dominates the first notebook's time.
-var logKernelSetup sync.Once
-
-// gonbKernel builds and installs the kernel once per test process and fails
-// t when that is impossible. Other test processes wait on a file lock while
-// one of them installs (see lockShared).
-func gonbKernel(t testing.TB) *kernel {
-	t.Helper()
-	kernelOnce.Do(func() { theKernel, kernelErr = installKernel() })
-	if kernelErr != nil {
-		t.Fatal(kernelErr)
-	}
-	return theKernel
+// sharedKernel builds and installs the kernel once per test process. Other
+// test processes wait on a file lock while one of them installs.
+func sharedKernel() (*kernel, error) {
+	kernelOnce.Do(func() {
+		start := time.Now()
+		theKernel, kernelErr = installKernel()
+		kernelSetup = time.Since(start)
+	})
+	return theKernel, kernelErr
 }
 
 func installKernel() (*kernel, error) {
-	start := time.Now()
-	defer func() { kernelSetup = time.Since(start) }()
 	root, err := repoRoot()
 	if err != nil {
 		return nil, err
