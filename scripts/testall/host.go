@@ -1,0 +1,36 @@
+package main
+
+import (
+	"context"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+)
+
+// command is one program a step runs.
+type command struct {
+	args []string // program, then arguments
+	dir  string   // working directory; "" is the current one
+}
+
+func (c command) String() string { return strings.Join(c.args, " ") }
+
+// host is what testall needs from the machine, so tests can replace it.
+type host struct {
+	isRoot   bool
+	lookPath func(file string) (string, error)
+	run      func(ctx context.Context, c command, stdout, stderr io.Writer) error
+}
+
+func localHost() host {
+	return host{isRoot: os.Geteuid() == 0, lookPath: exec.LookPath, run: runCommand}
+}
+
+func runCommand(ctx context.Context, c command, stdout, stderr io.Writer) error {
+	cmd := exec.CommandContext(ctx, c.args[0], c.args[1:]...)
+	cmd.Dir = c.dir
+	cmd.Stdin = os.Stdin // sudo may ask for a password
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	return cmd.Run()
+}
