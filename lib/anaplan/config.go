@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/joho/godotenv"
@@ -33,7 +34,40 @@ const (
 	EnvCertFormat  = "ANAPLAN_CERT_FORMAT"
 	EnvAuthURL     = "ANAPLAN_AUTH_URL"
 	EnvAPIURL      = "ANAPLAN_API_URL"
+
+	// EnvFileVar names the .env file DefaultEnvFile returns, e.g. /dev/null
+	// to keep a developer's own .env out of a test run.
+	EnvFileVar = "ANAPLAN_ENV_FILE"
 )
+
+// DefaultEnvFile is the .env file to read when the caller names none: the
+// file $ANAPLAN_ENV_FILE names, else the nearest .env in the working
+// directory or its parents, looking no higher than the first directory that
+// holds a go.mod (so a notebook in notebooks/ finds the repository's .env).
+// With no .env anywhere it returns ".env", which LoadConfig treats as empty.
+func DefaultEnvFile() string {
+	if f := os.Getenv(EnvFileVar); f != "" {
+		return f
+	}
+	dir, err := os.Getwd()
+	if err != nil {
+		return ".env"
+	}
+	for {
+		candidate := filepath.Join(dir, ".env")
+		if _, err := os.Stat(candidate); err == nil {
+			return candidate
+		}
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return ".env"
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return ".env"
+		}
+		dir = parent
+	}
+}
 
 // LoadConfig reads envFile (usually ".env"; a missing file is fine, "" skips
 // it), then lets the process environment override it: a variable that is
@@ -42,6 +76,7 @@ const (
 // syntax only; call Validate (NewFromConfig does) for consistency.
 func LoadConfig(envFile string) (Config, error) {
 	vars := map[string]string{}
+	fromFile := func(name string) bool { _, set := os.LookupEnv(name); return !set && vars[name] != "" }
 	if envFile != "" {
 		b, err := os.ReadFile(envFile)
 		switch {
@@ -68,6 +103,13 @@ func LoadConfig(envFile string) (Config, error) {
 		KeyPassword: get(EnvKeyPassword),
 		AuthURL:     strings.TrimSpace(get(EnvAuthURL)),
 		APIURL:      strings.TrimSpace(get(EnvAPIURL)),
+	}
+	// Paths written in a .env are relative to that file, not to whichever
+	// directory the program runs in (a notebook runs in notebooks/).
+	for name, path := range map[string]*string{EnvCertFile: &cfg.CertFile, EnvKeyFile: &cfg.KeyFile} {
+		if *path != "" && fromFile(name) && !filepath.IsAbs(*path) {
+			*path = filepath.Join(filepath.Dir(envFile), *path)
+		}
 	}
 	switch f := strings.ToLower(strings.TrimSpace(get(EnvCertFormat))); f {
 	case "", "v2":

@@ -266,3 +266,40 @@ func TestNewRejectsUnsafeURLs(t *testing.T) {
 		t.Errorf("New with defaults = %v, %v", c, err)
 	}
 }
+
+func TestLoadConfigResolvesPathsRelativeToTheEnvFile(t *testing.T) {
+	for _, k := range []string{anaplan.EnvCertFile, anaplan.EnvKeyFile} {
+		t.Setenv(k, "")
+		os.Unsetenv(k)
+	}
+	dir := t.TempDir()
+	env := filepath.Join(dir, ".env")
+	os.WriteFile(env, []byte("ANAPLAN_CERT_FILE=certs/me.pem\nANAPLAN_KEY_FILE=/abs/key.pem\n"), 0o600)
+	cfg, err := anaplan.LoadConfig(env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.CertFile != filepath.Join(dir, "certs/me.pem") || cfg.KeyFile != "/abs/key.pem" {
+		t.Errorf("CertFile=%q KeyFile=%q", cfg.CertFile, cfg.KeyFile)
+	}
+}
+
+func TestDefaultEnvFile(t *testing.T) {
+	t.Setenv(anaplan.EnvFileVar, "/dev/null")
+	if got := anaplan.DefaultEnvFile(); got != "/dev/null" {
+		t.Errorf("with %s set: %q", anaplan.EnvFileVar, got)
+	}
+	os.Unsetenv(anaplan.EnvFileVar)
+	root := t.TempDir()
+	sub := filepath.Join(root, "notebooks")
+	os.Mkdir(sub, 0o755)
+	os.WriteFile(filepath.Join(root, "go.mod"), []byte("module x\n"), 0o644)
+	t.Chdir(sub)
+	if got := anaplan.DefaultEnvFile(); got != ".env" {
+		t.Errorf("no .env anywhere: %q, want .env", got)
+	}
+	os.WriteFile(filepath.Join(root, ".env"), nil, 0o600)
+	if got := anaplan.DefaultEnvFile(); got != filepath.Join(root, ".env") {
+		t.Errorf("got %q, want the repository's .env", got)
+	}
+}

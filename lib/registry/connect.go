@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"os"
+	"path/filepath"
 
 	"github.com/anaplan-registry/toolkit/lib/anaplan"
 	"github.com/anaplan-registry/toolkit/lib/emulator"
@@ -33,6 +35,17 @@ type ConnectOptions struct {
 	Logger *slog.Logger
 	// ClientOptions are passed to the client after the URLs and logger.
 	ClientOptions []anaplan.Option
+}
+
+// DefaultOptions are the settings notebooks use: the nearest .env (see
+// anaplan.DefaultEnvFile) and the emulator's state kept under the temp
+// directory, so that each notebook cell, a new process, continues where the
+// previous one stopped (tokens, uploaded files, loaded model data).
+func DefaultOptions() ConnectOptions {
+	return ConnectOptions{
+		EnvFile:  anaplan.DefaultEnvFile(),
+		StateDir: filepath.Join(os.TempDir(), "anaplan-registry-emulator"),
+	}
 }
 
 // Connect loads the configuration and returns a session. With credentials

@@ -56,3 +56,29 @@ func TestConnectRefusesHalfConfiguration(t *testing.T) {
 		t.Errorf("error %q does not say what is missing", err)
 	}
 }
+
+// TestConnectStateSurvivesProcesses is what a notebook does: each cell is a
+// new process that connects with DefaultOptions; the second finds the
+// emulator state the first left.
+func TestConnectStateSurvivesProcesses(t *testing.T) {
+	clearAnaplanEnv(t)
+	t.Setenv("TMPDIR", t.TempDir())
+	t.Setenv("ANAPLAN_ENV_FILE", "/dev/null")
+	opts := registry.DefaultOptions()
+	if opts.EnvFile != "/dev/null" || !strings.HasPrefix(opts.StateDir, os.Getenv("TMPDIR")) {
+		t.Fatalf("DefaultOptions() = %+v", opts)
+	}
+	for i := range 2 {
+		s, err := registry.Connect(context.Background(), opts)
+		if err != nil {
+			t.Fatalf("connect %d: %v", i, err)
+		}
+		if _, err := s.Client.Me(context.Background()); err != nil {
+			t.Fatalf("connect %d: %v", i, err)
+		}
+		s.Close()
+	}
+	if entries, _ := os.ReadDir(opts.StateDir); len(entries) == 0 {
+		t.Error("the emulator left no state behind for the next cell")
+	}
+}

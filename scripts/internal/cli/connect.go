@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 
+	"github.com/anaplan-registry/toolkit/lib/anaplan"
 	"github.com/anaplan-registry/toolkit/lib/registry"
 )
 
@@ -19,7 +20,7 @@ type Connection struct {
 // ConnectionFlags registers -env and -v on fs.
 func ConnectionFlags(fs *flag.FlagSet) *Connection {
 	c := &Connection{}
-	fs.StringVar(&c.EnvFile, "env", ".env", "file with ANAPLAN_* settings (a missing file is fine; the environment overrides it)")
+	fs.StringVar(&c.EnvFile, "env", anaplan.DefaultEnvFile(), "file with ANAPLAN_* settings (a missing file is fine; the environment overrides it)")
 	fs.BoolVar(&c.Verbose, "v", false, "log each request and retry on stderr")
 	return c
 }
