@@ -25,6 +25,9 @@ type Credentials interface {
 	rejected(e *APIError, now time.Time) string
 	// secret is scrubbed from error bodies, should a server echo it.
 	secret() string
+	// identity names who logs in (not how), to key the on-disk token
+	// cache: the username, or the certificate's fingerprint.
+	identity() string
 }
 
 // BasicAuth authenticates with an Anaplan username (email) and password.
@@ -37,8 +40,9 @@ type basicCredentials struct {
 	username, password string
 }
 
-func (b basicCredentials) kind() string   { return "basic" }
-func (b basicCredentials) secret() string { return b.password }
+func (b basicCredentials) kind() string     { return "basic" }
+func (b basicCredentials) identity() string { return "user:" + strings.ToLower(b.username) }
+func (b basicCredentials) secret() string   { return b.password }
 
 func (b basicCredentials) check() error {
 	switch {

@@ -7,10 +7,12 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/sha256"
 	"crypto/sha512"
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"encoding/pem"
 	"errors"
@@ -69,7 +71,11 @@ type certCredentials struct {
 	randomness io.Reader
 }
 
-func (c *certCredentials) kind() string   { return "certificate" }
+func (c *certCredentials) kind() string { return "certificate" }
+func (c *certCredentials) identity() string {
+	sum := sha256.Sum256(c.cert.Raw)
+	return "cert:" + hex.EncodeToString(sum[:])
+}
 func (c *certCredentials) check() error   { return nil }
 func (c *certCredentials) secret() string { return "" }
 

@@ -34,6 +34,7 @@ type Client struct {
 	sleep         func(context.Context, time.Duration) error
 
 	tokens tokenCache
+	stored *tokenStore // on-disk token cache; nil when off
 }
 
 // New returns a client that authenticates with creds. It checks its options
@@ -79,6 +80,11 @@ func New(ctx context.Context, creds Credentials, opts ...Option) (*Client, error
 	}
 	if c.logger == nil {
 		c.logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	c.stored = newTokenStore(s.tokenCacheDir, authURL.Hostname(), creds.identity())
+	if tok, obtained, ok := c.stored.load(); ok && c.now().Before(tok.ExpiresAt) {
+		c.tokens.set(tok, obtained)
+		c.logger.Debug("anaplan: reusing cached token", "token", tok)
 	}
 	return c, nil
 }

@@ -38,6 +38,7 @@ type settings struct {
 	pollInterval    time.Duration
 	now             func() time.Time
 	sleep           func(context.Context, time.Duration) error
+	tokenCacheDir   string
 }
 
 func defaultSettings() settings {

@@ -284,6 +284,9 @@ func (c *Client) storeToken(ar authResponse, prev Token) (Token, error) {
 			"token", tok, "now", now)
 	}
 	c.tokens.set(tok, now)
+	if err := c.stored.save(tok, now); err != nil {
+		c.logger.Warn("anaplan: could not cache the token on disk; the next run will log in again", "error", err)
+	}
 	return tok, nil
 }
 
@@ -329,6 +332,9 @@ func (c *Client) Logout(ctx context.Context) error {
 		return nil
 	}
 	c.tokens.set(Token{}, time.Time{})
+	if err := c.stored.clear(); err != nil {
+		c.logger.Warn("anaplan: could not delete the cached token", "error", err)
+	}
 	err := c.authCall(ctx, http.MethodPost, "/token/logout", func(req *http.Request) error {
 		req.Header.Set("Authorization", "AnaplanAuthToken "+tok.value)
 		return nil

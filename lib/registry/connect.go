@@ -31,6 +31,10 @@ type ConnectOptions struct {
 	// files, model data) on disk, so a new process (a script run, a notebook
 	// cell) continues where the previous one stopped.
 	StateDir string
+	// TokenCacheDir keeps the token on disk between runs (see
+	// anaplan.WithTokenCache); "" turns the cache off. Emulated sessions
+	// keep theirs in StateDir instead, or none without one.
+	TokenCacheDir string
 	// Logger receives the client's warnings (retries, refresh failures).
 	Logger *slog.Logger
 	// ClientOptions are passed to the client after the URLs and logger.
@@ -43,8 +47,9 @@ type ConnectOptions struct {
 // previous one stopped (tokens, uploaded files, loaded model data).
 func DefaultOptions() ConnectOptions {
 	return ConnectOptions{
-		EnvFile:  anaplan.DefaultEnvFile(),
-		StateDir: filepath.Join(os.TempDir(), "anaplan-registry-emulator"),
+		EnvFile:       anaplan.DefaultEnvFile(),
+		StateDir:      filepath.Join(os.TempDir(), "anaplan-registry-emulator"),
+		TokenCacheDir: anaplan.DefaultTokenCacheDir(),
 	}
 }
 
@@ -62,6 +67,7 @@ func Connect(ctx context.Context, opts ConnectOptions) (*Session, error) {
 		clientOpts = append(clientOpts, anaplan.WithLogger(opts.Logger))
 	}
 	if cfg.HasCredentials() {
+		clientOpts = append(clientOpts, anaplan.WithTokenCache(opts.TokenCacheDir))
 		c, err := anaplan.NewFromConfig(ctx, cfg, append(clientOpts, opts.ClientOptions...)...)
 		if err != nil {
 			return nil, err
@@ -77,6 +83,10 @@ func Connect(ctx context.Context, opts ConnectOptions) (*Session, error) {
 		return nil, fmt.Errorf("starting the built-in emulator: %w", err)
 	}
 	clientOpts = append(clientOpts, anaplan.WithAuthURL(srv.AuthURL()), anaplan.WithAPIURL(srv.APIURL()))
+	if opts.StateDir != "" {
+		// The emulator remembers its tokens in StateDir: so can the client.
+		clientOpts = append(clientOpts, anaplan.WithTokenCache(filepath.Join(opts.StateDir, "client-tokens")))
+	}
 	c, err := anaplan.New(ctx, anaplan.BasicAuth(emulator.DemoUser, emulator.DemoPassword),
 		append(clientOpts, opts.ClientOptions...)...)
 	if err != nil {

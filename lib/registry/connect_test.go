@@ -82,3 +82,29 @@ func TestConnectStateSurvivesProcesses(t *testing.T) {
 		t.Error("the emulator left no state behind for the next cell")
 	}
 }
+
+// TestConnectReusesTokenAcrossCells: the second "cell" reuses the token the
+// first one got, on an emulator restarted on another port.
+func TestConnectReusesTokenAcrossCells(t *testing.T) {
+	clearAnaplanEnv(t)
+	opts := registry.ConnectOptions{EnvFile: "/dev/null", StateDir: t.TempDir()}
+	var values []string
+	for range 2 {
+		s, err := registry.Connect(context.Background(), opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tok, err := s.Client.Token(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Client.Me(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		values = append(values, tok.Value())
+		s.Close()
+	}
+	if values[0] != values[1] {
+		t.Error("the second cell logged in again instead of reusing the cached token")
+	}
+}

@@ -27,8 +27,9 @@ func Offline(t *testing.T) {
 	for _, k := range Vars {
 		t.Setenv(k, "")
 	}
+	t.Setenv("ANAPLAN_TOKEN_CACHE", t.TempDir()) // never the developer's own cache
 	for _, kv := range os.Environ() {
-		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "ANAPLAN_") {
+		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "ANAPLAN_") && k != "ANAPLAN_TOKEN_CACHE" {
 			t.Setenv(k, "")
 		}
 	}
