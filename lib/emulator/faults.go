@@ -1,7 +1,6 @@
 package emulator
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -56,7 +55,10 @@ import (
 type Faults struct {
 	// RateLimit is the fraction of requests answered 429 Too Many
 	// Requests with a Retry-After of 0 to 2 seconds, as delta-seconds or
-	// as an HTTP-date computed from Options.Now (both forms occur).
+	// as an HTTP-date computed from Options.Now (both forms occur). The
+	// body of every injected status is the Integration API's error
+	// envelope, on the auth service too (what its gateway sends is not
+	// documented anywhere).
 	RateLimit float64
 	// ErrorRate is the fraction answered 500, 502 or 503 (a third each);
 	// half of the 503s carry a Retry-After.
@@ -163,27 +165,27 @@ func (f Faults) String() string {
 	return strings.Join(parts, " ")
 }
 
-// validate checks the fractions and the latency, naming the field.
+// validate checks the fractions and the latency; its one-line error
+// names the first field at fault.
 func (f Faults) validate() error {
-	var errs []error
 	for _, c := range []struct {
 		name string
 		v    float64
 	}{{"RateLimit", f.RateLimit}, {"ErrorRate", f.ErrorRate}, {"DropRate", f.DropRate}} {
 		if !(c.v >= 0 && c.v <= 1) { // also refuses NaN
-			errs = append(errs, fmt.Errorf("faults: %s %v is not a fraction between 0 and 1", c.name, c.v))
+			return fmt.Errorf("faults: %s %v is not a fraction between 0 and 1", c.name, c.v)
 		}
 	}
 	if sum := f.RateLimit + f.ErrorRate + f.DropRate; sum > 1+1e-9 {
-		errs = append(errs, fmt.Errorf("faults: RateLimit+ErrorRate+DropRate = %v exceeds 1 (each request gets at most one fault)", sum))
+		return fmt.Errorf("faults: RateLimit+ErrorRate+DropRate = %v exceeds 1 (each request gets at most one fault)", sum)
 	}
 	if f.Latency < 0 {
-		errs = append(errs, fmt.Errorf("faults: Latency %v is negative", f.Latency))
+		return fmt.Errorf("faults: Latency %v is negative", f.Latency)
 	}
 	if _, err := f.DropMode.MarshalText(); err != nil {
-		errs = append(errs, fmt.Errorf("faults: %w", err))
+		return fmt.Errorf("faults: %w", err)
 	}
-	return errors.Join(errs...)
+	return nil
 }
 
 // faultKind is what happens to one request.

@@ -322,8 +322,8 @@ func TestNewRejectsInvalidFaults(t *testing.T) {
 		{emulator.Faults{DropMode: 7}, "drop mode 7"},
 	} {
 		_, err := emulator.New(emulator.Options{Faults: tc.f})
-		if err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("New(%+v) = %v, want an error mentioning %q", tc.f, err, tc.want)
+		if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("New(%+v) = %v, want a one-line error mentioning %q", tc.f, err, tc.want)
 		}
 	}
 	// Fractions that add up to exactly 1 (in floating point, a hair over) are fine.
