@@ -44,6 +44,9 @@ type Options struct {
 	// AllowRemote lets Start listen on a non-loopback address. The emulator
 	// has a public demo password: never expose it by accident.
 	AllowRemote bool
+	// Faults injects rate limits, 5xx, latency and dropped connections,
+	// deterministically under Faults.Seed; the zero value injects none.
+	Faults Faults
 }
 
 // Emulator serves one tenant. It is safe for concurrent use.
@@ -54,6 +57,7 @@ type Emulator struct {
 	roots   *x509.CertPool
 	store   *store
 	routes  []route
+	traffic *traffic // Stats and fault injection
 	handler http.Handler
 }
 
@@ -72,6 +76,9 @@ func New(opts Options) (*Emulator, error) {
 	}
 	if opts.TokenTTL < 0 {
 		return nil, fmt.Errorf("emulator: token TTL %v is negative", opts.TokenTTL)
+	}
+	if err := opts.Faults.validate(); err != nil {
+		return nil, fmt.Errorf("emulator: %w", err)
 	}
 	e := &Emulator{
 		now:   opts.Now,
@@ -92,6 +99,7 @@ func New(opts Options) (*Emulator, error) {
 		return nil, err
 	}
 	e.routes = e.routeTable()
+	e.traffic = newTraffic(e, opts.Faults)
 	e.handler = e.middleware(&router{e: e, routes: compileRoutes(e.routes)})
 	return e, nil
 }
@@ -102,7 +110,8 @@ func (e *Emulator) Handler() http.Handler { return e.handler }
 
 // middleware wraps the router with the request-independent layers. Fault
 // injection (rate limits, 5xx, latency, dropped connections) belongs here,
-// outside the router, so it applies to every route alike.
+// outside the router, so it applies to every route alike; it sits inside
+// the request log, so faulted requests are logged too.
 func (e *Emulator) middleware(next http.Handler) http.Handler {
-	return e.logRequests(e.recoverPanics(next))
+	return e.logRequests(e.traffic.middleware(e.recoverPanics(next)))
 }

@@ -5,6 +5,8 @@
 //	go run ./scripts/sandbox                       # demo tenant on 127.0.0.1:8080
 //	go run ./scripts/sandbox -state .cache/sandbox # tokens survive restarts
 //	go run ./scripts/sandbox -models 20000         # a large generated tenant
+//	go run ./scripts/sandbox -rate-limit 0.1 -error-rate 0.05 -drop-rate 0.02 \
+//	    -latency 50ms -token-ttl 2m -seed 7        # a busy tenant, replayable
 //
 // Ctrl-C stops it.
 package main
@@ -42,6 +44,7 @@ type config struct {
 	workspaces  int
 	models      int
 	verbose     bool
+	faults      emulator.Faults
 }
 
 func parseFlags(args []string, stdout io.Writer) (*config, error) {
@@ -55,6 +58,13 @@ func parseFlags(args []string, stdout io.Writer) (*config, error) {
 	fs.IntVar(&c.workspaces, "workspaces", 0, "serve a generated tenant with `N` workspaces instead of the demo tenant (default models/250, at least 1)")
 	fs.IntVar(&c.models, "models", 0, "serve a generated tenant with `M` models instead of the demo tenant")
 	fs.BoolVar(&c.verbose, "v", false, "log every request to stderr")
+	fs.Float64Var(&c.faults.RateLimit, "rate-limit", 0, "answer fraction `F` of requests 429 with a short Retry-After")
+	fs.Float64Var(&c.faults.ErrorRate, "error-rate", 0, "answer fraction `F` of requests 500, 502 or 503")
+	fs.Float64Var(&c.faults.DropRate, "drop-rate", 0, "drop the connection of fraction `F` of requests")
+	fs.TextVar(&c.faults.DropMode, "drop-mode", emulator.DropMixed, "`MODE`: before (the emulator acts), after (it acted; response cut mid-body) or mixed")
+	fs.DurationVar(&c.faults.Latency, "latency", 0, "delay every request by `D`")
+	fs.Int64Var(&c.faults.Seed, "seed", 0, "seed `N` of the fault injection: the same seed replays the same faults")
+	fs.BoolVar(&c.faults.ExemptAuth, "exempt-auth", false, "never fault the auth service (/token/...)")
 	fs.Usage = func() {} // flag would print it on every error; -h prints it below
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -74,7 +84,30 @@ func parseFlags(args []string, stdout io.Writer) (*config, error) {
 	case c.workspaces < 0 || c.models < 0:
 		return nil, fmt.Errorf("-workspaces %d -models %d: want counts of at least 0", c.workspaces, c.models)
 	}
+	if err := checkFaults(c.faults); err != nil {
+		return nil, err
+	}
 	return &c, nil
+}
+
+// checkFaults validates the fault flags, naming the flag at fault.
+func checkFaults(f emulator.Faults) error {
+	for _, frac := range []struct {
+		flag string
+		v    float64
+	}{{"-rate-limit", f.RateLimit}, {"-error-rate", f.ErrorRate}, {"-drop-rate", f.DropRate}} {
+		if !(frac.v >= 0 && frac.v <= 1) {
+			return fmt.Errorf("%s %v: want a fraction between 0 and 1, e.g. 0.05", frac.flag, frac.v)
+		}
+	}
+	if sum := f.RateLimit + f.ErrorRate + f.DropRate; sum > 1+1e-9 {
+		return fmt.Errorf("-rate-limit %v + -error-rate %v + -drop-rate %v = %v: want at most 1 (a request gets at most one fault)",
+			f.RateLimit, f.ErrorRate, f.DropRate, sum)
+	}
+	if f.Latency < 0 {
+		return fmt.Errorf("-latency %v: want a duration of at least 0, e.g. 100ms", f.Latency)
+	}
+	return nil
 }
 
 // run serves the emulator until ctx ends, then shuts it down cleanly.
@@ -93,6 +126,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	opts := emulator.Options{
 		TokenTTL:    c.tokenTTL,
 		StateDir:    c.stateDir,
+		Faults:      c.faults,
 		Logger:      slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
 		AllowRemote: c.allowRemote,
 	}
@@ -116,10 +150,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if c.stateDir != "" {
 		state = "persisted in " + c.stateDir
 	}
+	faults := ""
+	if c.faults.Active() {
+		faults = "\n  faults:    " + c.faults.String() + " (the same flags replay the same faults)"
+	}
 	fmt.Fprintf(stdout, `Anaplan emulator listening on %s
   tenant:    %s
   state:     %s
-  token TTL: %v
+  token TTL: %v%s
   auth URL:  %s
   API URL:   %s
 
@@ -132,7 +170,7 @@ Point the toolkit at it (or put these lines in .env):
   ANAPLAN_API_URL=%s
 
 Ctrl-C stops it.
-`, srv.URL, tenant, state, c.tokenTTL, srv.AuthURL(), srv.APIURL(), emulator.DemoUser, srv.AuthURL(), srv.APIURL())
+`, srv.URL, tenant, state, c.tokenTTL, faults, srv.AuthURL(), srv.APIURL(), emulator.DemoUser, srv.AuthURL(), srv.APIURL())
 
 	<-ctx.Done()
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"strings"
@@ -73,6 +74,9 @@ func TestRunServesUntilCancelled(t *testing.T) {
 		if !strings.Contains(banner.String(), want) {
 			t.Errorf("banner lacks %q:\n%s", want, banner)
 		}
+	}
+	if strings.Contains(banner.String(), "faults:") {
+		t.Errorf("banner lists faults when none are on:\n%s", banner)
 	}
 
 	req, _ := http.NewRequest("POST", authURL+"/token/authenticate", nil)
@@ -146,6 +150,14 @@ func TestRunRejectsBadArguments(t *testing.T) {
 		{[]string{"extra"}, `unexpected argument "extra"`},
 		{[]string{"-addr", "0.0.0.0:0"}, "-allow-remote"},
 		{[]string{"-addr", "nonsense"}, "nonsense"},
+		{[]string{"-rate-limit", "1.5"}, "-rate-limit 1.5: want a fraction"},
+		{[]string{"-error-rate", "-0.1"}, "-error-rate -0.1: want a fraction"},
+		{[]string{"-drop-rate", "NaN"}, "-drop-rate NaN: want a fraction"},
+		{[]string{"-rate-limit", "0.5", "-error-rate", "0.3", "-drop-rate", "0.3"}, "= 1.1: want at most 1"},
+		{[]string{"-latency", "-1s"}, "-latency -1s"},
+		{[]string{"-latency", "slow"}, "-latency"},
+		{[]string{"-drop-mode", "sideways"}, "want mixed, before or after"},
+		{[]string{"-seed", "x"}, "-seed"},
 	} {
 		var stdout bytes.Buffer
 		err := run(context.Background(), tc.args, &stdout, io.Discard)
@@ -164,9 +176,56 @@ func TestRunHelp(t *testing.T) {
 	if err := run(context.Background(), []string{"-h"}, &stdout, io.Discard); err != nil {
 		t.Fatalf("run(-h) = %v, want nil", err)
 	}
-	for _, flag := range []string{"-addr", "-allow-remote", "-state", "-token-ttl", "-workspaces", "-models"} {
+	for _, flag := range []string{"-addr", "-allow-remote", "-state", "-token-ttl", "-workspaces", "-models",
+		"-rate-limit", "-error-rate", "-drop-rate", "-drop-mode", "-latency", "-seed", "-exempt-auth"} {
 		if !strings.Contains(stdout.String(), flag) {
 			t.Errorf("usage lacks %s:\n%s", flag, stdout.String())
 		}
+	}
+}
+
+// With faults on, the banner lists them as replayable flags, and they
+// apply: the exempt auth service logs in (with the short TTL), the API
+// answers 429.
+func TestRunWithFaults(t *testing.T) {
+	t.Parallel()
+	authURL, apiURL, banner, cancel, done := startRun(t, "-addr", "127.0.0.1:0", "-token-ttl", "2s",
+		"-rate-limit", "1", "-latency", "1ms", "-seed", "42", "-exempt-auth")
+	defer func() { cancel(); waitRun(t, done) }()
+	want := "  faults:    -rate-limit 1 -latency 1ms -seed 42 -exempt-auth (the same flags replay the same faults)\n"
+	if !strings.Contains(banner.String(), want) || !strings.Contains(banner.String(), "token TTL: 2s") {
+		t.Errorf("banner lacks %q and the TTL:\n%s", want, banner)
+	}
+
+	req, _ := http.NewRequest("POST", authURL+"/token/authenticate", nil)
+	req.SetBasicAuth(emulator.DemoUser, emulator.DemoPassword)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var login struct {
+		TokenInfo struct {
+			TokenValue string
+			ExpiresAt  int64
+		}
+	}
+	err = json.NewDecoder(resp.Body).Decode(&login)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != http.StatusCreated {
+		t.Fatalf("login: status %d, %v", resp.StatusCode, err)
+	}
+	if ttl := time.Until(time.UnixMilli(login.TokenInfo.ExpiresAt)); ttl <= 0 || ttl > 2*time.Second {
+		t.Errorf("token expires in %v, want at most 2s", ttl)
+	}
+
+	req, _ = http.NewRequest("GET", apiURL+"/users/me", nil)
+	req.Header.Set("Authorization", "AnaplanAuthToken "+login.TokenInfo.TokenValue)
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") == "" {
+		t.Errorf("GET /users/me: status %d, Retry-After %q; want 429 with Retry-After", resp.StatusCode, resp.Header.Get("Retry-After"))
 	}
 }
