@@ -94,6 +94,7 @@ func TestRetrySafety(t *testing.T) {
 	}{
 		{"GET 503 is retried", http.MethodGet, nil, []int{503}, 2, nil},
 		{"PUT 502 is retried with its body", http.MethodPut, payload, []int{502}, 2, nil},
+		{"POST 500 is not retried", http.MethodPost, payload, []int{500}, 1, ErrServer},
 		{"POST 503 is not retried", http.MethodPost, payload, []int{503}, 1, ErrServer},
 		{"POST 504 is not retried", http.MethodPost, payload, []int{504}, 1, ErrServer},
 		{"POST 429 is retried: the server did not act", http.MethodPost, payload, []int{429}, 2, nil},

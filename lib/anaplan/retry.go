@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -75,7 +76,7 @@ type call struct {
 	method string
 	// logURL is scheme, host and path only: logs never carry query strings.
 	logURL string
-	// idempotent requests may be retried after network errors and 502/503/504;
+	// idempotent requests may be retried after network errors and 5xx;
 	// other requests only after 429 and 409, where the server did not act.
 	idempotent bool
 	// replayable is false when the body can be sent only once.
@@ -134,7 +135,9 @@ func (cl *Client) retryDecision(c call, resp *http.Response, err error, attempt 
 	switch resp.StatusCode {
 	case http.StatusTooManyRequests, http.StatusConflict:
 		// The server refused to act, so even a POST is safe to send again.
-	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		// Anaplan documents 500 as transient (and Anaplan Connect retries
+		// every 5xx); repeating a GET, PUT or DELETE cannot do harm.
 		if !c.idempotent {
 			return "", 0, false
 		}
@@ -181,8 +184,12 @@ func permanentNetworkError(err error) bool {
 		invalid          x509.CertificateInvalidError
 		verify           *tls.CertificateVerificationError
 	)
+	var dns *net.DNSError
 	return errors.As(err, &unknownAuthority) || errors.As(err, &hostname) ||
-		errors.As(err, &invalid) || errors.As(err, &verify)
+		errors.As(err, &invalid) || errors.As(err, &verify) ||
+		// A host that does not exist will not exist in a second either
+		// (a mistyped regional host); a DNS timeout is worth retrying.
+		(errors.As(err, &dns) && dns.IsNotFound)
 }
 
 // sleepContext waits d or until ctx ends. A wait that would outlive ctx's

@@ -85,7 +85,7 @@ func TestRetryAfterBeyondTheCapIsReturned(t *testing.T) {
 
 func TestRetriedStatuses(t *testing.T) {
 	t.Parallel()
-	for _, code := range []int{http.StatusConflict, http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout} {
+	for _, code := range []int{http.StatusConflict, http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout} {
 		t.Run(http.StatusText(code), func(t *testing.T) {
 			t.Parallel()
 			f := newFake(t)
@@ -102,7 +102,7 @@ func TestRetriedStatuses(t *testing.T) {
 
 func TestNotRetriedStatuses(t *testing.T) {
 	t.Parallel()
-	for _, code := range []int{http.StatusBadRequest, http.StatusForbidden, http.StatusNotFound, http.StatusInternalServerError} {
+	for _, code := range []int{http.StatusBadRequest, http.StatusForbidden, http.StatusNotFound, http.StatusNotImplemented} {
 		t.Run(http.StatusText(code), func(t *testing.T) {
 			t.Parallel()
 			f := newFake(t)
