@@ -1,0 +1,329 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// cellTimeout bounds one cell, as the notebook tests do: a cold first cell
+// compiles gota, gonum and the library.
+const cellTimeout = 10 * time.Minute
+
+// baselineNotebook is the floor every GoNB cell pays: one trivial cell
+// (goimports, go build, run), executed the same way as the notebooks.
+const baselineNotebook = `{
+ "cells": [{"cell_type": "code", "execution_count": null, "id": "trivial", "metadata": {}, "outputs": [],
+   "source": ["%%\n", "fmt.Println(\"hello\")\n"]}],
+ "metadata": {"kernelspec": {"display_name": "Go (gonb)", "language": "go", "name": "gonb"}},
+ "nbformat": 4, "nbformat_minor": 5
+}
+`
+
+// notebookKernel is a GoNB kernel installed for this run only.
+type notebookKernel struct {
+	bin, data, config string
+}
+
+// executedCell is one code cell of an executed notebook.
+type executedCell struct {
+	Index   int    // among code cells, from 1
+	Label   string // the first line of its source that says something
+	Seconds float64
+	Failed  bool
+}
+
+// notebookScenario is scenario 5.
+func (b *bench) notebookScenario(ctx context.Context) (section, []verdict, error) {
+	sec, verdicts := placeholder("notebooks")
+	p := b.plan
+	sec.About = fmt.Sprintf(`Each notebook is executed headless the way the notebook tests do it (`+"`jupyter nbconvert --execute`"+`
+with a GoNB kernel built at the version go.mod pins, no Anaplan settings so it talks to the built-in emulator),
+with `+"`record_timing=True`"+`; a cell's time is from execute_input to execute_reply as the kernel reports them.
+Every run starts a fresh kernel process in a fresh TMPDIR (GoNB's scratch module and the emulator's state start empty).
+
+- **cold**: in addition, an empty Go build cache (GOCACHE): the first run on a new machine, where the first cell
+  that imports the library compiles it and its dependencies (gota, gonum, gonbui) from source. The module cache is kept:
+  downloads are not measured.
+- **warm**: the Go build cache already holds everything (one untimed run first), as on every later run: each cell
+  still runs goimports, compiles its program, links it and runs it.
+- **baseline**: a one-cell notebook printing "hello", executed the same way: the cost of any GoNB cell.
+
+%d warm run(s) per notebook%s.`, p.NotebookRepeats, map[bool]string{true: ", one cold run", false: ", no cold run (-quick)"}[p.NotebookCold])
+
+	notebooks, err := filepath.Glob(filepath.Join(b.root, "notebooks", "*.ipynb"))
+	if err != nil {
+		return sec, verdicts, err
+	}
+	slices.Sort(notebooks)
+	if len(notebooks) == 0 {
+		sec.Skipped = "there are no notebooks in notebooks/ yet"
+		return sec, verdicts, nil
+	}
+	if p.NotebookLimit > 0 && len(notebooks) > p.NotebookLimit {
+		notebooks = notebooks[:p.NotebookLimit]
+	}
+	if out, err := exec.CommandContext(ctx, "jupyter", "nbconvert", "--version").CombinedOutput(); err != nil {
+		sec.Skipped = fmt.Sprintf("Jupyter's nbconvert is not available (%v %s): install it with "+
+			"`sudo apt-get install jupyter-nbconvert jupyter-client` or run `go run ./scripts/testall` once", err, strings.TrimSpace(string(out)))
+		return sec, verdicts, nil
+	}
+	k, err := b.installKernel(ctx)
+	if err != nil {
+		return sec, verdicts, err
+	}
+	baseline := filepath.Join(b.tmp, "baseline", "baseline.ipynb")
+	if err := os.MkdirAll(filepath.Dir(baseline), 0o755); err != nil {
+		return sec, verdicts, err
+	}
+	if err := os.WriteFile(baseline, []byte(baselineNotebook), 0o644); err != nil {
+		return sec, verdicts, err
+	}
+
+	all := append([]string{baseline}, notebooks...)
+	labels := map[string][]string{} // notebook name -> cell labels
+	for _, nb := range all {
+		name := filepath.Base(nb)
+		if p.NotebookCold {
+			cache, err := os.MkdirTemp(b.tmp, "gocache-")
+			if err != nil {
+				return sec, verdicts, err
+			}
+			cells, wall, err := b.executeNotebook(ctx, k, nb, cache)
+			os.RemoveAll(cache)
+			if err != nil {
+				return sec, verdicts, err
+			}
+			b.recordNotebook(name, "cold", 1, cells, wall)
+			labels[name] = cellLabels(cells)
+		}
+		if _, _, err := b.executeNotebook(ctx, k, nb, ""); err != nil { // warms the build cache
+			return sec, verdicts, err
+		}
+		for r := 1; r <= p.NotebookRepeats; r++ {
+			cells, wall, err := b.executeNotebook(ctx, k, nb, "")
+			if err != nil {
+				return sec, verdicts, err
+			}
+			b.recordNotebook(name, "warm", r, cells, wall)
+			labels[name] = cellLabels(cells)
+		}
+	}
+
+	trivial := b.res.summary("notebooks", "baseline.ipynb cell 1", "warm", "cell")
+	var perNotebook, perCell [][]string
+	var warmCells []float64
+	for _, nb := range all {
+		name := filepath.Base(nb)
+		nbWarm := b.res.summary("notebooks", name, "warm", "notebook")
+		nbCold := b.res.summary("notebooks", name, "cold", "notebook")
+		var cellMedians []float64
+		for i, label := range labels[name] {
+			kase := fmt.Sprintf("%s cell %d", name, i+1)
+			warm := b.res.summary("notebooks", kase, "warm", "cell")
+			cold := b.res.summary("notebooks", kase, "cold", "cell")
+			cellMedians = append(cellMedians, warm.Median)
+			if nb != baseline {
+				warmCells = append(warmCells, b.res.values("notebooks", kase, "warm", "cell")...)
+			}
+			perCell = append(perCell, []string{name, strconv.Itoa(i + 1), "`" + label + "`",
+				cold.spread("s"), warm.spread("s"), ratio(warm.Median, trivial.Median)})
+		}
+		med := summarize(cellMedians)
+		perNotebook = append(perNotebook, []string{name, strconv.Itoa(len(labels[name])),
+			nbCold.spread("s"), nbWarm.spread("s"), sig(med.Median) + " s", sig(med.Max) + " s", ratio(med.Median, trivial.Median)})
+	}
+	sec.Tables = append(sec.Tables,
+		table{
+			Caption: "Per notebook (nbconvert's whole run: Python and kernel start-up included):",
+			Header:  []string{"Notebook", "Code cells", "Cold", "Warm", "Warm cell median", "Slowest warm cell", "Cell median ÷ trivial cell"},
+			Rows:    perNotebook,
+		},
+		table{
+			Caption: "Per cell:",
+			Header:  []string{"Notebook", "Cell", "Starts with", "Cold", "Warm", "Warm ÷ trivial cell"},
+			Rows:    perCell,
+		})
+	all2 := summarize(warmCells)
+	verdicts[0] = measuredVerdict(targetNotebookCells, fmt.Sprintf("%s s median over %d cell runs (slowest %s s)", sig(all2.Median), all2.N, sig(all2.Max)),
+		all2.ok() && all2.Median <= 2)
+	return sec, verdicts, nil
+}
+
+func (b *bench) recordNotebook(name, subject string, repeat int, cells []executedCell, wall time.Duration) {
+	b.res.add(sample{Scenario: "notebooks", Case: name, Subject: subject, Metric: "notebook", Unit: "s", Repeat: repeat, Value: wall.Seconds()})
+	for _, c := range cells {
+		b.res.add(sample{Scenario: "notebooks", Case: fmt.Sprintf("%s cell %d", name, c.Index), Subject: subject, Metric: "cell", Unit: "s", Repeat: repeat, Value: c.Seconds})
+	}
+	b.progress("%s %s #%d: %.1fs, %d cells", name, subject, repeat, wall.Seconds(), len(cells))
+}
+
+func cellLabels(cells []executedCell) []string {
+	out := make([]string, len(cells))
+	for i, c := range cells {
+		out[i] = c.Label
+	}
+	return out
+}
+
+// installKernel builds gonb and goimports at the versions go.mod pins and
+// installs the kernel spec into this run's own Jupyter data directory, so
+// the developer's Jupyter setup is never read or touched.
+func (b *bench) installKernel(ctx context.Context) (*notebookKernel, error) {
+	dir := filepath.Join(b.tmp, "jupyter")
+	k := &notebookKernel{bin: filepath.Join(dir, "bin"), data: filepath.Join(dir, "data"), config: filepath.Join(dir, "config")}
+	for _, d := range []string{k.bin, k.data, k.config} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return nil, err
+		}
+	}
+	b.progress("building the GoNB kernel ...")
+	if _, err := (child{Path: "go", Args: []string{"build", "-o", k.bin + string(filepath.Separator),
+		"github.com/janpfeifer/gonb", "golang.org/x/tools/cmd/goimports"}, Dir: b.root}).run(ctx); err != nil {
+		return nil, err
+	}
+	if _, err := (child{Path: filepath.Join(k.bin, "gonb"), Args: []string{"--install", "--raw_error", "--force_deps"},
+		Dir: b.root, Env: k.env("", "")}).run(ctx); err != nil {
+		return nil, err
+	}
+	return k, nil
+}
+
+// env is the notebooks' environment: no Anaplan, Jupyter, GoNB or go.work
+// settings of the developer; this run's kernel; tmp as TMPDIR; and, for a
+// cold run, an empty build cache.
+func (k *notebookKernel) env(tmp, gocache string) []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		switch {
+		case strings.HasPrefix(name, "ANAPLAN_"), strings.HasPrefix(name, "JUPYTER_"), strings.HasPrefix(name, "GONB_"),
+			name == "GOWORK", name == "PATH", name == "TMPDIR", name == "GOCACHE" && gocache != "":
+			continue
+		}
+		env = append(env, kv)
+	}
+	env = append(env,
+		"ANAPLAN_ENV_FILE="+os.DevNull,
+		"JUPYTER_DATA_DIR="+k.data,
+		"JUPYTER_CONFIG_DIR="+k.config,
+		"PATH="+k.bin+string(filepath.ListSeparator)+os.Getenv("PATH"))
+	if tmp != "" {
+		env = append(env, "TMPDIR="+tmp)
+	}
+	if gocache != "" {
+		env = append(env, "GOCACHE="+gocache)
+	}
+	return env
+}
+
+// executeNotebook runs one notebook with nbconvert in a fresh TMPDIR and
+// returns its code cells' times and nbconvert's wall time. A cell that
+// fails fails the run: a broken notebook has no meaningful time.
+func (b *bench) executeNotebook(ctx context.Context, k *notebookKernel, path, gocache string) ([]executedCell, time.Duration, error) {
+	tmp, err := os.MkdirTemp(b.tmp, "nb-")
+	if err != nil {
+		return nil, 0, err
+	}
+	defer os.RemoveAll(tmp)
+	outDir, kernelTmp := filepath.Join(tmp, "out"), filepath.Join(tmp, "tmp")
+	if err := os.Mkdir(kernelTmp, 0o755); err != nil {
+		return nil, 0, err
+	}
+	m, err := child{Path: "jupyter", Args: []string{"nbconvert", "--to", "notebook", "--execute", "--allow-errors",
+		"--ExecutePreprocessor.kernel_name=gonb",
+		"--ExecutePreprocessor.timeout=" + strconv.Itoa(int(cellTimeout.Seconds())),
+		"--ExecutePreprocessor.record_timing=True",
+		"--output-dir", outDir, path},
+		Dir: filepath.Dir(path), Env: k.env(kernelTmp, gocache)}.run(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	raw, err := os.ReadFile(filepath.Join(outDir, filepath.Base(path)))
+	if err != nil {
+		return nil, 0, fmt.Errorf("nbconvert wrote no executed notebook for %s: %w\n%s", path, err, tail(m.Stderr, 20))
+	}
+	cells, err := parseExecuted(raw)
+	if err != nil {
+		return nil, 0, fmt.Errorf("%s: %w", path, err)
+	}
+	for _, c := range cells {
+		if c.Failed {
+			return nil, 0, fmt.Errorf("%s: code cell %d (%s) failed; run go test ./notebooks to see why", filepath.Base(path), c.Index, c.Label)
+		}
+	}
+	return cells, m.Wall, nil
+}
+
+// parseExecuted reads the code cells' timing (record_timing=True) and
+// whether they failed from an executed notebook.
+func parseExecuted(raw []byte) ([]executedCell, error) {
+	var nb struct {
+		Cells []struct {
+			CellType string          `json:"cell_type"`
+			Source   json.RawMessage `json:"source"`
+			Metadata struct {
+				Execution map[string]string `json:"execution"`
+			} `json:"metadata"`
+			Outputs []struct {
+				OutputType string `json:"output_type"`
+			} `json:"outputs"`
+		} `json:"cells"`
+	}
+	if err := json.Unmarshal(raw, &nb); err != nil {
+		return nil, fmt.Errorf("the executed notebook is not valid JSON: %w", err)
+	}
+	var cells []executedCell
+	for _, c := range nb.Cells {
+		if c.CellType != "code" {
+			continue
+		}
+		cell := executedCell{Index: len(cells) + 1, Label: sourceLabel(c.Source)}
+		start, err1 := time.Parse(time.RFC3339Nano, c.Metadata.Execution["iopub.execute_input"])
+		end, err2 := time.Parse(time.RFC3339Nano, c.Metadata.Execution["shell.execute_reply"])
+		if err := errors.Join(err1, err2); err != nil {
+			return nil, fmt.Errorf("code cell %d has no execution timing (record_timing): %w", cell.Index, err)
+		}
+		cell.Seconds = end.Sub(start).Seconds()
+		for _, o := range c.Outputs {
+			if o.OutputType == "error" {
+				cell.Failed = true
+			}
+		}
+		cells = append(cells, cell)
+	}
+	if len(cells) == 0 {
+		return nil, errors.New("the notebook has no code cells")
+	}
+	return cells, nil
+}
+
+// sourceLabel is the first line of a cell that is not a comment, a magic
+// or blank, cut to 50 characters: enough to recognise the cell.
+func sourceLabel(raw json.RawMessage) string {
+	var lines []string
+	if err := json.Unmarshal(raw, &lines); err != nil {
+		var s string
+		_ = json.Unmarshal(raw, &s)
+		lines = strings.SplitAfter(s, "\n")
+	}
+	for _, l := range strings.Split(strings.Join(lines, ""), "\n") {
+		l = strings.TrimSpace(l)
+		if l == "" || l == "%%" || strings.HasPrefix(l, "//") || strings.HasPrefix(l, "%") || strings.HasPrefix(l, "!") {
+			continue
+		}
+		if r := []rune(l); len(r) > 50 {
+			l = string(r[:49]) + "…"
+		}
+		return l
+	}
+	return "(magics only)"
+}

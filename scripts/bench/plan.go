@@ -1,0 +1,104 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// plan is what one bench run measures: the sizes the issue asks for, or
+// smaller ones in -quick mode.
+type plan struct {
+	Quick   bool
+	Repeats int // per measured configuration
+
+	// Scenario 1: registry build with injected latency.
+	Workspaces, Models int
+	Latencies          []time.Duration // 0 is always measured first: it gives the local processing time
+
+	// Scenario 2: chunked upload.
+	UploadSize     int64
+	ChunkSizes     []int64
+	Parallel       []int
+	UploadRepeats  int
+	UploadGzipSize int64 // gzip runs use a smaller file when set: compression is CPU-bound and slow
+
+	// Scenario 3: engine import.
+	ImportRows  int // list import rows
+	ImportCells int // module import cells (two number line items per row)
+
+	// Scenario 5: notebooks.
+	NotebookCold    bool // also measure a cold run (fresh kernel, empty Go build cache)
+	NotebookRepeats int  // warm runs per notebook
+	NotebookLimit   int  // 0: every notebook; n: the first n
+
+	// Scenario 6: scaling.
+	Scaling []int
+}
+
+func fullPlan() plan {
+	return plan{
+		Repeats:    5,
+		Workspaces: 500, Models: 20000,
+		Latencies:       []time.Duration{0, 10 * time.Millisecond, 30 * time.Millisecond, 100 * time.Millisecond},
+		UploadSize:      1 << 30,
+		ChunkSizes:      []int64{8 << 20, 50 << 20},
+		Parallel:        []int{1, 4},
+		UploadRepeats:   3,
+		ImportRows:      1_000_000,
+		ImportCells:     1_000_000,
+		NotebookCold:    true,
+		NotebookRepeats: 3,
+		Scaling:         []int{1000, 10000, 100000},
+	}
+}
+
+// quickPlan finishes in under a minute on a 2-core machine: every scenario
+// runs, at sizes that show the shape of the results, not the issue's.
+func quickPlan() plan {
+	return plan{
+		Quick:      true,
+		Repeats:    1,
+		Workspaces: 100, Models: 6000,
+		Latencies:       []time.Duration{0, 10 * time.Millisecond},
+		UploadSize:      64 << 20,
+		ChunkSizes:      []int64{8 << 20},
+		Parallel:        []int{4},
+		UploadRepeats:   1,
+		ImportRows:      100_000,
+		ImportCells:     100_000,
+		NotebookRepeats: 1,
+		NotebookLimit:   1,
+		Scaling:         []int{1000, 10000},
+	}
+}
+
+// describe is the plan in a few lines, printed before the run (and alone
+// with -dry-run).
+func (p plan) describe(scenarios []string) string {
+	var b strings.Builder
+	mode := "full"
+	if p.Quick {
+		mode = "quick"
+	}
+	fmt.Fprintf(&b, "bench plan (%s), %d repeats per configuration; scenarios: %s\n", mode, p.Repeats, strings.Join(scenarios, ", "))
+	fmt.Fprintf(&b, "  registry:  %d workspaces, %d models, latency %v\n", p.Workspaces, p.Models, p.Latencies)
+	fmt.Fprintf(&b, "  upload:    %d MiB, chunks %v MiB, parallel %v, gzip off and on, %d repeats\n",
+		p.UploadSize>>20, mibs(p.ChunkSizes), p.Parallel, p.UploadRepeats)
+	fmt.Fprintf(&b, "  import:    %d-row list import, %d-cell module import\n", p.ImportRows, p.ImportCells)
+	nb := "every notebook"
+	if p.NotebookLimit > 0 {
+		nb = fmt.Sprintf("the first %d notebook(s)", p.NotebookLimit)
+	}
+	fmt.Fprintf(&b, "  notebooks: %s, cold run %v, %d warm run(s)\n", nb, p.NotebookCold, p.NotebookRepeats)
+	fmt.Fprintf(&b, "  scaling:   %v models\n", p.Scaling)
+	return b.String()
+}
+
+func mibs(sizes []int64) []int64 {
+	out := make([]int64, len(sizes))
+	for i, s := range sizes {
+		out[i] = s >> 20
+	}
+	return out
+}

@@ -1,0 +1,314 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The two ways of building a registry the bench compares.
+const (
+	subjectRegistry = "scripts/registry"
+	subjectTutorial = "tutorial.py"
+)
+
+// pythonPath is Debian's Python, the one python3-requests installs into
+// (a pyenv or venv python3 earlier on PATH may lack requests).
+const pythonPath = "/usr/bin/python3"
+
+// pageSize is the page both clients ask for: Anaplan's maximum.
+const pageSize = 5000
+
+// registryRun is one build of the registry by one subject.
+type registryRun struct {
+	measured
+	traffic
+	Workspaces, Models int
+}
+
+// checkPython fails with the install command when Debian's python3 or its
+// requests module is missing.
+func checkPython(ctx context.Context) error {
+	out, err := exec.CommandContext(ctx, pythonPath, "-c", "import requests").CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("the tutorial baseline needs %s with the requests module (%v: %s): "+
+			"install it with `sudo apt-get install python3-requests`", pythonPath, err, strings.TrimSpace(string(out)))
+	}
+	return nil
+}
+
+// buildRegistry runs one subject against sb, writing into a fresh
+// directory, and checks that it saw the whole tenant.
+func (b *bench) buildRegistry(ctx context.Context, sb *sandbox, subject string, wantModels int) (registryRun, error) {
+	out, err := os.MkdirTemp(b.tmp, "registry-")
+	if err != nil {
+		return registryRun{}, err
+	}
+	defer os.RemoveAll(out)
+	c := child{Env: clientEnv(sb), Dir: b.tmp}
+	switch subject {
+	case subjectRegistry:
+		c.Path, c.Args = b.binary("registry"), []string{"-out", out, "-env", os.DevNull, "-format", "json"}
+	case subjectTutorial:
+		c.Path, c.Args = pythonPath, []string{filepath.Join(b.root, "scripts", "bench", "tutorial.py"), out}
+	}
+	before := sb.snapshot()
+	m, err := c.run(ctx)
+	if err != nil {
+		return registryRun{}, err
+	}
+	run := registryRun{measured: m, traffic: sb.snapshot().since(before)}
+	if subject == subjectRegistry {
+		var counts struct{ Workspaces, Models int }
+		err = json.Unmarshal([]byte(m.Stdout), &counts)
+		run.Workspaces, run.Models = counts.Workspaces, counts.Models
+	} else {
+		_, err = fmt.Sscanf(m.Stdout, "workspaces=%d models=%d", &run.Workspaces, &run.Models)
+	}
+	if err != nil {
+		return run, fmt.Errorf("%s printed no counts (%v):\n%s", subject, err, tail(m.Stdout, 5))
+	}
+	if run.Models != wantModels {
+		return run, fmt.Errorf("%s read %d models of %d: the comparison would not be fair", subject, run.Models, wantModels)
+	}
+	return run, nil
+}
+
+// compareRegistry builds the registry with both subjects, interleaved and
+// alternating which goes first, so both see the same machine load. It
+// records wall, CPU, RSS, requests and the emulator's own time per run.
+func (b *bench) compareRegistry(ctx context.Context, scenario, kase string, sb *sandbox, latency time.Duration, repeats, wantModels int) error {
+	subjects := []string{subjectRegistry, subjectTutorial}
+	for _, s := range subjects { // warm-up: page cache, the sandbox's first-request costs
+		if _, err := b.buildRegistry(ctx, sb, s, wantModels); err != nil {
+			return err
+		}
+	}
+	for r := 1; r <= repeats; r++ {
+		order := subjects
+		if r%2 == 0 {
+			order = []string{subjectTutorial, subjectRegistry}
+		}
+		for _, s := range order {
+			run, err := b.buildRegistry(ctx, sb, s, wantModels)
+			if err != nil {
+				return err
+			}
+			emulatorTime := run.Handling - time.Duration(run.Requests)*latency
+			for _, v := range []struct {
+				metric, unit string
+				value        float64
+			}{
+				{"wall", "s", run.Wall.Seconds()},
+				{"cpu", "s", run.CPU.Seconds()},
+				{"rss", "MB", mb(run.MaxRSS)},
+				{"requests", "count", float64(run.Requests)},
+				{"emulator", "s", emulatorTime.Seconds()},
+			} {
+				b.res.add(sample{Scenario: scenario, Case: kase, Subject: s, Metric: v.metric, Unit: v.unit, Repeat: r, Value: v.value})
+			}
+			b.progress("%s %s #%d: %.2fs, %d requests, %.0f MB", kase, s, r, run.Wall.Seconds(), run.Requests, mb(run.MaxRSS))
+		}
+	}
+	return nil
+}
+
+// criticalRoundTrips is the unavoidable sequence of requests: log in; then
+// the first page of workspaces and of models, in parallel (the lists are
+// independent); then, when a list is longer than a page, all its remaining
+// pages at once, in parallel, since the first page's meta.paging.totalSize
+// says how many there are. Fetching pages before knowing the total would be
+// guessing, so it does not count.
+func criticalRoundTrips(workspaces, models int) int {
+	rt := 2
+	if max(workspaces, models) > pageSize {
+		rt++
+	}
+	return rt
+}
+
+// sequentialRequests is how many requests a client makes that pages one
+// request at a time: the tutorial's flow.
+func sequentialRequests(workspaces, models int) int {
+	return 1 + pages(workspaces) + pages(models)
+}
+
+func pages(n int) int { return max(1, (n+pageSize-1)/pageSize) }
+
+func latencyCase(l time.Duration) string { return "latency=" + l.String() }
+
+// registryScenario is scenario 1.
+func (b *bench) registryScenario(ctx context.Context) (section, []verdict, error) {
+	sec, verdicts := placeholder("registry")
+	p := b.plan
+	sec.About = fmt.Sprintf(`A generated tenant of %d workspaces and %d models, served by scripts/sandbox in its own process with
+`+"`-latency`"+` delaying every request (auth included) by %s. Each run is a fresh process that logs in
+(token cache off, as the tutorial has none), reads every workspace and model, and writes its CSV files:
+
+- **scripts/registry**: this project's script, built once with `+"`go build`"+`; writes workspaces.csv, models.csv and registry.csv (fsynced).
+- **tutorial.py** ([scripts/bench/tutorial.py](scripts/bench/tutorial.py)): the community tutorial's calls with
+  Debian's python3-requests, one request at a time, a new connection per request as in the tutorial; paged with
+  offset/limit so that it too reads all %d models (unpaged, it would see only the first 5,000); writes workspaces.csv and models.csv.
+- **lower bound**: the unavoidable sequence of round trips × latency + the local processing time, measured as
+  scripts/registry's median at zero latency (process start, the emulator encoding the pages, decoding, sorting, writing the files).
+  The unavoidable sequence is %d round trips: log in; the first page of workspaces and of models (in parallel: the lists are independent);
+  then every remaining page at once, in parallel, as soon as the first page's totalSize says how many there are.
+  A client paging one request at a time, like the tutorial, needs %d sequential requests (%d with the two lists in parallel).
+
+%d repeats per latency after one warm-up run each, the two scripts interleaved.`,
+		p.Workspaces, p.Models, durations(p.Latencies), p.Models,
+		criticalRoundTrips(p.Workspaces, p.Models), sequentialRequests(p.Workspaces, p.Models),
+		1+max(pages(p.Workspaces), pages(p.Models)), p.Repeats)
+
+	if err := checkPython(ctx); err != nil {
+		return sec, verdicts, err
+	}
+	for _, lat := range p.Latencies {
+		b.progress("sandbox: %d workspaces, %d models, latency %v", p.Workspaces, p.Models, lat)
+		sb, err := startSandbox(ctx, b.binary("sandbox"), "-workspaces", strconv.Itoa(p.Workspaces),
+			"-models", strconv.Itoa(p.Models), "-latency", lat.String())
+		if err != nil {
+			return sec, verdicts, err
+		}
+		err = b.compareRegistry(ctx, "registry", latencyCase(lat), sb, lat, p.Repeats, p.Models)
+		sb.stop()
+		if err != nil {
+			return sec, verdicts, err
+		}
+	}
+
+	get := func(lat time.Duration, subject, metric string) summary {
+		return b.res.summary("registry", latencyCase(lat), subject, metric)
+	}
+	local := get(0, subjectRegistry, "wall").Median
+	rt := criticalRoundTrips(p.Workspaces, p.Models)
+	var rows [][]string
+	worstBound, worstTutorial := 0.0, 0.0
+	tutorialMeasured := false
+	for _, lat := range p.Latencies {
+		ours, tut := get(lat, subjectRegistry, "wall"), get(lat, subjectTutorial, "wall")
+		bound := local + float64(rt)*lat.Seconds()
+		rows = append(rows, []string{
+			lat.String(),
+			ours.spread("s"),
+			tut.spread("s"),
+			fmt.Sprintf("%s s", sig(bound)),
+			ratio(ours.Median, bound),
+			ratio(tut.Median, ours.Median),
+			fmt.Sprintf("%s / %s", sig(get(lat, subjectRegistry, "requests").Median), sig(get(lat, subjectTutorial, "requests").Median)),
+		})
+		worstBound = max(worstBound, ours.Median/bound)
+		if lat > 0 {
+			if !tutorialMeasured || tut.Median/ours.Median < worstTutorial {
+				worstTutorial = tut.Median / ours.Median
+			}
+			tutorialMeasured = true
+		}
+	}
+	sec.Tables = append(sec.Tables, table{
+		Caption: "Wall time per registry build (median of the repeats, spread in brackets):",
+		Header:  []string{"Latency", "scripts/registry", "tutorial.py", "lower bound", "registry ÷ bound", "tutorial ÷ registry", "requests (registry / tutorial)"},
+		Rows:    rows,
+	})
+	var detail [][]string
+	for _, s := range []string{subjectRegistry, subjectTutorial} {
+		detail = append(detail, []string{s,
+			get(0, s, "wall").spread("s"), get(0, s, "cpu").spread("s"), get(0, s, "emulator").spread("s"),
+			get(0, s, "rss").spread("MB"), sig(get(0, s, "requests").Median)})
+	}
+	sec.Tables = append(sec.Tables, table{
+		Caption: "At zero latency, where the time goes (emulator time: the sandbox's logged handling time of the run's requests, " +
+			"including writing the responses; CPU: the client process's user + system time):",
+		Header: []string{"Subject", "Wall", "Client CPU", "Emulator time", "Peak RSS", "Requests"},
+		Rows:   detail,
+	})
+	verdicts = []verdict{
+		measuredVerdict(targetRegistryBound, "worst "+sig(worstBound)+"×", worstBound <= 1.3),
+		measuredVerdict(targetRegistryTutorial, "worst "+sig(worstTutorial)+"×", tutorialMeasured && worstTutorial >= wellAhead),
+	}
+	return sec, verdicts, nil
+}
+
+// scalingScenario is scenario 6.
+func (b *bench) scalingScenario(ctx context.Context) (section, []verdict, error) {
+	sec, verdicts := placeholder("scaling")
+	p := b.plan
+	repeats := min(p.Repeats, 3)
+	sec.About = fmt.Sprintf(`Generated tenants of %s models (one workspace per 250 models), no injected latency, served by
+scripts/sandbox in its own process. Time and peak RSS of scripts/registry (fresh process, logs in, reads
+everything, writes its three files), with tutorial.py at the same sizes as the baseline. %d repeats after a warm-up.`,
+		counts(p.Scaling), repeats)
+	if err := checkPython(ctx); err != nil {
+		return sec, verdicts, err
+	}
+	for _, n := range p.Scaling {
+		b.progress("sandbox: %d models", n)
+		sb, err := startSandbox(ctx, b.binary("sandbox"), "-models", strconv.Itoa(n))
+		if err != nil {
+			return sec, verdicts, err
+		}
+		err = b.compareRegistry(ctx, "scaling", modelsCase(n), sb, 0, repeats, n)
+		sb.stop()
+		if err != nil {
+			return sec, verdicts, err
+		}
+	}
+	get := func(n int, subject, metric string) summary {
+		return b.res.summary("scaling", modelsCase(n), subject, metric)
+	}
+	var rows [][]string
+	for _, n := range p.Scaling {
+		ours, tut := get(n, subjectRegistry, "wall"), get(n, subjectTutorial, "wall")
+		rows = append(rows, []string{
+			groupThousands(int64(n)),
+			ours.spread("s"),
+			sig(ours.Median/float64(n)*1e6) + " µs",
+			get(n, subjectRegistry, "rss").spread("MB"),
+			tut.spread("s"),
+			get(n, subjectTutorial, "rss").spread("MB"),
+			ratio(tut.Median, ours.Median),
+		})
+	}
+	sec.Tables = append(sec.Tables, table{
+		Header: []string{"Models", "scripts/registry", "per model", "registry peak RSS", "tutorial.py", "tutorial peak RSS", "tutorial ÷ registry"},
+		Rows:   rows,
+	})
+	if len(p.Scaling) >= 2 {
+		a, z := p.Scaling[len(p.Scaling)-2], p.Scaling[len(p.Scaling)-1]
+		ra, rz := get(a, subjectRegistry, "rss").Median, get(z, subjectRegistry, "rss").Median
+		sec.Notes = append(sec.Notes, fmt.Sprintf("Peak RSS grows by %s MB per 1,000 models between %s and %s models.",
+			sig((rz-ra)/float64(z-a)*1000), groupThousands(int64(a)), groupThousands(int64(z))))
+	}
+	if s := get(100000, subjectRegistry, "rss"); s.ok() {
+		verdicts[0] = measuredVerdict(targetScalingRSS, s.spread("MB"), s.Median <= 150)
+	}
+	if big, small := get(100000, subjectRegistry, "wall"), get(10000, subjectRegistry, "wall"); big.ok() && small.ok() {
+		r := (big.Median / 100000) / (small.Median / 10000)
+		verdicts[1] = measuredVerdict(targetScalingLinear, sig(r)+"×", r <= 1.3)
+	}
+	return sec, verdicts, nil
+}
+
+func modelsCase(n int) string { return "models=" + strconv.Itoa(n) }
+
+func durations(ds []time.Duration) string {
+	s := make([]string, len(ds))
+	for i, d := range ds {
+		s[i] = d.String()
+	}
+	return strings.Join(s, ", ")
+}
+
+func counts(ns []int) string {
+	s := make([]string, len(ns))
+	for i, n := range ns {
+		s[i] = groupThousands(int64(n))
+	}
+	return strings.Join(s, ", ")
+}
