@@ -6,6 +6,7 @@ import (
 	"math"
 	"strconv"
 	"time"
+	"unicode/utf8"
 )
 
 // User is the authenticated user, as GET /users/me returns it.
@@ -125,6 +126,10 @@ func (f *FlexString) UnmarshalJSON(b []byte) error {
 		*f = ""
 		return nil
 	}
+	if s, ok := plainJSONString(b); ok {
+		*f = FlexString(s)
+		return nil
+	}
 	var s string
 	if err := json.Unmarshal(b, &s); err == nil {
 		*f = FlexString(s)
@@ -156,8 +161,11 @@ func (t *Timestamp) UnmarshalJSON(b []byte) error {
 	if string(b) == "null" {
 		return nil
 	}
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
+	s, ok := plainJSONString(b)
+	if !ok {
+		ok = json.Unmarshal(b, &s) == nil
+	}
+	if !ok {
 		// Epoch milliseconds; some serializers write them as floats (1.5E12).
 		var n json.Number
 		if err := json.Unmarshal(b, &n); err != nil {
@@ -191,6 +199,28 @@ func (t Timestamp) MarshalJSON() ([]byte, error) {
 		return json.Marshal(t.Raw)
 	}
 	return json.Marshal(t.Time.UTC().Format(anaplanTimeLayout))
+}
+
+// plainJSONString returns the text of a JSON string literal that needs no
+// unescaping: no backslash, no control character, valid UTF-8. Model pages
+// carry tens of thousands of such strings in fields with their own
+// UnmarshalJSON, and a json.Unmarshal per value was a fifth of the time to
+// decode a page. ok is false for anything else; callers then decode the
+// slow, general way, so the result is always the one json.Unmarshal gives.
+func plainJSONString(b []byte) (s string, ok bool) {
+	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
+		return "", false
+	}
+	inner := b[1 : len(b)-1]
+	for _, c := range inner {
+		if c < 0x20 || c == '"' || c == '\\' {
+			return "", false
+		}
+	}
+	if !utf8.Valid(inner) {
+		return "", false
+	}
+	return string(inner), true
 }
 
 // IsZero reports whether the timestamp carries nothing.
