@@ -79,8 +79,7 @@ func decodePage[T any](data []byte, key string) ([]T, *paging, error) {
 		case "meta":
 			err = dec.Decode(&meta)
 		case key:
-			items = nil
-			err = dec.Decode(&items)
+			items, err = decodeItems[T](dec)
 		default:
 			var skip json.RawMessage
 			err = dec.Decode(&skip)
@@ -96,6 +95,48 @@ func decodePage[T any](data []byte, key string) ([]T, *paging, error) {
 		return nil, nil, errors.New("invalid JSON: data after the top-level object")
 	}
 	return items, meta.Paging, nil
+}
+
+// decodeItems decodes a JSON array (or null) one element at a time, so
+// the decoder buffers one item, not a copy of the whole page.
+func decodeItems[T any](dec *json.Decoder) ([]T, error) {
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, err
+	}
+	if tok == nil {
+		return nil, nil
+	}
+	if tok != json.Delim('[') {
+		return nil, fmt.Errorf("want a JSON array, got %s", describeToken(tok))
+	}
+	var items []T
+	for dec.More() {
+		var item T
+		if err := dec.Decode(&item); err != nil {
+			return nil, err
+		}
+		items = append(items, item)
+	}
+	if _, err := dec.Token(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+// describeToken names the kind of JSON value a token starts.
+func describeToken(tok json.Token) string {
+	switch tok.(type) {
+	case json.Delim:
+		return "an object"
+	case string:
+		return "a string"
+	case float64, json.Number:
+		return "a number"
+	case bool:
+		return "a boolean"
+	}
+	return fmt.Sprintf("%v", tok)
 }
 
 // tokenErr describes a tokenizer error; io.EOF there means the body ended early.

@@ -3,6 +3,8 @@ package anaplan
 import (
 	"encoding/json"
 	"fmt"
+	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -34,6 +36,40 @@ func BenchmarkDecodeModelsPage(b *testing.B) {
 	for b.Loop() {
 		if _, _, err := decodePage[Model](data, "models"); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// decodePage decodes items one at a time; the result must be what decoding
+// the whole array at once gives, and non-arrays must fail clearly.
+func TestDecodePageMatchesWholeArrayDecoding(t *testing.T) {
+	t.Parallel()
+	data := modelsPageJSON(50)
+	got, p, err := decodePage[Model](data, "models")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var whole struct{ Models []Model }
+	if err := json.Unmarshal(data, &whole); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, whole.Models) || p == nil || p.TotalSize != 50 {
+		t.Errorf("decodePage gave %d models (paging %+v), want the %d json.Unmarshal gives, equal", len(got), p, len(whole.Models))
+	}
+	for _, tc := range []struct{ body, want string }{
+		{`{"models":null}`, ""},
+		{`{"models":[]}`, ""},
+		{`{"models":{"id":"x"}}`, `decoding "models": want a JSON array, got an object`},
+		{`{"models":"x"}`, `decoding "models": want a JSON array, got a string`},
+		{`{"models":[{"id":1}]}`, `decoding "models": json: cannot unmarshal number`},
+		{`{"models":[{"id":"x"},`, `decoding "models"`},
+	} {
+		items, _, err := decodePage[Model]([]byte(tc.body), "models")
+		switch {
+		case tc.want == "" && (err != nil || len(items) != 0):
+			t.Errorf("decodePage(%s) = %v, %v; want no items, no error", tc.body, items, err)
+		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+			t.Errorf("decodePage(%s) error = %v, want it to contain %q", tc.body, err, tc.want)
 		}
 	}
 }
