@@ -182,32 +182,44 @@ func (p *paging) advance(requested, got int) (next int, done bool, err error) {
 // list pages through a GET collection, yielding its items one by one. The
 // caller's query (details, sort) goes on every page; offset and limit are
 // set per page. The sequence stops after the first error it yields.
+//
+// Pages are processed strictly in order, each as if it had been asked for
+// alone. Once the consumer has taken the whole first page, its
+// meta.paging says how many items remain and how many the server puts on a
+// page, and the client asks for the following pages ahead of need, up to
+// its page concurrency at a time (see WithPageConcurrency): on a tenant of
+// 20,000 models that turns four sequential round trips into two. A page
+// asked ahead is used only when the offset it was asked at is the one the
+// pager would ask next; otherwise (the list changed, the server pages
+// unevenly) the pages asked ahead are dropped and paging goes on one
+// request at a time.
 func list[T any](c *Client, ctx context.Context, path string, query url.Values, key string, pageSize int) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
+		fetch := func(ctx context.Context, offset int) page[T] {
+			return fetchPage[T](c, ctx, path, query, key, offset, pageSize)
+		}
+		var ahead *prefetch[T]
+		defer func() { ahead.stop() }()
+		planned := false
 		offset := 0
 		for {
-			q := url.Values{}
-			for k, v := range query {
-				q[k] = v
+			pg, ok := ahead.take(offset)
+			if !ok {
+				ahead.stop() // the plan no longer holds, if there was one
+				ahead = nil
+				pg = fetch(ctx, offset)
 			}
-			q.Set("offset", strconv.Itoa(offset))
-			q.Set("limit", strconv.Itoa(pageSize))
-			raw, err := c.doRaw(ctx, request{method: http.MethodGet, path: path, query: q})
-			if err != nil {
-				yield(zero, err)
+			if pg.err != nil {
+				yield(zero, pg.err)
 				return
 			}
-			items, p, err := decodePage[T](raw, key)
-			if err == nil && p != nil && p.CurrentPageSize != len(items) {
+			items, p := pg.items, pg.paging
+			if p != nil && p.CurrentPageSize != len(items) {
 				c.logger.WarnContext(ctx, "anaplan: page size in meta.paging differs from the items received; following the items",
 					slog.String("path", path), slog.Int("currentPageSize", p.CurrentPageSize), slog.Int("items", len(items)))
 			}
-			var next int
-			var done bool
-			if err == nil {
-				next, done, err = p.advance(offset, len(items))
-			}
+			next, done, err := p.advance(offset, len(items))
 			if err != nil {
 				yield(zero, fmt.Errorf("anaplan: GET %s (offset %d): %w", path, offset, err))
 				return
@@ -220,9 +232,39 @@ func list[T any](c *Client, ctx context.Context, path string, query url.Values, 
 			if done {
 				return
 			}
+			if !planned && c.pageConcurrency > 1 {
+				planned = true
+				ahead = startPrefetch(ctx, fetch, c.pageConcurrency, plannedOffsets(next, len(items), p.TotalSize))
+			}
 			offset = next
 		}
 	}
+}
+
+// page is one fetched and decoded page of a list.
+type page[T any] struct {
+	items  []T
+	paging *paging
+	err    error // the request's error as is; a decoding error wrapped with the path and offset
+}
+
+// fetchPage GETs and decodes the page at offset.
+func fetchPage[T any](c *Client, ctx context.Context, path string, query url.Values, key string, offset, limit int) page[T] {
+	q := url.Values{}
+	for k, v := range query {
+		q[k] = v
+	}
+	q.Set("offset", strconv.Itoa(offset))
+	q.Set("limit", strconv.Itoa(limit))
+	raw, err := c.doRaw(ctx, request{method: http.MethodGet, path: path, query: q})
+	if err != nil {
+		return page[T]{err: err}
+	}
+	items, p, err := decodePage[T](raw, key)
+	if err != nil {
+		return page[T]{err: fmt.Errorf("anaplan: GET %s (offset %d): %w", path, offset, err)}
+	}
+	return page[T]{items: items, paging: p}
 }
 
 // Collect gathers a sequence into a slice, stopping at the first error

@@ -1,0 +1,190 @@
+package anaplan_test
+
+import (
+	"net/http"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/anaplan-registry/toolkit/lib/anaplan"
+)
+
+// concurrencyProbe wraps the fake's models handler and records how many
+// page requests were in flight at once. Pages after the first wait (up to
+// hold) until want requests are in flight, so parallel requests overlap
+// for sure.
+type concurrencyProbe struct {
+	mu       sync.Mutex
+	inflight int
+	peak     int
+}
+
+func (p *concurrencyProbe) enter() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.inflight++
+	p.peak = max(p.peak, p.inflight)
+}
+
+func (p *concurrencyProbe) waitFor(want int, hold time.Duration) {
+	for deadline := time.Now().Add(hold); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		p.mu.Lock()
+		n := p.inflight
+		p.mu.Unlock()
+		if n >= want {
+			return
+		}
+	}
+}
+
+func (p *concurrencyProbe) leave() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.inflight--
+}
+
+func probeModels(t *testing.T, f *fakeAnaplan, total, pageSize int, hold time.Duration, want int) *concurrencyProbe {
+	t.Helper()
+	p := &concurrencyProbe{}
+	f.answer(modelsKey, func(w http.ResponseWriter, r *http.Request) {
+		p.enter()
+		if r.URL.Query().Get("offset") != "0" {
+			p.waitFor(want, hold)
+		}
+		p.leave()
+		offset, _ := strconv.Atoi(r.URL.Query().Get("offset"))
+		var models []map[string]string
+		for i := offset; i < min(offset+pageSize, total); i++ {
+			models = append(models, map[string]string{"id": strconv.Itoa(i), "name": "m"})
+		}
+		writeJSON(w, http.StatusOK, map[string]any{
+			"meta":   map[string]any{"paging": map[string]any{"currentPageSize": len(models), "totalSize": total, "offset": offset}},
+			"models": models,
+		})
+	})
+	return p
+}
+
+func wantModelsInOrder(t *testing.T, models []anaplan.Model, total int) {
+	t.Helper()
+	if len(models) != total {
+		t.Fatalf("got %d models, want %d", len(models), total)
+	}
+	for i, m := range models {
+		if m.ID != strconv.Itoa(i) {
+			t.Fatalf("models[%d].ID = %s, want %d: order kept, none skipped or repeated", i, m.ID, i)
+		}
+	}
+}
+
+func TestPagesAfterTheFirstAreFetchedInParallel(t *testing.T) {
+	t.Parallel()
+	f := newFake(t)
+	probe := probeModels(t, f, 50, 10, 5*time.Second, 4) // 5 pages: the first, then 4 at once
+	c, _ := f.client(t)
+	models, err := anaplan.Collect(c.ListModels(t.Context(), anaplan.ListOptions{PageSize: 10}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantModelsInOrder(t, models, 50)
+	if probe.peak != 4 {
+		t.Errorf("at most %d pages were in flight at once, want 4 (the default page concurrency)", probe.peak)
+	}
+	wantCount(t, f, modelsKey, 5)
+}
+
+func TestPageConcurrencyOnePagesOneAtATime(t *testing.T) {
+	t.Parallel()
+	f := newFake(t)
+	probe := probeModels(t, f, 50, 10, 0, 1)
+	c, _ := f.client(t, anaplan.WithPageConcurrency(1))
+	models, err := anaplan.Collect(c.ListModels(t.Context(), anaplan.ListOptions{PageSize: 10}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantModelsInOrder(t, models, 50)
+	if probe.peak != 1 {
+		t.Errorf("%d pages were in flight at once, want 1", probe.peak)
+	}
+	if _, err := anaplan.New(t.Context(), anaplan.BasicAuth("u", "p"), anaplan.WithPageConcurrency(0)); err == nil {
+		t.Error("WithPageConcurrency(0) was accepted")
+	}
+}
+
+// A server whose pages are not what the first page promised (here the
+// second page is short) must be paged exactly as one request at a time
+// would: pages asked ahead at the wrong offsets are dropped.
+func TestPagesAskedAheadAreDroppedWhenPagingChanges(t *testing.T) {
+	t.Parallel()
+	f := newFake(t)
+	const total = 15
+	f.answer(modelsKey, func(w http.ResponseWriter, r *http.Request) {
+		offset, _ := strconv.Atoi(r.URL.Query().Get("offset"))
+		size := 5
+		if offset == 5 {
+			size = 3
+		}
+		var models []map[string]string
+		for i := offset; i < min(offset+size, total); i++ {
+			models = append(models, map[string]string{"id": strconv.Itoa(i), "name": "m"})
+		}
+		writeJSON(w, http.StatusOK, map[string]any{
+			"meta":   map[string]any{"paging": map[string]any{"currentPageSize": len(models), "totalSize": total, "offset": offset}},
+			"models": models,
+		})
+	})
+	c, _ := f.client(t)
+	models, err := anaplan.Collect(c.ListModels(t.Context(), anaplan.ListOptions{PageSize: 5}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantModelsInOrder(t, models, total)
+	asked := map[string]bool{}
+	for _, q := range f.queriesOf(modelsKey) {
+		asked[q.Get("offset")] = true
+	}
+	for _, o := range []string{"0", "5", "8", "13"} { // where sequential paging goes
+		if !asked[o] {
+			t.Errorf("offset %s was never asked (asked %v)", o, asked)
+		}
+	}
+}
+
+// An error on a page asked ahead surfaces in order: every item before it
+// is yielded first, and nothing after it.
+func TestErrorOnAPageAskedAheadComesInOrder(t *testing.T) {
+	t.Parallel()
+	f := newFake(t)
+	f.answer(modelsKey, func(w http.ResponseWriter, r *http.Request) {
+		offset, _ := strconv.Atoi(r.URL.Query().Get("offset"))
+		if offset == 20 {
+			writeJSON(w, http.StatusNotFound, map[string]any{"status": map[string]any{"code": 404, "message": "Not Found"}})
+			return
+		}
+		var models []map[string]string
+		for i := offset; i < min(offset+10, 40); i++ {
+			models = append(models, map[string]string{"id": strconv.Itoa(i), "name": "m"})
+		}
+		writeJSON(w, http.StatusOK, map[string]any{
+			"meta":   map[string]any{"paging": map[string]any{"currentPageSize": len(models), "totalSize": 40, "offset": offset}},
+			"models": models,
+		})
+	})
+	c, _ := f.client(t)
+	var got int
+	var gotErr error
+	for m, err := range c.ListModels(t.Context(), anaplan.ListOptions{PageSize: 10}) {
+		if err != nil {
+			gotErr = err
+			continue
+		}
+		if m.ID != strconv.Itoa(got) {
+			t.Fatalf("item %d is model %s", got, m.ID)
+		}
+		got++
+	}
+	if got != 20 || gotErr == nil {
+		t.Errorf("yielded %d models then error %v; want the 20 before offset 20, then its error", got, gotErr)
+	}
+}
