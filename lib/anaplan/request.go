@@ -216,7 +216,7 @@ func decodeJSON(resp *http.Response, out any) error {
 // URL: an HTML page where JSON belonged, or nothing at all.
 func readJSONBody(resp *http.Response) ([]byte, error) {
 	target := resp.Request.Method + " " + resp.Request.URL.Redacted()
-	body, err := io.ReadAll(resp.Body)
+	body, err := readBody(resp)
 	if err != nil {
 		return nil, fmt.Errorf("anaplan: %s: reading response: %w", target, err)
 	}

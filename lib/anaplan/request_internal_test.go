@@ -1,6 +1,7 @@
 package anaplan
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -128,5 +129,33 @@ func TestAPIPathEscapesSegments(t *testing.T) {
 	t.Parallel()
 	if got, want := apiPath("workspaces", "a/b?c#d", "models"), "/workspaces/a%2Fb%3Fc%23d/models"; got != want {
 		t.Errorf("apiPath = %q, want %q", got, want)
+	}
+}
+
+func TestReadAllSizedReadsEverythingWhateverTheLengthSaid(t *testing.T) {
+	t.Parallel()
+	data := bytes.Repeat([]byte("0123456789"), 1000)
+	for _, size := range []int64{-1, 0, 10, int64(len(data)), int64(len(data)) * 2, maxPresize + 1} {
+		got, err := readAllSized(bytes.NewReader(data), size)
+		if err != nil || !bytes.Equal(got, data) {
+			t.Errorf("size %d: read %d bytes, %v; want all %d", size, len(got), err, len(data))
+		}
+	}
+	if got, _ := readAllSized(bytes.NewReader(data), int64(len(data))); cap(got) != len(data)+bytes.MinRead {
+		t.Errorf("with the exact length, cap = %d, want one allocation of %d", cap(got), len(data)+bytes.MinRead)
+	}
+}
+
+func TestBufferedBodyIsNotCopiedAgain(t *testing.T) {
+	t.Parallel()
+	data := []byte(`{"models":[]}`)
+	resp := &http.Response{Body: io.NopCloser(bytes.NewReader(data)), ContentLength: int64(len(data))}
+	if err := bufferBody(resp); err != nil {
+		t.Fatal(err)
+	}
+	held := resp.Body.(*bufferedBody).data
+	got, err := readBody(resp)
+	if err != nil || string(got) != string(data) || &got[0] != &held[0] {
+		t.Errorf("readBody = %q, %v; want the buffered bytes themselves", got, err)
 	}
 }
