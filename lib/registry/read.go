@@ -11,7 +11,8 @@ import (
 
 // Read fetches every workspace (with tenant details: size allowance and
 // current size) and every model (with model details: memory usage and dates),
-// paging through all of them. Workspaces and models are read concurrently.
+// paging through all of them. Workspaces and models are read concurrently,
+// and sorted in place: the registry keeps the slices it read.
 func Read(ctx context.Context, c *anaplan.Client) (*Registry, error) {
 	var workspaces []anaplan.Workspace
 	var models []anaplan.Model
@@ -33,5 +34,5 @@ func Read(ctx context.Context, c *anaplan.Client) (*Registry, error) {
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	return New(workspaces, models), nil
+	return newOwned(workspaces, models), nil
 }

@@ -11,6 +11,7 @@ package registry
 import (
 	"cmp"
 	"slices"
+	"strings"
 
 	"github.com/anaplan-registry/toolkit/lib/anaplan"
 )
@@ -27,10 +28,13 @@ type Registry struct {
 // New builds a registry from workspaces and models already read. It copies
 // and sorts its inputs.
 func New(workspaces []anaplan.Workspace, models []anaplan.Model) *Registry {
-	r := &Registry{
-		Workspaces: slices.Clone(workspaces),
-		Models:     slices.Clone(models),
-	}
+	return newOwned(slices.Clone(workspaces), slices.Clone(models))
+}
+
+// newOwned builds a registry on slices nobody else holds, sorting them in
+// place: Read's own, which need no copy (at 100k models a copy is 25 MB).
+func newOwned(workspaces []anaplan.Workspace, models []anaplan.Model) *Registry {
+	r := &Registry{Workspaces: workspaces, Models: models}
 	slices.SortFunc(r.Workspaces, func(a, b anaplan.Workspace) int {
 		return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID))
 	})
@@ -38,13 +42,54 @@ func New(workspaces []anaplan.Workspace, models []anaplan.Model) *Registry {
 	for i, w := range r.Workspaces {
 		r.workspaceByID[w.ID] = i
 	}
-	slices.SortFunc(r.Models, func(a, b anaplan.Model) int {
-		return cmp.Or(
-			cmp.Compare(r.workspaceName(a), r.workspaceName(b)),
-			cmp.Compare(a.Name, b.Name),
-			cmp.Compare(a.ID, b.ID))
-	})
+	r.sortModels()
 	return r
+}
+
+// sortModels orders the models by workspace name, model name, then id. It
+// sorts small keys, not the 250-byte models, with each model's workspace
+// name looked up once instead of twice per comparison (at 100k models the
+// lookups were half the sort), then puts the models in that order in place.
+func (r *Registry) sortModels() {
+	type key struct {
+		workspace, name, id string
+		index               int
+	}
+	keys := make([]key, len(r.Models))
+	for i, m := range r.Models {
+		keys[i] = key{r.workspaceName(m), m.Name, m.ID, i}
+	}
+	slices.SortFunc(keys, func(a, b key) int {
+		// strings.Compare scans once; cmp.Compare tests < then >.
+		return cmp.Or(strings.Compare(a.workspace, b.workspace), strings.Compare(a.name, b.name), strings.Compare(a.id, b.id))
+	})
+	order := make([]int, len(keys))
+	for i, k := range keys {
+		order[i] = k.index
+	}
+	permute(r.Models, order)
+}
+
+// permute reorders s in place so that s[i] becomes the old s[order[i]],
+// following each cycle of the permutation once. It consumes order.
+func permute[T any](s []T, order []int) {
+	for start := range order {
+		if order[start] == start {
+			continue
+		}
+		saved := s[start]
+		i := start
+		for {
+			from := order[i]
+			order[i] = i
+			if from == start {
+				s[i] = saved
+				break
+			}
+			s[i] = s[from]
+			i = from
+		}
+	}
 }
 
 // Workspace returns the workspace with the given id, if the registry has it.
