@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 
 	"github.com/anaplan-registry/toolkit/lib/emulator/engine"
@@ -249,7 +250,7 @@ func (bm *bulkModel) createFile(name string, body fileBody) *bulkFile {
 		}
 	}
 	bm.files[meta.ID] = f
-	bm.order = append(bm.order[:at], append([]string{meta.ID}, bm.order[at:]...)...)
+	bm.order = slices.Insert(bm.order, at, meta.ID)
 	return f
 }
 
