@@ -5,7 +5,6 @@
 //	go run ./scripts/sandbox                       # demo tenant on 127.0.0.1:8080
 //	go run ./scripts/sandbox -state .cache/sandbox # tokens survive restarts
 //	go run ./scripts/sandbox -models 20000         # a large generated tenant
-//	go run ./scripts/sandbox -model ID=my-model.json  # a demo model stands in for yours
 //
 // Ctrl-C stops it.
 package main
@@ -17,11 +16,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"maps"
 	"os"
 	"os/signal"
-	"slices"
-	"strings"
 	"syscall"
 	"time"
 
@@ -42,42 +38,26 @@ type config struct {
 	addr        string
 	allowRemote bool
 	stateDir    string
+	definitions modelDefinitions
 	tokenTTL    time.Duration
 	workspaces  int
 	models      int
-	definitions modelDefinitions
 	verbose     bool
 }
 
-// modelDefinitions is the repeatable -model MODELID=definition.json flag.
-type modelDefinitions map[string]string
-
-func (m modelDefinitions) String() string { return fmt.Sprint(map[string]string(m)) }
-
-func (m modelDefinitions) Set(v string) error {
-	id, path, ok := strings.Cut(v, "=")
-	switch {
-	case !ok || id == "" || path == "":
-		return errors.New("want MODELID=path/to/definition.json")
-	case m[id] != "":
-		return fmt.Errorf("model %s given twice", id)
-	}
-	m[id] = path
-	return nil
-}
-
 func parseFlags(args []string, stdout io.Writer) (*config, error) {
-	c := config{definitions: modelDefinitions{}}
+	var c config
 	fs := flag.NewFlagSet("sandbox", flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // errors are returned as one line; -h prints to stdout
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "listen on `HOST:PORT` (port 0 picks a free one)")
 	fs.BoolVar(&c.allowRemote, "allow-remote", false, "allow a non-loopback -addr (the demo password is public)")
 	fs.StringVar(&c.stateDir, "state", "", "persist tokens, uploaded files, tasks and model data in `DIR`; empty keeps them in memory")
+	c.definitions = modelDefinitions{}
+	fs.Var(c.definitions, "model", "make model `MODELID=FILE` stand in for yours in the bulk API: FILE is an engine definition\n"+
+		"(lib/emulator/engine/README.md); repeatable. The demo's Model Registry has one built in")
 	fs.DurationVar(&c.tokenTTL, "token-ttl", emulator.DefaultTokenTTL, "token lifetime, e.g. 2m to exercise refreshes")
 	fs.IntVar(&c.workspaces, "workspaces", 0, "serve a generated tenant with `N` workspaces instead of the demo tenant (default models/250, at least 1)")
 	fs.IntVar(&c.models, "models", 0, "serve a generated tenant with `M` models instead of the demo tenant")
-	fs.Var(c.definitions, "model", "make model `MODELID=FILE` stand in for yours in the bulk API: FILE is an engine definition\n"+
-		"(lib/emulator/engine/README.md); repeatable. The demo's Model Registry has one built in")
 	fs.BoolVar(&c.verbose, "v", false, "log every request to stderr")
 	fs.Usage = func() {} // flag would print it on every error; -h prints it below
 	if err := fs.Parse(args); err != nil {
@@ -120,15 +100,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		Logger:      slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
 		AllowRemote: c.allowRemote,
 	}
-	if len(c.definitions) > 0 {
-		opts.ModelDefinitions = map[string][]byte{}
-		for id, path := range c.definitions {
-			data, err := os.ReadFile(path)
-			if err != nil {
-				return fmt.Errorf("-model %s=%s: %w", id, path, err)
-			}
-			opts.ModelDefinitions[id] = data
-		}
+	if err := c.definitions.load(&opts); err != nil {
+		return err
 	}
 	tenant := "demo tenant (emulator.Demo)"
 	if c.workspaces > 0 || c.models > 0 {
@@ -139,6 +112,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		opts.Tenant = emulator.Generate(ws, c.models)
 		tenant = fmt.Sprintf("generated tenant (%d workspaces, %d models)", len(opts.Tenant.Workspaces), len(opts.Tenant.Models))
 	}
+	tenant += c.definitions.banner()
 	srv, err := emulator.Start(c.addr, opts)
 	if errors.Is(err, emulator.ErrRemoteAddr) {
 		return fmt.Errorf("-addr %s is not a loopback address and the demo password is public; pass -allow-remote to listen there anyway", c.addr)
@@ -150,13 +124,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if c.stateDir != "" {
 		state = "persisted in " + c.stateDir
 	}
-	standIns := ""
-	for _, id := range slices.Sorted(maps.Keys(c.definitions)) {
-		standIns += fmt.Sprintf("  model:     %s defined by %s\n", id, c.definitions[id])
-	}
 	fmt.Fprintf(stdout, `Anaplan emulator listening on %s
   tenant:    %s
-%s  state:     %s
+  state:     %s
   token TTL: %v
   auth URL:  %s
   API URL:   %s
@@ -170,7 +140,7 @@ Point the toolkit at it (or put these lines in .env):
   ANAPLAN_API_URL=%s
 
 Ctrl-C stops it.
-`, srv.URL, tenant, standIns, state, c.tokenTTL, srv.AuthURL(), srv.APIURL(), emulator.DemoUser, srv.AuthURL(), srv.APIURL())
+`, srv.URL, tenant, state, c.tokenTTL, srv.AuthURL(), srv.APIURL(), emulator.DemoUser, srv.AuthURL(), srv.APIURL())
 
 	<-ctx.Done()
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
