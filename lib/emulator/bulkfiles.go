@@ -187,6 +187,11 @@ func (b *bulk) acquire(c *blob) *blob {
 func (b *bulk) release(c *blob) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	b.releaseLocked(c)
+}
+
+// releaseLocked is release for a caller that holds b.mu.
+func (b *bulk) releaseLocked(c *blob) {
 	c.refs--
 	if c.refs == 0 && c.dead {
 		b.removeDir(c.dir)

@@ -229,10 +229,7 @@ func (b *bulk) sweep(bm *bulkModel, now time.Time) {
 			t.Pre = ""
 		}
 		for _, prev := range t.prevOutputs {
-			prev.refs--
-			if prev.refs == 0 && prev.dead {
-				b.removeDir(prev.dir)
-			}
+			b.releaseLocked(prev)
 		}
 		t.prevOutputs, t.outputs = nil, nil
 		for id, d := range t.Dumps {
