@@ -87,5 +87,9 @@ func (t *Task) abandon(ctx context.Context, last TaskStatus, cause error) (TaskS
 		t.m.c.logger.WarnContext(cctx, "anaplan: could not cancel an abandoned task", "task", t.String(), "error", err)
 		return last, fmt.Errorf("anaplan: stopped waiting for %s: %w (cancelling it failed: %v)", t, cause, err)
 	}
+	if st.Done() {
+		// Too late: the task finished first, and its changes stand.
+		return st, fmt.Errorf("anaplan: stopped waiting for %s: %w (it had already finished: %s)", t, cause, st.State)
+	}
 	return st, fmt.Errorf("anaplan: stopped waiting for %s: %w (asked Anaplan to cancel it: %s)", t, cause, st.State)
 }
