@@ -282,6 +282,9 @@ func (u *upload) run(ctx context.Context, r io.Reader) (File, error) {
 		if eof {
 			break
 		}
+		if err = gctx.Err(); err != nil {
+			break // a PUT failed for good: read no further
+		}
 		if buf, n, eof, err = u.readChunk(gctx, r); err != nil {
 			break
 		}

@@ -202,9 +202,13 @@ func TestUploadChunkFailureStopsTheUpload(t *testing.T) {
 	b := newBulk(f)
 	b.failPut[2] = 100
 	m, _ := b.model(t, anaplan.WithRetryPolicy(anaplan.RetryPolicy{MaxAttempts: 2}))
-	_, err := m.Upload(t.Context(), "113000000000", unsized{bytes.NewReader(csvData(6 * mb))}, anaplan.UploadOptions{ChunkSize: mb, Parallel: 2, NoGzip: true})
+	gen := &generator{pattern: csvPattern(), size: 64 * mb}
+	_, err := m.Upload(t.Context(), "113000000000", gen, anaplan.UploadOptions{ChunkSize: mb, Parallel: 2, NoGzip: true})
 	if !errors.Is(err, anaplan.ErrServer) || !strings.Contains(err.Error(), "chunk 2") || !strings.Contains(err.Error(), "113000000000") {
 		t.Fatalf("err = %v, want a 503 naming chunk 2 and the file", err)
+	}
+	if read := gen.pos.Load(); read > 8*mb {
+		t.Errorf("the upload read %d MB after its chunk 2 failed for good; it should stop reading", read/mb)
 	}
 	if len(b.completes) != 0 {
 		t.Error("a failed upload was marked complete")
