@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 
 	"github.com/anaplan-registry/toolkit/lib/emulator/engine"
@@ -186,6 +187,11 @@ func (b *bulk) acquire(c *blob) *blob {
 func (b *bulk) release(c *blob) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	b.releaseLocked(c)
+}
+
+// releaseLocked is release for a caller that holds b.mu.
+func (b *bulk) releaseLocked(c *blob) {
 	c.refs--
 	if c.refs == 0 && c.dead {
 		b.removeDir(c.dir)
@@ -249,7 +255,7 @@ func (bm *bulkModel) createFile(name string, body fileBody) *bulkFile {
 		}
 	}
 	bm.files[meta.ID] = f
-	bm.order = append(bm.order[:at], append([]string{meta.ID}, bm.order[at:]...)...)
+	bm.order = slices.Insert(bm.order, at, meta.ID)
 	return f
 }
 

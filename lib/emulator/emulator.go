@@ -30,7 +30,7 @@ type Options struct {
 	// Tenant is the data served; nil means Demo().
 	Tenant *Tenant
 	// Now is the clock; nil means time.Now. Token expiry, certificate
-	// validity and (later) task progress all read it, so tests need no sleeps.
+	// validity and task progress all read it, so tests need no sleeps.
 	Now func() time.Time
 	// TokenTTL is the token lifetime; 0 means DefaultTokenTTL.
 	TokenTTL time.Duration

@@ -111,7 +111,7 @@ func (b *bulk) acquireSources(bm *bulkModel, t *task) (map[string]*blob, *engine
 			continue
 		}
 		for _, c := range sources {
-			c.refs-- // not released via b.release: b.mu is held
+			b.releaseLocked(c)
 		}
 		msg := fmt.Sprintf("Import data source %s (%q) has no content: upload it first (POST …/files/%[1]s {\"chunkCount\":-1}, "+
 			"PUT …/files/%[1]s/chunks/0…, POST …/files/%[1]s/complete; or PUT …/files/%[1]s)", s.fileID, f.meta.Name)
@@ -357,7 +357,7 @@ func (b *bulk) cancelTask(bm *bulkModel, t *task) {
 			prev := t.prevOutputs[id]
 			if prev != nil {
 				prev.dead = false
-				prev.refs--
+				b.releaseLocked(prev)
 				delete(t.prevOutputs, id)
 			}
 			b.setContent(f, prev)

@@ -144,10 +144,14 @@ func taskID(modelID string, n int64) string {
 	return strings.ToUpper(hex.EncodeToString(sum[:16]))
 }
 
-// errBusy reports the task that keeps the model busy.
+// errBusy reports the task that keeps the model busy (nil: a run the
+// engine reports busy, outside any task).
 type errBusy struct{ t *task }
 
 func (e *errBusy) Error() string {
+	if e.t == nil {
+		return "The model is busy: an import, export or process is running. Retry when it has completed."
+	}
 	return fmt.Sprintf("The model is busy: task %s (%s %s) is still running. Retry when it has completed, or cancel it.",
 		e.t.ID, singular(e.t.Kind), e.t.ObjectID)
 }
@@ -173,7 +177,7 @@ func (b *bulk) start(bm *bulkModel, kind, objectID string) (*task, error) {
 		return nil, &errBusy{t}
 	}
 	if bm.engine.Busy() {
-		return nil, &errBusy{&task{ID: "(engine)", Kind: kind, ObjectID: objectID}}
+		return nil, &errBusy{}
 	}
 	b.nextSeq++
 	t := &task{ID: taskID(bm.id, b.nextSeq), Seq: b.nextSeq, Kind: kind, ObjectID: objectID, Created: now}
@@ -225,10 +229,7 @@ func (b *bulk) sweep(bm *bulkModel, now time.Time) {
 			t.Pre = ""
 		}
 		for _, prev := range t.prevOutputs {
-			prev.refs--
-			if prev.refs == 0 && prev.dead {
-				b.removeDir(prev.dir)
-			}
+			b.releaseLocked(prev)
 		}
 		t.prevOutputs, t.outputs = nil, nil
 		for id, d := range t.Dumps {
