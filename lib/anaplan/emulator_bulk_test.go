@@ -352,3 +352,16 @@ func TestEmulatorBusyModelIsRetried(t *testing.T) {
 		t.Errorf("second task: %v", err)
 	}
 }
+
+func TestEmulatorImportWithoutUpload(t *testing.T) {
+	t.Parallel()
+	x := newEmu(t)
+	_, st, err := x.run(t, anaplan.KindImport, "W2 Models from models.csv")
+	var te *anaplan.TaskError
+	if !errors.As(err, &te) || st.CurrentStep != "Failed." || st.Result.Details[0].Type != "importDataSourceMissing" {
+		t.Fatalf("import of a never-uploaded file: %v (status %+v)", err, st)
+	}
+	if !strings.Contains(err.Error(), "models.csv") {
+		t.Errorf("error %q does not name the file to upload", err)
+	}
+}
