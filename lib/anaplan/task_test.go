@@ -388,6 +388,31 @@ func TestPollingBacksOffWhileNothingChanges(t *testing.T) {
 	}
 }
 
+func TestPollingFitsTheDeadline(t *testing.T) {
+	t.Parallel()
+	f := newFake(t)
+	b := newBulk(f)
+	still := fakeStep{State: "IN_PROGRESS", Progress: 0.5}
+	b.script("117000000000", fakeScript{steps: []fakeStep{still, still, still, still, still, still,
+		{State: "COMPLETE", Progress: 1, Result: map[string]any{"successful": true, "objectId": "117000000000"}}}})
+	m, w := b.model(t) // waits are recorded, not slept: the deadline stays 20 s away
+	task, err := m.RunAction(t.Context(), "117000000000", anaplan.TaskOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+	defer cancel()
+	if _, err := task.Wait(ctx, nil); err != nil {
+		t.Fatalf("Wait: %v", err)
+	}
+	got := w.all()
+	// 5, 7.5, 11.25, 16.875 s, then 25.3 s would pass the deadline: the
+	// wait shrinks to poll a second before it.
+	if len(got) != 6 || got[3] != 16875*time.Millisecond || got[4] < 18*time.Second || got[4] > 19*time.Second || got[5] > 19*time.Second {
+		t.Errorf("waits = %v", got)
+	}
+}
+
 func TestUnknownTaskStatesDecode(t *testing.T) {
 	t.Parallel()
 	got := recordedWaits(t, []fakeStep{

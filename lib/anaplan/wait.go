@@ -24,11 +24,13 @@ const (
 // while the task moves, and backs off ×1.5 up to 30 s while it shows no
 // change. progress, if not nil, sees every status read.
 //
-// A task that never finishes is bounded only by ctx. When ctx ends (or its
-// deadline would pass during the next wait), Wait cancels the task on the
-// server (DELETE, with a fresh 30 s budget) and returns an error wrapping
-// ctx's error: a caller who gives up does not leave an import holding the
-// model. To stop waiting without cancelling, poll Status yourself.
+// A task that never finishes is bounded only by ctx. A backed-off wait is
+// shortened to poll once more a second before ctx's deadline. When ctx
+// ends (or its deadline would pass during the next wait), Wait cancels the
+// task on the server (DELETE, with a fresh 30 s budget) and returns an
+// error wrapping ctx's error: a caller who gives up does not leave an
+// import holding the model. To stop waiting without cancelling, poll
+// Status yourself.
 //
 // A status read that fails after the client's retries ends the wait with
 // that error; the task may still be running (re-attach with ModelHandle.Task).
@@ -57,10 +59,23 @@ func (t *Task) Wait(ctx context.Context, progress func(TaskStatus)) (TaskStatus,
 			wait = base
 		}
 		last = st
-		if err := t.m.c.sleep(ctx, wait); err != nil {
+		if err := t.m.c.sleep(ctx, fitDeadline(ctx, wait, base)); err != nil {
 			return t.abandon(ctx, last, err)
 		}
 	}
+}
+
+// fitDeadline shortens a backed-off wait so that one more poll happens
+// shortly before ctx's deadline, but never below the base interval: a task
+// gets all the time the caller gave it, and Anaplan no poll faster than
+// asked.
+func fitDeadline(ctx context.Context, wait, base time.Duration) time.Duration {
+	if deadline, ok := ctx.Deadline(); ok {
+		if left := time.Until(deadline) - time.Second; left < wait {
+			return max(left, base)
+		}
+	}
+	return wait
 }
 
 // sameProgress reports whether two polls show the task where it was.
