@@ -124,49 +124,46 @@ func (m *ModelHandle) Actions(ctx context.Context) ([]Action, error) {
 	return listAll[Action](ctx, m, "actions", "actions")
 }
 
-// FindFile returns the file named name (exact match).
-func (m *ModelHandle) FindFile(ctx context.Context, name string) (File, error) {
-	files, err := m.Files(ctx)
-	if err != nil {
-		return File{}, err
-	}
-	return findByName(m, "file", files, name, func(f File) string { return f.Name })
+// FindFile returns the file with the given id, or else the given name.
+func (m *ModelHandle) FindFile(ctx context.Context, idOrName string) (File, error) {
+	return find(ctx, m, "file", m.Files, idOrName, func(f File) (string, string) { return f.ID, f.Name })
 }
 
-// FindImport returns the import named name (exact match).
-func (m *ModelHandle) FindImport(ctx context.Context, name string) (Import, error) {
-	imports, err := m.Imports(ctx)
-	if err != nil {
-		return Import{}, err
-	}
-	return findByName(m, "import", imports, name, func(i Import) string { return i.Name })
+// FindImport returns the import with the given id, or else the given name.
+func (m *ModelHandle) FindImport(ctx context.Context, idOrName string) (Import, error) {
+	return find(ctx, m, "import", m.Imports, idOrName, func(i Import) (string, string) { return i.ID, i.Name })
 }
 
-// FindExport returns the export named name (exact match).
-func (m *ModelHandle) FindExport(ctx context.Context, name string) (Export, error) {
-	exports, err := m.Exports(ctx)
-	if err != nil {
-		return Export{}, err
-	}
-	return findByName(m, "export", exports, name, func(e Export) string { return e.Name })
+// FindExport returns the export with the given id, or else the given name.
+func (m *ModelHandle) FindExport(ctx context.Context, idOrName string) (Export, error) {
+	return find(ctx, m, "export", m.Exports, idOrName, func(e Export) (string, string) { return e.ID, e.Name })
 }
 
-// FindProcess returns the process named name (exact match).
-func (m *ModelHandle) FindProcess(ctx context.Context, name string) (Process, error) {
-	processes, err := m.Processes(ctx)
-	if err != nil {
-		return Process{}, err
-	}
-	return findByName(m, "process", processes, name, func(p Process) string { return p.Name })
+// FindProcess returns the process with the given id, or else the given name.
+func (m *ModelHandle) FindProcess(ctx context.Context, idOrName string) (Process, error) {
+	return find(ctx, m, "process", m.Processes, idOrName, func(p Process) (string, string) { return p.ID, p.Name })
 }
 
-// FindAction returns the action named name (exact match).
-func (m *ModelHandle) FindAction(ctx context.Context, name string) (Action, error) {
-	actions, err := m.Actions(ctx)
+// FindAction returns the action with the given id, or else the given name.
+func (m *ModelHandle) FindAction(ctx context.Context, idOrName string) (Action, error) {
+	return find(ctx, m, "action", m.Actions, idOrName, func(a Action) (string, string) { return a.ID, a.Name })
+}
+
+// find lists the objects and picks the one whose id is key or, failing
+// that, the one named key. Anaplan ids are 12-digit numbers, so a name
+// that looks like another object's id is not a realistic clash.
+func find[T any](ctx context.Context, m *ModelHandle, what string, list func(context.Context) ([]T, error), key string, idName func(T) (string, string)) (T, error) {
+	items, err := list(ctx)
 	if err != nil {
-		return Action{}, err
+		var zero T
+		return zero, err
 	}
-	return findByName(m, "action", actions, name, func(a Action) string { return a.Name })
+	for _, it := range items {
+		if id, _ := idName(it); id == key {
+			return it, nil
+		}
+	}
+	return findByName(m, what, items, key, func(it T) string { _, name := idName(it); return name })
 }
 
 // maxNamesListed bounds the names a "not found" error lists.

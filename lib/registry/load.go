@@ -69,6 +69,40 @@ func (r LoadReport) Succeeded() bool {
 	return len(r.Imports) > 0
 }
 
+// Err is nil when every import loaded every row, and otherwise says how
+// many rows failed and where their dumps are, or, for an import that
+// failed without rejecting rows (a data source never uploaded), Anaplan's
+// own message.
+func (r LoadReport) Err() error {
+	if r.Succeeded() {
+		return nil
+	}
+	if len(r.Imports) == 0 {
+		return errors.New("nothing was imported")
+	}
+	var dumps, messages []string
+	for _, i := range r.Imports {
+		if i.Successful {
+			continue
+		}
+		if i.DumpPath != "" {
+			dumps = append(dumps, i.DumpPath)
+		}
+		if i.Failed <= 0 {
+			messages = append(messages, i.Name+": "+cmp.Or(strings.Join(i.Messages, "; "), "failed"))
+		}
+	}
+	var parts []string
+	if n := r.FailedRows(); n > 0 {
+		part := fmt.Sprintf("%d rows failed to load", n)
+		if len(dumps) > 0 {
+			part += "; see the failure dumps: " + strings.Join(dumps, ", ")
+		}
+		parts = append(parts, part)
+	}
+	return errors.New(strings.Join(append(parts, messages...), "; "))
+}
+
 // Table shows the report for people.
 func (r LoadReport) Table() Table {
 	t := Table{Header: []string{"IMPORT", "LOADED", "IGNORED", "FAILED", "DUMP"}}
@@ -92,59 +126,74 @@ func (r LoadReport) Table() Table {
 // are counted in the report and their dumps written to opts.DumpDir.
 func Load(ctx context.Context, m *anaplan.ModelHandle, files Files, opts LoadOptions) (LoadReport, error) {
 	var report LoadReport
-	var sources []anaplan.File
 	for _, path := range []string{files.Workspaces, files.Models} {
-		f, err := uploadSource(ctx, m, path, opts)
+		f, err := Upload(ctx, m, filepath.Base(path), path, opts)
 		if err != nil {
 			return report, err
 		}
-		sources = append(sources, f)
 		report.Uploads = append(report.Uploads, f)
 	}
 	if opts.Process != "" {
-		return runProcess(ctx, m, opts, report)
+		imports, err := RunProcess(ctx, m, opts.Process, opts)
+		report.Imports = imports
+		return report, err
 	}
-	imports, err := importsReading(ctx, m, sources)
+	imports, err := importsReading(ctx, m, report.Uploads)
 	if err != nil {
 		return report, err
 	}
 	for _, imp := range imports {
-		task, err := m.RunImport(ctx, imp.ID, anaplan.TaskOptions{})
-		if err != nil {
-			return report, fmt.Errorf("starting import %q: %w", imp.Name, err)
-		}
-		status, err := wait(ctx, task, imp.Name, opts)
+		ir, err := runImport(ctx, m, imp, opts)
 		if err != nil {
 			return report, err
-		}
-		ir := importReport(imp.ID, imp.Name, status.Result)
-		if status.Result != nil && status.Result.FailureDumpAvailable && opts.DumpDir != "" {
-			ir.DumpPath, err = saveDump(opts.DumpDir, imp.Name, func(w io.Writer) error { return task.Dump(ctx, w) })
-			if err != nil {
-				return report, err
-			}
 		}
 		report.Imports = append(report.Imports, ir)
 	}
 	return report, nil
 }
 
-// uploadSource uploads one CSV to the data source named like the file.
-func uploadSource(ctx context.Context, m *anaplan.ModelHandle, path string, opts LoadOptions) (anaplan.File, error) {
-	name := filepath.Base(path)
-	src, err := m.FindFile(ctx, name)
+// Upload uploads the file at path to the model's import data source with
+// the given id or name, in chunks (opts.Upload, progress to opts.OnUpload).
+func Upload(ctx context.Context, m *anaplan.ModelHandle, source, path string, opts LoadOptions) (anaplan.File, error) {
+	src, err := m.FindFile(ctx, source)
 	if err != nil {
-		return anaplan.File{}, fmt.Errorf("the model has no import data source %s (is this the registry model?): %w", name, err)
+		return anaplan.File{}, fmt.Errorf("the model has no import data source %s: %w", source, err)
 	}
 	up := opts.Upload
 	if opts.OnUpload != nil {
-		up.Progress = func(p anaplan.UploadProgress) { opts.OnUpload(name, p) }
+		up.Progress = func(p anaplan.UploadProgress) { opts.OnUpload(src.Name, p) }
 	}
 	f, err := m.UploadFile(ctx, src.ID, path, up)
 	if err != nil {
 		return anaplan.File{}, fmt.Errorf("uploading %s: %w", path, err)
 	}
 	return f, nil
+}
+
+// RunImport runs the import with the given id or name, waits for it and
+// reports its rows; a failure dump goes to opts.DumpDir.
+func RunImport(ctx context.Context, m *anaplan.ModelHandle, idOrName string, opts LoadOptions) (ImportReport, error) {
+	imp, err := m.FindImport(ctx, idOrName)
+	if err != nil {
+		return ImportReport{}, err
+	}
+	return runImport(ctx, m, imp, opts)
+}
+
+func runImport(ctx context.Context, m *anaplan.ModelHandle, imp anaplan.Import, opts LoadOptions) (ImportReport, error) {
+	task, err := m.RunImport(ctx, imp.ID, anaplan.TaskOptions{})
+	if err != nil {
+		return ImportReport{}, fmt.Errorf("starting import %q: %w", imp.Name, err)
+	}
+	status, err := wait(ctx, task, imp.Name, opts)
+	if err != nil {
+		return ImportReport{}, err
+	}
+	ir := importReport(imp.ID, imp.Name, status.Result)
+	if status.Result != nil && status.Result.FailureDumpAvailable && opts.DumpDir != "" {
+		ir.DumpPath, err = saveDump(opts.DumpDir, imp.Name, func(w io.Writer) error { return task.Dump(ctx, w) })
+	}
+	return ir, err
 }
 
 // importsReading lists the model's imports that read the uploaded sources,
@@ -183,35 +232,37 @@ func typeRank(t anaplan.ImportType) int {
 	return 1
 }
 
-// runProcess runs a process and reports its actions' results.
-func runProcess(ctx context.Context, m *anaplan.ModelHandle, opts LoadOptions, report LoadReport) (LoadReport, error) {
-	proc, err := m.FindProcess(ctx, opts.Process)
+// RunProcess runs the process with the given id or name, waits for it and
+// reports each of its actions; failure dumps go to opts.DumpDir.
+func RunProcess(ctx context.Context, m *anaplan.ModelHandle, idOrName string, opts LoadOptions) ([]ImportReport, error) {
+	proc, err := m.FindProcess(ctx, idOrName)
 	if err != nil {
-		return report, err
+		return nil, err
 	}
 	task, err := m.RunProcess(ctx, proc.ID, anaplan.TaskOptions{})
 	if err != nil {
-		return report, fmt.Errorf("starting process %q: %w", proc.Name, err)
+		return nil, fmt.Errorf("starting process %q: %w", proc.Name, err)
 	}
 	status, err := wait(ctx, task, proc.Name, opts)
 	if err != nil {
-		return report, err
+		return nil, err
 	}
 	if status.Result == nil {
-		return report, fmt.Errorf("process %q finished without a result", proc.Name)
+		return nil, fmt.Errorf("process %q finished without a result", proc.Name)
 	}
+	var reports []ImportReport
 	for _, nested := range status.Result.NestedResults {
 		name := cmp.Or(nested.ObjectName, nested.ObjectID)
 		ir := importReport(nested.ObjectID, name, &nested)
 		if nested.FailureDumpAvailable && opts.DumpDir != "" {
 			ir.DumpPath, err = saveDump(opts.DumpDir, name, func(w io.Writer) error { return task.NestedDump(ctx, nested.ObjectID, w) })
 			if err != nil {
-				return report, err
+				return reports, err
 			}
 		}
-		report.Imports = append(report.Imports, ir)
+		reports = append(reports, ir)
 	}
-	return report, nil
+	return reports, nil
 }
 
 // wait waits for a task; an unsuccessful completion is a result to report,

@@ -15,7 +15,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/anaplan-registry/toolkit/lib/registry"
 	"github.com/anaplan-registry/toolkit/scripts/internal/cli"
@@ -79,16 +78,7 @@ func loadInto(ctx context.Context, s *registry.Session, reg *registry.Registry, 
 	if err := result.Table().WriteText(stdout); err != nil {
 		return err
 	}
-	if n := result.FailedRows(); n > 0 || !result.Succeeded() {
-		var paths []string
-		for _, i := range result.Imports {
-			if i.DumpPath != "" {
-				paths = append(paths, i.DumpPath)
-			}
-		}
-		return fmt.Errorf("%d rows failed to load; see the failure dumps: %s", n, strings.Join(paths, ", "))
-	}
-	return nil
+	return result.Err()
 }
 
 // checkOutDir fails early, before any request, when the output path exists
