@@ -35,8 +35,6 @@ type Client struct {
 	pollInterval  time.Duration
 	now           func() time.Time
 	sleep         func(context.Context, time.Duration) error
-	// pageConcurrency bounds the list pages in flight (WithPageConcurrency).
-	pageConcurrency int
 
 	tokens tokenCache
 	stored *tokenStore // on-disk token cache; nil when off
@@ -79,8 +77,6 @@ func New(ctx context.Context, creds Credentials, opts ...Option) (*Client, error
 		pollInterval:  s.pollInterval,
 		now:           s.now,
 		sleep:         s.sleep,
-
-		pageConcurrency: s.pageConcurrency,
 	}
 	if c.httpClient == nil {
 		c.httpClient = defaultHTTPClient()
@@ -138,10 +134,10 @@ func (c *Client) LogValue() slog.Value { return slog.StringValue(c.String()) }
 func defaultHTTPClient() *http.Client {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.ResponseHeaderTimeout = 5 * time.Minute
-	// Lists fetch pages in parallel (WithPageConcurrency) while another list
-	// may be paging too: keep those connections for the next pages instead
-	// of the transport's default of 2 idle per host.
-	t.MaxIdleConnsPerHost = 2 * defaultPageConcurrency
+	// Lists may fetch pages in parallel (ListOptions.Concurrency) while
+	// another list pages too: keep those connections for the next pages
+	// instead of the transport's default of 2 idle per host.
+	t.MaxIdleConnsPerHost = 8
 	return &http.Client{Transport: t}
 }
 

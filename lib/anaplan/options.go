@@ -39,20 +39,18 @@ type settings struct {
 	now             func() time.Time
 	sleep           func(context.Context, time.Duration) error
 	tokenCacheDir   string
-	pageConcurrency int
 }
 
 func defaultSettings() settings {
 	return settings{
-		authURL:         DefaultAuthURL,
-		apiURL:          DefaultAPIURL,
-		userAgent:       defaultUserAgent,
-		refreshMargin:   defaultRefreshMargin,
-		retry:           DefaultRetryPolicy(),
-		pollInterval:    defaultPollInterval,
-		now:             time.Now,
-		sleep:           sleepContext,
-		pageConcurrency: defaultPageConcurrency,
+		authURL:       DefaultAuthURL,
+		apiURL:        DefaultAPIURL,
+		userAgent:     defaultUserAgent,
+		refreshMargin: defaultRefreshMargin,
+		retry:         DefaultRetryPolicy(),
+		pollInterval:  defaultPollInterval,
+		now:           time.Now,
+		sleep:         sleepContext,
 	}
 }
 
@@ -94,16 +92,7 @@ func WithPollInterval(d time.Duration) Option { return func(s *settings) { s.pol
 // client and the server agree on when a token expires.
 func WithClock(now func() time.Time) Option { return func(s *settings) { s.now = now } }
 
-// WithPageConcurrency sets how many pages of a list may be in flight at
-// once (default 4): after the first page, whose meta.paging says how many
-// follow, the next pages are asked for ahead of need. 1 pages strictly one
-// request at a time. Items are yielded in order either way.
-func WithPageConcurrency(n int) Option { return func(s *settings) { s.pageConcurrency = n } }
-
 func (s *settings) check() error {
-	if s.pageConcurrency < 1 {
-		return fmt.Errorf("anaplan: page concurrency %d must be at least 1", s.pageConcurrency)
-	}
 	if s.refreshMargin < 0 {
 		return fmt.Errorf("anaplan: refresh margin %s is negative", s.refreshMargin)
 	}

@@ -25,6 +25,12 @@ type ListOptions struct {
 	// Sort is Anaplan's sort expression, e.g. "+name" or "-activeState,+name".
 	// The sign is mandatory; unknown fields make Anaplan answer 400.
 	Sort string
+	// Concurrency is how many pages may be in flight at once after the
+	// first, whose meta.paging says how many follow; 0 or 1 asks for one
+	// page at a time. Items come in order either way. Reading a whole large
+	// list, 4 hides most round trips (20,000 models are 4 pages) and stays
+	// far from Anaplan's rate limits.
+	Concurrency int
 }
 
 // maxPageSize is Anaplan's default and effective maximum page size.
@@ -184,16 +190,16 @@ func (p *paging) advance(requested, got int) (next int, done bool, err error) {
 // set per page. The sequence stops after the first error it yields.
 //
 // Pages are processed strictly in order, each as if it had been asked for
-// alone. Once the consumer has taken the whole first page, its
-// meta.paging says how many items remain and how many the server puts on a
-// page, and the client asks for the following pages ahead of need, up to
-// its page concurrency at a time (see WithPageConcurrency): on a tenant of
-// 20,000 models that turns four sequential round trips into two. A page
+// alone. With concurrency above 1, once the consumer has taken the whole
+// first page, its meta.paging says how many items remain and how many the
+// server puts on a page, and the following pages are asked for ahead of
+// need, up to concurrency at a time: on a tenant of 20,000 models that
+// turns four sequential round trips into two. A page
 // asked ahead is used only when the offset it was asked at is the one the
 // pager would ask next; otherwise (the list changed, the server pages
 // unevenly) the pages asked ahead are dropped and paging goes on one
 // request at a time.
-func list[T any](c *Client, ctx context.Context, path string, query url.Values, key string, pageSize int) iter.Seq2[T, error] {
+func list[T any](c *Client, ctx context.Context, path string, query url.Values, key string, pageSize, concurrency int) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
 		fetch := func(ctx context.Context, offset int) page[T] {
@@ -232,9 +238,9 @@ func list[T any](c *Client, ctx context.Context, path string, query url.Values, 
 			if done {
 				return
 			}
-			if !planned && c.pageConcurrency > 1 {
+			if !planned && concurrency > 1 {
 				planned = true
-				ahead = startPrefetch(ctx, fetch, c.pageConcurrency, plannedOffsets(next, len(items), p.TotalSize))
+				ahead = startPrefetch(ctx, fetch, concurrency, plannedOffsets(next, len(items), p.TotalSize))
 			}
 			offset = next
 		}

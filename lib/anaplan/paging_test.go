@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -65,13 +64,6 @@ func TestListModelsFollowsServerPaging(t *testing.T) {
 					t.Errorf("page query limit = %s, want %d", q.Get("limit"), wantLimit)
 				}
 			}
-			// Pages after the first are asked for in parallel: compare the
-			// offsets asked, whatever order they arrived in.
-			slices.SortFunc(offsets, func(a, b string) int {
-				x, _ := strconv.Atoi(a)
-				y, _ := strconv.Atoi(b)
-				return x - y
-			})
 			if strings.Join(offsets, ",") != strings.Join(tt.wantOffsets, ",") {
 				t.Errorf("offsets asked = %v, want %v", offsets, tt.wantOffsets)
 			}

@@ -5,12 +5,6 @@ import (
 	"sync"
 )
 
-// defaultPageConcurrency is how many list pages may be in flight at once
-// by default: enough to hide the round trips of a large tenant's model
-// list (20,000 models are 4 pages), few enough to stay far from Anaplan's
-// rate limits.
-const defaultPageConcurrency = 4
-
 // prefetch asks for the pages of a list ahead of the consumer, at most n
 // at a time, in the order the consumer will need them. A nil *prefetch is
 // a valid, empty one.

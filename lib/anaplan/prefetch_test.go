@@ -83,32 +83,31 @@ func TestPagesAfterTheFirstAreFetchedInParallel(t *testing.T) {
 	f := newFake(t)
 	probe := probeModels(t, f, 50, 10, 5*time.Second, 4) // 5 pages: the first, then 4 at once
 	c, _ := f.client(t)
-	models, err := anaplan.Collect(c.ListModels(t.Context(), anaplan.ListOptions{PageSize: 10}))
+	models, err := anaplan.Collect(c.ListModels(t.Context(), anaplan.ListOptions{PageSize: 10, Concurrency: 4}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	wantModelsInOrder(t, models, 50)
 	if probe.peak != 4 {
-		t.Errorf("at most %d pages were in flight at once, want 4 (the default page concurrency)", probe.peak)
+		t.Errorf("at most %d pages were in flight at once, want 4", probe.peak)
 	}
 	wantCount(t, f, modelsKey, 5)
 }
 
-func TestPageConcurrencyOnePagesOneAtATime(t *testing.T) {
+func TestListsPageOneAtATimeByDefault(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
-	probe := probeModels(t, f, 50, 10, 0, 1)
-	c, _ := f.client(t, anaplan.WithPageConcurrency(1))
-	models, err := anaplan.Collect(c.ListModels(t.Context(), anaplan.ListOptions{PageSize: 10}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	wantModelsInOrder(t, models, 50)
-	if probe.peak != 1 {
-		t.Errorf("%d pages were in flight at once, want 1", probe.peak)
-	}
-	if _, err := anaplan.New(t.Context(), anaplan.BasicAuth("u", "p"), anaplan.WithPageConcurrency(0)); err == nil {
-		t.Error("WithPageConcurrency(0) was accepted")
+	for _, concurrency := range []int{0, 1} {
+		f := newFake(t)
+		probe := probeModels(t, f, 50, 10, 0, 1)
+		c, _ := f.client(t)
+		models, err := anaplan.Collect(c.ListModels(t.Context(), anaplan.ListOptions{PageSize: 10, Concurrency: concurrency}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantModelsInOrder(t, models, 50)
+		if probe.peak != 1 {
+			t.Errorf("Concurrency %d: %d pages were in flight at once, want 1", concurrency, probe.peak)
+		}
 	}
 }
 
@@ -135,7 +134,7 @@ func TestPagesAskedAheadAreDroppedWhenPagingChanges(t *testing.T) {
 		})
 	})
 	c, _ := f.client(t)
-	models, err := anaplan.Collect(c.ListModels(t.Context(), anaplan.ListOptions{PageSize: 5}))
+	models, err := anaplan.Collect(c.ListModels(t.Context(), anaplan.ListOptions{PageSize: 5, Concurrency: 4}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,7 +173,7 @@ func TestErrorOnAPageAskedAheadComesInOrder(t *testing.T) {
 	c, _ := f.client(t)
 	var got int
 	var gotErr error
-	for m, err := range c.ListModels(t.Context(), anaplan.ListOptions{PageSize: 10}) {
+	for m, err := range c.ListModels(t.Context(), anaplan.ListOptions{PageSize: 10, Concurrency: 4}) {
 		if err != nil {
 			gotErr = err
 			continue

@@ -9,6 +9,10 @@ import (
 	"github.com/anaplan-registry/toolkit/lib/anaplan"
 )
 
+// readConcurrency is how many pages of a list Read keeps in flight: a
+// large tenant's 20,000 models are 4 pages, read in two round trips.
+const readConcurrency = 4
+
 // Read fetches every workspace (with tenant details: size allowance and
 // current size) and every model (with model details: memory usage and dates),
 // paging through all of them. Workspaces and models are read concurrently,
@@ -18,14 +22,14 @@ func Read(ctx context.Context, c *anaplan.Client) (*Registry, error) {
 	var models []anaplan.Model
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() (err error) {
-		workspaces, err = anaplan.Collect(c.ListWorkspaces(gctx, anaplan.ListOptions{Details: true}))
+		workspaces, err = anaplan.Collect(c.ListWorkspaces(gctx, anaplan.ListOptions{Details: true, Concurrency: readConcurrency}))
 		if err != nil {
 			return fmt.Errorf("reading workspaces: %w", err)
 		}
 		return nil
 	})
 	g.Go(func() (err error) {
-		models, err = anaplan.Collect(c.ListModels(gctx, anaplan.ListOptions{Details: true}))
+		models, err = anaplan.Collect(c.ListModels(gctx, anaplan.ListOptions{Details: true, Concurrency: readConcurrency}))
 		if err != nil {
 			return fmt.Errorf("reading models: %w", err)
 		}
