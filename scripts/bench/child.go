@@ -18,6 +18,8 @@ func runChild(ctx context.Context, args []string, stdout io.Writer) error {
 	switch args[0] {
 	case "import":
 		return importChild(ctx, args[1:], stdout)
+	case "upload":
+		return uploadChild(ctx, args[1:], stdout)
 	}
 	return fmt.Errorf("%s: unknown measurement %q", childCommand, args[0])
 }

@@ -17,11 +17,10 @@ type plan struct {
 	Latencies          []time.Duration // 0 is always measured first: it gives the local processing time
 
 	// Scenario 2: chunked upload.
-	UploadSize     int64
-	ChunkSizes     []int64
-	Parallel       []int
-	UploadRepeats  int
-	UploadGzipSize int64 // gzip runs use a smaller file when set: compression is CPU-bound and slow
+	UploadSize    int64
+	ChunkSizes    []int64
+	Parallel      []int
+	UploadRepeats int
 
 	// Scenario 3: engine import.
 	ImportRows  int // list import rows
@@ -83,7 +82,7 @@ func (p plan) describe(scenarios []string) string {
 	}
 	fmt.Fprintf(&b, "bench plan (%s), %d repeats per configuration; scenarios: %s\n", mode, p.Repeats, strings.Join(scenarios, ", "))
 	fmt.Fprintf(&b, "  registry:  %d workspaces, %d models, latency %v\n", p.Workspaces, p.Models, p.Latencies)
-	fmt.Fprintf(&b, "  upload:    %d MiB, chunks %v MiB, parallel %v, gzip off and on, %d repeats\n",
+	fmt.Fprintf(&b, "  upload:    %d MiB vs curl PUT; the client's defaults, and chunks %v MiB x parallel %v; gzip off and on; %d repeats\n",
 		p.UploadSize>>20, mibs(p.ChunkSizes), p.Parallel, p.UploadRepeats)
 	fmt.Fprintf(&b, "  import:    %d-row list import, %d-cell module import\n", p.ImportRows, p.ImportCells)
 	nb := "every notebook"

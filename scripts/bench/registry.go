@@ -171,7 +171,7 @@ func (b *bench) registryScenario(ctx context.Context) (section, []verdict, error
 	}
 	for _, lat := range p.Latencies {
 		b.progress("sandbox: %d workspaces, %d models, latency %v", p.Workspaces, p.Models, lat)
-		sb, err := startSandbox(ctx, b.binary("sandbox"), "-workspaces", strconv.Itoa(p.Workspaces),
+		sb, err := startSandbox(ctx, b.binary("sandbox"), nil, "-workspaces", strconv.Itoa(p.Workspaces),
 			"-models", strconv.Itoa(p.Models), "-latency", lat.String())
 		if err != nil {
 			return sec, verdicts, err
@@ -249,7 +249,7 @@ everything, writes its three files), with tutorial.py at the same sizes as the b
 	}
 	for _, n := range p.Scaling {
 		b.progress("sandbox: %d models", n)
-		sb, err := startSandbox(ctx, b.binary("sandbox"), "-models", strconv.Itoa(n))
+		sb, err := startSandbox(ctx, b.binary("sandbox"), nil, "-models", strconv.Itoa(n))
 		if err != nil {
 			return sec, verdicts, err
 		}

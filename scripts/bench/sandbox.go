@@ -37,11 +37,11 @@ type traffic struct {
 }
 
 // startSandbox starts the sandbox binary on a free loopback port with the
-// given extra flags, and waits for it to print its URL.
-func startSandbox(ctx context.Context, bin string, flags ...string) (*sandbox, error) {
+// given extra environment and flags, and waits for it to print its URL.
+func startSandbox(ctx context.Context, bin string, env []string, flags ...string) (*sandbox, error) {
 	args := append([]string{"-addr", "127.0.0.1:0", "-v"}, flags...)
 	cmd := exec.Command(bin, args...)
-	cmd.Env = cleanEnv()
+	cmd.Env = cleanEnv(env...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, err
