@@ -164,16 +164,11 @@ time=2026-01-01T00:00:00Z level=DEBUG msg="emulator request" method=GET path=/2/
 	}
 }
 
-func TestParseExecutedNotebook(t *testing.T) {
+func TestParseCellTimes(t *testing.T) {
 	t.Parallel()
-	raw := []byte(`{"cells": [
- {"cell_type": "markdown", "source": "# Title", "metadata": {}},
- {"cell_type": "code", "source": ["%%\n", "// a comment\n", "c := client()\n"], "outputs": [],
-  "metadata": {"execution": {"iopub.execute_input": "2026-01-01T10:00:00.000000Z", "shell.execute_reply": "2026-01-01T10:00:01.250000Z"}}},
- {"cell_type": "code", "source": "panic(1)", "outputs": [{"output_type": "error"}],
-  "metadata": {"execution": {"iopub.execute_input": "2026-01-01T10:00:02Z", "shell.execute_reply": "2026-01-01T10:00:02.5Z"}}}
-]}`)
-	cells, err := parseExecuted(raw)
+	cells, err := parseCellTimes([]byte(`{"cells": [
+ {"seconds": 1.25, "failed": false, "source": "%%\n// a comment\nc := client()\n"},
+ {"seconds": 0.5, "failed": true, "source": "panic(1)"}]}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,11 +178,16 @@ func TestParseExecutedNotebook(t *testing.T) {
 	if c := cells[0]; c.Index != 1 || c.Label != "c := client()" || c.Seconds != 1.25 || c.Failed {
 		t.Errorf("first cell %+v", c)
 	}
-	if c := cells[1]; c.Index != 2 || c.Seconds != 0.5 || !c.Failed {
+	if c := cells[1]; c.Index != 2 || c.Label != "panic(1)" || c.Seconds != 0.5 || !c.Failed {
 		t.Errorf("second cell %+v", c)
 	}
-	if _, err := parseExecuted([]byte(`{"cells": [{"cell_type": "code", "source": "x", "metadata": {}}]}`)); err == nil {
-		t.Error("a notebook without timing parsed without error")
+	if got := sourceLabel("%noautoget\n!*root=x; \\\ngrep -q y || \\\n{ exit 1; }\n\nimport \"fmt\"\n"); got != `import "fmt"` {
+		t.Errorf("label of a setup cell = %q, want its first Go line", got)
+	}
+	for _, bad := range []string{`{"cells": []}`, `Traceback (most recent call last):`} {
+		if _, err := parseCellTimes([]byte(bad)); err == nil {
+			t.Errorf("parseCellTimes(%q) gave no error", bad)
+		}
 	}
 }
 

@@ -16,6 +16,9 @@ import (
 
 // cellTimeout bounds one cell, as the notebook tests do: a cold first cell
 // compiles gota, gonum and the library.
+//
+// Notebooks run with cells.py, which needs Jupyter's nbclient (Debian's
+// jupyter-nbconvert brings it) under pythonPath.
 const cellTimeout = 10 * time.Minute
 
 // baselineNotebook is the floor every GoNB cell pays: one trivial cell
@@ -45,10 +48,12 @@ type executedCell struct {
 func (b *bench) notebookScenario(ctx context.Context) (section, []verdict, error) {
 	sec, verdicts := placeholder("notebooks")
 	p := b.plan
-	sec.About = fmt.Sprintf(`Each notebook is executed headless the way the notebook tests do it (`+"`jupyter nbconvert --execute`"+`
-with a GoNB kernel built at the version go.mod pins, no Anaplan settings so it talks to the built-in emulator),
-with `+"`record_timing=True`"+`; a cell's time is from execute_input to execute_reply as the kernel reports them.
-Every run starts a fresh kernel process in a fresh TMPDIR (GoNB's scratch module and the emulator's state start empty).
+	sec.About = fmt.Sprintf(`Each notebook is executed headless as the notebook tests do it (nbclient, the engine of
+`+"`jupyter nbconvert --execute`"+`, driven by [scripts/bench/cells.py](scripts/bench/cells.py), with a GoNB kernel built at the
+version go.mod pins and no Anaplan settings, so it talks to the built-in emulator). A cell's time is the client's
+clock from sending the cell to receiving its reply (the kernel's own timestamps are whole seconds); a notebook's time
+is the whole run, Python and kernel start-up included. Every run starts a fresh kernel process in a fresh TMPDIR
+(GoNB's scratch module and the emulator's state start empty).
 
 - **cold**: in addition, an empty Go build cache (GOCACHE): the first run on a new machine, where the first cell
   that imports the library compiles it and its dependencies (gota, gonum, gonbui) from source. The module cache is kept:
@@ -71,9 +76,9 @@ Every run starts a fresh kernel process in a fresh TMPDIR (GoNB's scratch module
 	if p.NotebookLimit > 0 && len(notebooks) > p.NotebookLimit {
 		notebooks = notebooks[:p.NotebookLimit]
 	}
-	if out, err := exec.CommandContext(ctx, "jupyter", "nbconvert", "--version").CombinedOutput(); err != nil {
-		sec.Skipped = fmt.Sprintf("Jupyter's nbconvert is not available (%v %s): install it with "+
-			"`sudo apt-get install jupyter-nbconvert jupyter-client` or run `go run ./scripts/testall` once", err, strings.TrimSpace(string(out)))
+	if out, err := exec.CommandContext(ctx, pythonPath, "-c", "import nbclient, nbformat").CombinedOutput(); err != nil {
+		sec.Skipped = fmt.Sprintf("Jupyter's nbclient is not available to %s (%v %s): install it with "+
+			"`sudo apt-get install jupyter-nbconvert jupyter-client` or run `go run ./scripts/testall` once", pythonPath, err, strings.TrimSpace(string(out)))
 		return sec, verdicts, nil
 	}
 	k, err := b.installKernel(ctx)
@@ -143,7 +148,7 @@ Every run starts a fresh kernel process in a fresh TMPDIR (GoNB's scratch module
 	}
 	sec.Tables = append(sec.Tables,
 		table{
-			Caption: "Per notebook (nbconvert's whole run: Python and kernel start-up included):",
+			Caption: "Per notebook (the whole run: Python and kernel start-up included):",
 			Header:  []string{"Notebook", "Code cells", "Cold", "Warm", "Warm cell median", "Slowest warm cell", "Cell median ÷ trivial cell"},
 			Rows:    perNotebook,
 		},
@@ -225,33 +230,23 @@ func (k *notebookKernel) env(tmp, gocache string) []string {
 	return env
 }
 
-// executeNotebook runs one notebook with nbconvert in a fresh TMPDIR and
-// returns its code cells' times and nbconvert's wall time. A cell that
-// fails fails the run: a broken notebook has no meaningful time.
+// executeNotebook runs one notebook with cells.py (nbclient, as nbconvert
+// --execute does) in a fresh TMPDIR and returns its code cells' times and
+// the whole run's wall time. A cell that fails fails the run: a broken
+// notebook has no meaningful time.
 func (b *bench) executeNotebook(ctx context.Context, k *notebookKernel, path, gocache string) ([]executedCell, time.Duration, error) {
 	tmp, err := os.MkdirTemp(b.tmp, "nb-")
 	if err != nil {
 		return nil, 0, err
 	}
 	defer os.RemoveAll(tmp)
-	outDir, kernelTmp := filepath.Join(tmp, "out"), filepath.Join(tmp, "tmp")
-	if err := os.Mkdir(kernelTmp, 0o755); err != nil {
-		return nil, 0, err
-	}
-	m, err := child{Path: "jupyter", Args: []string{"nbconvert", "--to", "notebook", "--execute", "--allow-errors",
-		"--ExecutePreprocessor.kernel_name=gonb",
-		"--ExecutePreprocessor.timeout=" + strconv.Itoa(int(cellTimeout.Seconds())),
-		"--ExecutePreprocessor.record_timing=True",
-		"--output-dir", outDir, path},
-		Dir: filepath.Dir(path), Env: k.env(kernelTmp, gocache)}.run(ctx)
+	m, err := child{Path: pythonPath, Args: []string{filepath.Join(b.root, "scripts", "bench", "cells.py"), path, "gonb",
+		strconv.Itoa(int(cellTimeout.Seconds()))},
+		Dir: filepath.Dir(path), Env: k.env(tmp, gocache)}.run(ctx)
 	if err != nil {
 		return nil, 0, err
 	}
-	raw, err := os.ReadFile(filepath.Join(outDir, filepath.Base(path)))
-	if err != nil {
-		return nil, 0, fmt.Errorf("nbconvert wrote no executed notebook for %s: %w\n%s", path, err, tail(m.Stderr, 20))
-	}
-	cells, err := parseExecuted(raw)
+	cells, err := parseCellTimes([]byte(m.Stdout))
 	if err != nil {
 		return nil, 0, fmt.Errorf("%s: %w", path, err)
 	}
@@ -263,61 +258,39 @@ func (b *bench) executeNotebook(ctx context.Context, k *notebookKernel, path, go
 	return cells, m.Wall, nil
 }
 
-// parseExecuted reads the code cells' timing (record_timing=True) and
-// whether they failed from an executed notebook.
-func parseExecuted(raw []byte) ([]executedCell, error) {
-	var nb struct {
+// parseCellTimes reads what cells.py prints: every executed code cell, in
+// order, with its time, whether it failed and its source.
+func parseCellTimes(raw []byte) ([]executedCell, error) {
+	var out struct {
 		Cells []struct {
-			CellType string          `json:"cell_type"`
-			Source   json.RawMessage `json:"source"`
-			Metadata struct {
-				Execution map[string]string `json:"execution"`
-			} `json:"metadata"`
-			Outputs []struct {
-				OutputType string `json:"output_type"`
-			} `json:"outputs"`
+			Seconds float64 `json:"seconds"`
+			Failed  bool    `json:"failed"`
+			Source  string  `json:"source"`
 		} `json:"cells"`
 	}
-	if err := json.Unmarshal(raw, &nb); err != nil {
-		return nil, fmt.Errorf("the executed notebook is not valid JSON: %w", err)
+	if err := json.Unmarshal(raw, &out); err != nil {
+		return nil, fmt.Errorf("cells.py printed no timing (%v): %.200q", err, raw)
 	}
-	var cells []executedCell
-	for _, c := range nb.Cells {
-		if c.CellType != "code" {
-			continue
-		}
-		cell := executedCell{Index: len(cells) + 1, Label: sourceLabel(c.Source)}
-		start, err1 := time.Parse(time.RFC3339Nano, c.Metadata.Execution["iopub.execute_input"])
-		end, err2 := time.Parse(time.RFC3339Nano, c.Metadata.Execution["shell.execute_reply"])
-		if err := errors.Join(err1, err2); err != nil {
-			return nil, fmt.Errorf("code cell %d has no execution timing (record_timing): %w", cell.Index, err)
-		}
-		cell.Seconds = end.Sub(start).Seconds()
-		for _, o := range c.Outputs {
-			if o.OutputType == "error" {
-				cell.Failed = true
-			}
-		}
-		cells = append(cells, cell)
-	}
-	if len(cells) == 0 {
+	if len(out.Cells) == 0 {
 		return nil, errors.New("the notebook has no code cells")
+	}
+	cells := make([]executedCell, len(out.Cells))
+	for i, c := range out.Cells {
+		cells[i] = executedCell{Index: i + 1, Label: sourceLabel(c.Source), Seconds: c.Seconds, Failed: c.Failed}
 	}
 	return cells, nil
 }
 
-// sourceLabel is the first line of a cell that is not a comment, a magic
-// or blank, cut to 50 characters: enough to recognise the cell.
-func sourceLabel(raw json.RawMessage) string {
-	var lines []string
-	if err := json.Unmarshal(raw, &lines); err != nil {
-		var s string
-		_ = json.Unmarshal(raw, &s)
-		lines = strings.SplitAfter(s, "\n")
-	}
-	for _, l := range strings.Split(strings.Join(lines, ""), "\n") {
+// sourceLabel is the first line of a cell that is not blank, a comment, or
+// a magic or shell command (% or !, with its continuation lines), cut to 50
+// characters: enough to recognise the cell.
+func sourceLabel(source string) string {
+	continued := false
+	for _, l := range strings.Split(source, "\n") {
 		l = strings.TrimSpace(l)
-		if l == "" || l == "%%" || strings.HasPrefix(l, "//") || strings.HasPrefix(l, "%") || strings.HasPrefix(l, "!") {
+		skip := continued || l == "" || strings.HasPrefix(l, "//") || strings.HasPrefix(l, "%") || strings.HasPrefix(l, "!")
+		continued = skip && strings.HasSuffix(l, "\\")
+		if skip {
 			continue
 		}
 		if r := []rune(l); len(r) > 50 {
