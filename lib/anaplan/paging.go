@@ -207,6 +207,7 @@ func list[T any](c *Client, ctx context.Context, path string, query url.Values, 
 		}
 		var ahead *prefetch[T]
 		defer func() { ahead.stop() }()
+		shared := stringTable{} // see stringSharer
 		planned := false
 		offset := 0
 		for {
@@ -230,8 +231,11 @@ func list[T any](c *Client, ctx context.Context, path string, query url.Values, 
 				yield(zero, fmt.Errorf("anaplan: GET %s (offset %d): %w", path, offset, err))
 				return
 			}
-			for _, item := range items {
-				if !yield(item, nil) {
+			for i := range items {
+				if s, ok := any(&items[i]).(stringSharer); ok {
+					s.shareStrings(shared.share)
+				}
+				if !yield(items[i], nil) {
 					return
 				}
 			}

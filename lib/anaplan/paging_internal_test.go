@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unsafe"
 )
 
 // modelsPageJSON is a page of n models with details, as Anaplan sends it.
@@ -71,5 +72,33 @@ func TestDecodePageMatchesWholeArrayDecoding(t *testing.T) {
 		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
 			t.Errorf("decodePage(%s) error = %v, want it to contain %q", tc.body, err, tc.want)
 		}
+	}
+}
+
+// Models listed together share one copy of the strings that repeat across
+// them; their values do not change.
+func TestListedModelsShareRepeatedStrings(t *testing.T) {
+	t.Parallel()
+	data := modelsPageJSON(20)
+	items, _, err := decodePage[Model](data, "models")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := append([]Model(nil), items...)
+	table := stringTable{}
+	for i := range items {
+		items[i].shareStrings(table.share)
+	}
+	if !reflect.DeepEqual(items, want) {
+		t.Fatal("sharing strings changed a model")
+	}
+	same := func(a, b string) bool { return len(a) > 0 && unsafe.StringData(a) == unsafe.StringData(b) }
+	a, b := items[0], items[7] // i%7 == 0: same workspace
+	if !same(a.CurrentWorkspaceID, b.CurrentWorkspaceID) || !same(string(a.ActiveState), string(b.ActiveState)) ||
+		!same(a.CategoryValues[0].CategoryName, b.CategoryValues[0].CategoryName) {
+		t.Error("repeated strings are still separate copies")
+	}
+	if same(a.ID, b.ID) {
+		t.Error("distinct IDs share memory")
 	}
 }
