@@ -63,8 +63,20 @@ type paging struct {
 
 // decodePage reads one list answer: the items under key (absent means
 // none: Anaplan omits empty collections) and meta.paging (nil if absent).
-// It streams the top-level object, so a 5000-item page is scanned once.
+// Pages of models take a one-pass shortcut when it applies (modeldecode.go);
+// the result is the same either way.
 func decodePage[T any](data []byte, key string) ([]T, *paging, error) {
+	if _, models := any((*T)(nil)).(*Model); models && key == "models" {
+		if ms, p, ok := decodeModelsPage(data); ok { // the one-pass shortcut, see modeldecode.go
+			return any(ms).([]T), p, nil
+		}
+	}
+	return decodePageJSON[T](data, key)
+}
+
+// decodePageJSON is decodePage with encoding/json, for every page. It
+// streams the top-level object and decodes the items one at a time.
+func decodePageJSON[T any](data []byte, key string) ([]T, *paging, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
 		return nil, nil, fmt.Errorf("the answer is not a JSON object%s", tokenErr(err))

@@ -184,6 +184,10 @@ func (t *Timestamp) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	t.Raw = s
+	if v, ok := parseAnaplanTime(s); ok {
+		t.Time = v
+		return nil
+	}
 	for _, layout := range []string{anaplanTimeLayout, time.RFC3339Nano, "2006-01-02T15:04:05-0700"} {
 		if v, err := time.Parse(layout, s); err == nil {
 			t.Time = v.UTC()
@@ -191,6 +195,44 @@ func (t *Timestamp) UnmarshalJSON(b []byte) error {
 		}
 	}
 	return nil
+}
+
+// parseAnaplanTime reads a timestamp in anaplanTimeLayout
+// ("2017-11-13T21:20:10.000+0000"), in UTC, as time.Parse would: two per
+// model, time.Parse was a quarter of the time to decode a page. ok is false
+// for anything else, including values time.Parse would read but that this
+// does not check as strictly (a zone offset of 24 hours or more); callers
+// then use time.Parse.
+func parseAnaplanTime(s string) (time.Time, bool) {
+	if len(s) != len(anaplanTimeLayout) || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
+		s[16] != ':' || s[19] != '.' || (s[23] != '+' && s[23] != '-') {
+		return time.Time{}, false
+	}
+	num := func(from, to int) int {
+		n := 0
+		for _, c := range []byte(s[from:to]) {
+			if c < '0' || c > '9' {
+				return -1
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n
+	}
+	year, month, day := num(0, 4), num(5, 7), num(8, 10)
+	hour, minute, second, milli := num(11, 13), num(14, 16), num(17, 19), num(20, 23)
+	zh, zm := num(24, 26), num(26, 28)
+	if year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 ||
+		second < 0 || second > 59 || milli < 0 || zh < 0 || zh > 23 || zm < 0 || zm > 59 {
+		return time.Time{}, false
+	}
+	if day > time.Date(year, time.Month(month)+1, 0, 0, 0, 0, 0, time.UTC).Day() { // days in that month
+		return time.Time{}, false
+	}
+	offset := time.Duration(zh)*time.Hour + time.Duration(zm)*time.Minute
+	if s[23] == '-' {
+		offset = -offset
+	}
+	return time.Date(year, time.Month(month), day, hour, minute, second, milli*1e6, time.UTC).Add(-offset), true
 }
 
 // MarshalJSON writes the timestamp back in Anaplan's layout.

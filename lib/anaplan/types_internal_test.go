@@ -2,7 +2,9 @@ package anaplan
 
 import (
 	"encoding/json"
+	"reflect"
 	"testing"
+	"time"
 )
 
 // plainJSONString is a shortcut past json.Unmarshal: wherever it answers,
@@ -68,4 +70,42 @@ func TestLenientFieldsDecodeEscapedStrings(t *testing.T) {
 		m.LastModified.UnixMilli() != 1571258416552 {
 		t.Errorf("decoded %+v", m)
 	}
+}
+
+// parseAnaplanTime is a shortcut past time.Parse: wherever it answers, it
+// must answer exactly what time.Parse(anaplanTimeLayout, s).UTC() does.
+func agreeOnTime(t *testing.T, s string) bool {
+	t.Helper()
+	got, ok := parseAnaplanTime(s)
+	if !ok {
+		return false
+	}
+	want, err := time.Parse(anaplanTimeLayout, s)
+	if err != nil || !reflect.DeepEqual(got, want.UTC()) {
+		t.Fatalf("parseAnaplanTime(%q) = %v; time.Parse gives %v, %v", s, got, want.UTC(), err)
+	}
+	return true
+}
+
+func TestParseAnaplanTimeAgreesWithTimeParse(t *testing.T) {
+	t.Parallel()
+	for _, s := range []string{"2017-11-13T21:20:10.000+0000", "2019-10-16T20:40:16.552+0000", "2024-02-29T23:59:59.999-0930",
+		"0001-01-01T00:00:00.000+0000", "1999-12-31T23:00:00.000+0530", "2025-06-01T08:30:00.000-0000"} {
+		if !agreeOnTime(t, s) {
+			t.Errorf("parseAnaplanTime(%q) gave up", s)
+		}
+	}
+	for _, s := range []string{"2023-02-29T00:00:00.000+0000", "2017-13-13T21:20:10.000+0000", "2017-11-13T24:00:00.000+0000",
+		"2017-11-13T21:60:10.000+0000", "2017-11-13T21:20:60.000+0000", "2017-11-13 21:20:10.000+0000", "2017-11-13T21:20:10.000Z",
+		"2017-11-13T21:20:10+0000", "2017-11-13T21:20:10.000+2400", "2017-11-13T21:20:10.0a0+0000", "2017-11-00T21:20:10.000+0000", ""} {
+		if agreeOnTime(t, s) {
+			t.Errorf("parseAnaplanTime(%q) accepted what it should leave to time.Parse", s)
+		}
+	}
+}
+
+func FuzzParseAnaplanTime(f *testing.F) {
+	f.Add("2017-11-13T21:20:10.000+0000")
+	f.Add("2024-02-29T23:59:59.999-0930")
+	f.Fuzz(func(t *testing.T, s string) { agreeOnTime(t, s) })
 }
