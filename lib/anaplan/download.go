@@ -81,7 +81,7 @@ var errNoChunks = errors.New("the chunk list is empty")
 // each base/chunks/{id} in order. It returns the status of the whole-file
 // GET too (a dump answers 204 when there is none).
 func (c *Client) downloadChunked(ctx context.Context, base string, w io.Writer) (int64, int, error) {
-	chunks, err := Collect(list[chunk](c, ctx, base+"/chunks", nil, "chunks", maxPageSize, 1))
+	chunks, err := Collect(list[chunk](c, ctx, base+"/chunks", nil, "chunks", ListOptions{}))
 	if err != nil {
 		return 0, 0, err
 	}

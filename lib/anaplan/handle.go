@@ -55,7 +55,7 @@ func listAll[T any](ctx context.Context, m *ModelHandle, key string, segments ..
 	if err != nil {
 		return nil, err
 	}
-	return Collect(list[T](m.c, ctx, p, nil, key, maxPageSize, 1))
+	return Collect(list[T](m.c, ctx, p, nil, key, ListOptions{}))
 }
 
 // getUnder reads one object found under key, at segments under the model.

@@ -10,7 +10,7 @@ import (
 // /models), page by page. With opts.Details, memoryUsage and dates are
 // filled in.
 func (c *Client) ListModels(ctx context.Context, opts ListOptions) iter.Seq2[Model, error] {
-	return list[Model](c, ctx, apiPath("models"), opts.query("modelDetails"), "models", opts.pageSize(), opts.Concurrency)
+	return list[Model](c, ctx, apiPath("models"), opts.query("modelDetails"), "models", opts)
 }
 
 // ListWorkspaceModels yields the models of one workspace (GET
@@ -19,7 +19,7 @@ func (c *Client) ListWorkspaceModels(ctx context.Context, workspaceID string, op
 	if err := requireID("workspace", workspaceID); err != nil {
 		return func(yield func(Model, error) bool) { yield(Model{}, err) }
 	}
-	return list[Model](c, ctx, apiPath("workspaces", workspaceID, "models"), opts.query("modelDetails"), "models", opts.pageSize(), opts.Concurrency)
+	return list[Model](c, ctx, apiPath("workspaces", workspaceID, "models"), opts.query("modelDetails"), "models", opts)
 }
 
 // GetModel returns one model (GET /models/{id}). With details it includes

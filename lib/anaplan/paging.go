@@ -31,6 +31,12 @@ type ListOptions struct {
 	// list, 4 hides most round trips (20,000 models are 4 pages) and stays
 	// far from Anaplan's rate limits.
 	Concurrency int
+	// Total, when set, is told meta.paging.totalSize as soon as the first
+	// page arrives, before its items are yielded, so that a caller
+	// collecting every item can allocate once: growing a slice of 100,000
+	// models held two copies at once. It is a hint from the server, not a
+	// promise: cap what you allocate on it.
+	Total func(n int)
 }
 
 // maxPageSize is Anaplan's default and effective maximum page size.
@@ -211,7 +217,8 @@ func (p *paging) advance(requested, got int) (next int, done bool, err error) {
 // pager would ask next; otherwise (the list changed, the server pages
 // unevenly) the pages asked ahead are dropped and paging goes on one
 // request at a time.
-func list[T any](c *Client, ctx context.Context, path string, query url.Values, key string, pageSize, concurrency int) iter.Seq2[T, error] {
+func list[T any](c *Client, ctx context.Context, path string, query url.Values, key string, opts ListOptions) iter.Seq2[T, error] {
+	pageSize, concurrency := opts.pageSize(), opts.Concurrency
 	return func(yield func(T, error) bool) {
 		var zero T
 		fetch := func(ctx context.Context, offset int) page[T] {
@@ -220,7 +227,7 @@ func list[T any](c *Client, ctx context.Context, path string, query url.Values, 
 		var ahead *prefetch[T]
 		defer func() { ahead.stop() }()
 		shared := stringTable{} // see stringSharer
-		planned := false
+		planned, told := false, false
 		offset := 0
 		for {
 			pg, ok := ahead.take(offset)
@@ -242,6 +249,10 @@ func list[T any](c *Client, ctx context.Context, path string, query url.Values, 
 			if err != nil {
 				yield(zero, fmt.Errorf("anaplan: GET %s (offset %d): %w", path, offset, err))
 				return
+			}
+			if opts.Total != nil && p != nil && !told {
+				told = true
+				opts.Total(p.TotalSize)
 			}
 			for i := range items {
 				if s, ok := any(&items[i]).(stringSharer); ok {

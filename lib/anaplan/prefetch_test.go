@@ -187,3 +187,26 @@ func TestErrorOnAPageAskedAheadComesInOrder(t *testing.T) {
 		t.Errorf("yielded %d models then error %v; want the 20 before offset 20, then its error", got, gotErr)
 	}
 }
+
+func TestTotalIsToldOnceBeforeTheFirstItem(t *testing.T) {
+	t.Parallel()
+	f := newFake(t)
+	f.setModels(12)
+	c, _ := f.client(t)
+	var told []int
+	items := 0
+	for _, err := range c.ListModels(t.Context(), anaplan.ListOptions{PageSize: 5, Concurrency: 2, Total: func(n int) {
+		if items != 0 {
+			t.Errorf("Total was told after %d items", items)
+		}
+		told = append(told, n)
+	}}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		items++
+	}
+	if len(told) != 1 || told[0] != 12 || items != 12 {
+		t.Errorf("Total told %v over %d items, want [12] once", told, items)
+	}
+}

@@ -9,7 +9,7 @@ import (
 // ListWorkspaces yields every workspace the user can see (GET /workspaces),
 // page by page. With opts.Details the sizes are filled in.
 func (c *Client) ListWorkspaces(ctx context.Context, opts ListOptions) iter.Seq2[Workspace, error] {
-	return list[Workspace](c, ctx, apiPath("workspaces"), opts.query("tenantDetails"), "workspaces", opts.pageSize(), opts.Concurrency)
+	return list[Workspace](c, ctx, apiPath("workspaces"), opts.query("tenantDetails"), "workspaces", opts)
 }
 
 // GetWorkspace returns one workspace (GET /workspaces/{id}). Anaplan answers

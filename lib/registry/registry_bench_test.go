@@ -2,6 +2,7 @@ package registry_test
 
 import (
 	"fmt"
+	"io"
 	"testing"
 
 	"github.com/anaplan-registry/toolkit/lib/anaplan"
@@ -33,6 +34,26 @@ func BenchmarkNew100k(b *testing.B) {
 	for b.Loop() {
 		if r := registry.New(ws, models); len(r.Models) != len(models) {
 			b.Fatal(len(r.Models))
+		}
+	}
+}
+
+// BenchmarkWriteCSV100k writes the three CSV files of 100,000 models.
+func BenchmarkWriteCSV100k(b *testing.B) {
+	ws, models := benchTenant(100_000)
+	for i := range models {
+		models[i].ISOCreationDate = ts("2024-01-02T10:00:00Z")
+		models[i].LastModified = ts("2025-06-01T08:30:00Z")
+		models[i].CategoryValues = []anaplan.CategoryValue{{CategoryName: "Business Function", Attribute: "Finance"}}
+		models[i].MemoryUsage = anaplan.Bytes(i * 1000)
+	}
+	r := registry.New(ws, models)
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, write := range []func(io.Writer) error{r.WriteWorkspacesCSV, r.WriteModelsCSV, r.WriteRegistryCSV} {
+			if err := write(io.Discard); err != nil {
+				b.Fatal(err)
+			}
 		}
 	}
 }
