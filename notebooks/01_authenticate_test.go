@@ -10,10 +10,10 @@ func TestAuthenticateNotebook(t *testing.T) {
 	nb := executed(t, "01-authenticate.ipynb")
 	for _, tc := range []struct{ code, want string }{
 		// Basic authentication, as sent and as answered.
-		{"s := connect(rec.ClientOption())", "POST /token/authenticate\nAuthorization: Basic ‹hidden: base64 of username:password›\n"},
-		{"s := connect(rec.ClientOption())", "201 Created\n"},
-		{"s := connect(rec.ClientOption())", `"tokenValue": ‹hidden: 43 characters›`},
-		{"s := connect(rec.ClientOption())", `"expiresAt": ‹epoch ms: now + 35m›`},
+		{"s := connect(rec.ClientOption(), anaplan.WithTokenCache(\"\"))", "POST /token/authenticate\nAuthorization: Basic ‹hidden: base64 of username:password›\n"},
+		{"s := connect(rec.ClientOption(), anaplan.WithTokenCache(\"\"))", "201 Created\n"},
+		{"s := connect(rec.ClientOption(), anaplan.WithTokenCache(\"\"))", `"tokenValue": ‹hidden: 43 characters›`},
+		{"s := connect(rec.ClientOption(), anaplan.WithTokenCache(\"\"))", `"expiresAt": ‹epoch ms: now + 35m›`},
 		// The token, masked and stable, and whose it is.
 		{"registry.TokenTable", "<td>user</td><td>demo.admin@example.com</td>"},
 		{"registry.TokenTable", "<td>tokenValue</td><td>‹hidden: 43 characters›</td>"},
