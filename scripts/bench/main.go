@@ -227,8 +227,9 @@ func reproduceCommand(args []string) string {
 
 // build compiles the scripts the bench runs, once, into b.bin.
 func (b *bench) build(ctx context.Context) error {
-	fmt.Fprintln(b.log, "building scripts/sandbox and scripts/registry ...")
-	_, err := child{Path: "go", Args: []string{"build", "-o", b.bin + string(filepath.Separator), "./scripts/sandbox", "./scripts/registry"}, Dir: b.root}.run(ctx)
+	fmt.Fprintln(b.log, "building scripts/sandbox, scripts/registry and scripts/import ...")
+	_, err := child{Path: "go", Args: []string{"build", "-o", b.bin + string(filepath.Separator),
+		"./scripts/sandbox", "./scripts/registry", "./scripts/import"}, Dir: b.root}.run(ctx)
 	return err
 }
 
