@@ -33,6 +33,7 @@ type plan struct {
 
 	// Scenario 6: scaling.
 	Scaling []int
+	Load    bool // also time scripts/registry -load at each size
 }
 
 func fullPlan() plan {
@@ -49,6 +50,7 @@ func fullPlan() plan {
 		NotebookCold:    true,
 		NotebookRepeats: 3,
 		Scaling:         []int{1000, 10000, 100000},
+		Load:            true,
 	}
 }
 
@@ -90,7 +92,7 @@ func (p plan) describe(scenarios []string) string {
 		nb = fmt.Sprintf("the first %d notebook(s)", p.NotebookLimit)
 	}
 	fmt.Fprintf(&b, "  notebooks: %s, cold run %v, %d warm run(s)\n", nb, p.NotebookCold, p.NotebookRepeats)
-	fmt.Fprintf(&b, "  scaling:   %v models\n", p.Scaling)
+	fmt.Fprintf(&b, "  scaling:   %v models, scripts/registry -load too: %v\n", p.Scaling, p.Load)
 	return b.String()
 }
 

@@ -260,7 +260,11 @@ running its four imports (each emulated task takes at least 1 s). %d repeats aft
 		if err != nil {
 			return sec, verdicts, err
 		}
-		err = b.compareRegistry(ctx, "scaling", modelsCase(n), sb, 0, repeats, n, subjectRegistry, subjectTutorial, subjectLoad)
+		subjects := []string{subjectRegistry, subjectTutorial}
+		if p.Load {
+			subjects = append(subjects, subjectLoad)
+		}
+		err = b.compareRegistry(ctx, "scaling", modelsCase(n), sb, 0, repeats, n, subjects...)
 		sb.stop()
 		if err != nil {
 			return sec, verdicts, err
