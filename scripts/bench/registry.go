@@ -86,13 +86,26 @@ func (b *bench) buildRegistry(ctx context.Context, sb *sandbox, subject string, 
 	return run, nil
 }
 
-// compareRegistry builds the registry with both subjects, interleaved and
-// alternating which goes first, so both see the same machine load. It
-// records wall, CPU, RSS, requests and the emulator's own time per run.
-func (b *bench) compareRegistry(ctx context.Context, scenario, kase string, sb *sandbox, latency time.Duration, repeats, wantModels int, subjects ...string) error {
-	for _, s := range subjects { // warm-up: page cache, the sandbox's first-request costs
-		if _, err := b.buildRegistry(ctx, sb, s, wantModels); err != nil {
-			return err
+// target is one sandbox the registry is built against: a case of the
+// scenario (a latency, a tenant size).
+type target struct {
+	kase       string
+	sb         *sandbox
+	latency    time.Duration
+	wantModels int
+}
+
+// compareRegistry builds the registry with every subject against every
+// target, repeat after repeat, interleaved (each repeat visits every target
+// and alternates which subject goes first), so that what is compared, and
+// the zero-latency run the lower bound is made of, see the same machine
+// load. It records wall, CPU, RSS, requests and the emulator's time per run.
+func (b *bench) compareRegistry(ctx context.Context, scenario string, targets []target, repeats int, subjects ...string) error {
+	for _, t := range targets {
+		for _, s := range subjects { // warm-up: page cache, the sandbox's first-request costs
+			if _, err := b.buildRegistry(ctx, t.sb, s, t.wantModels); err != nil {
+				return err
+			}
 		}
 	}
 	for r := 1; r <= repeats; r++ {
@@ -100,28 +113,48 @@ func (b *bench) compareRegistry(ctx context.Context, scenario, kase string, sb *
 		if r%2 == 0 {
 			slices.Reverse(order)
 		}
-		for _, s := range order {
-			run, err := b.buildRegistry(ctx, sb, s, wantModels)
-			if err != nil {
-				return err
+		for _, t := range targets {
+			for _, s := range order {
+				run, err := b.buildRegistry(ctx, t.sb, s, t.wantModels)
+				if err != nil {
+					return err
+				}
+				emulatorTime := run.Handling - time.Duration(run.Requests)*t.latency
+				for _, v := range []struct {
+					metric, unit string
+					value        float64
+				}{
+					{"wall", "s", run.Wall.Seconds()},
+					{"cpu", "s", run.CPU.Seconds()},
+					{"rss", "MB", mb(run.MaxRSS)},
+					{"requests", "count", float64(run.Requests)},
+					{"emulator", "s", emulatorTime.Seconds()},
+				} {
+					b.res.add(sample{Scenario: scenario, Case: t.kase, Subject: s, Metric: v.metric, Unit: v.unit, Repeat: r, Value: v.value})
+				}
+				b.progress("%s %s #%d: %.2fs, %d requests, %.0f MB", t.kase, s, r, run.Wall.Seconds(), run.Requests, mb(run.MaxRSS))
 			}
-			emulatorTime := run.Handling - time.Duration(run.Requests)*latency
-			for _, v := range []struct {
-				metric, unit string
-				value        float64
-			}{
-				{"wall", "s", run.Wall.Seconds()},
-				{"cpu", "s", run.CPU.Seconds()},
-				{"rss", "MB", mb(run.MaxRSS)},
-				{"requests", "count", float64(run.Requests)},
-				{"emulator", "s", emulatorTime.Seconds()},
-			} {
-				b.res.add(sample{Scenario: scenario, Case: kase, Subject: s, Metric: v.metric, Unit: v.unit, Repeat: r, Value: v.value})
-			}
-			b.progress("%s %s #%d: %.2fs, %d requests, %.0f MB", kase, s, r, run.Wall.Seconds(), run.Requests, mb(run.MaxRSS))
 		}
 	}
 	return nil
+}
+
+// startTargets starts one sandbox per target; stop stops them all.
+func (b *bench) startTargets(ctx context.Context, targets []target, flags func(target) []string) (stop func(), err error) {
+	stop = func() {
+		for _, t := range targets {
+			if t.sb != nil {
+				t.sb.stop()
+			}
+		}
+	}
+	for i := range targets {
+		if targets[i].sb, err = startSandbox(ctx, b.binary("sandbox"), nil, flags(targets[i])...); err != nil {
+			stop()
+			return nil, err
+		}
+	}
+	return stop, nil
 }
 
 // criticalRoundTrips is the unavoidable sequence of requests: log in; then
@@ -166,7 +199,8 @@ func (b *bench) registryScenario(ctx context.Context) (section, []verdict, error
   then every remaining page at once, in parallel, as soon as the first page's totalSize says how many there are.
   A client paging one request at a time, like the tutorial, needs %d sequential requests (%d with the two lists in parallel).
 
-%d repeats per latency after one warm-up run each, the two scripts interleaved.`,
+One sandbox per latency, all started first; each of the %d repeats builds the registry with both scripts against
+every latency in turn (after one warm-up run each), so that every figure, the zero-latency one included, sees the same load.`,
 		p.Workspaces, p.Models, durations(p.Latencies), p.Models,
 		criticalRoundTrips(p.Workspaces, p.Models), sequentialRequests(p.Workspaces, p.Models),
 		1+max(pages(p.Workspaces), pages(p.Models)), p.Repeats)
@@ -174,18 +208,21 @@ func (b *bench) registryScenario(ctx context.Context) (section, []verdict, error
 	if err := checkPython(ctx); err != nil {
 		return sec, verdicts, err
 	}
+	var targets []target
 	for _, lat := range p.Latencies {
-		b.progress("sandbox: %d workspaces, %d models, latency %v", p.Workspaces, p.Models, lat)
-		sb, err := startSandbox(ctx, b.binary("sandbox"), nil, "-workspaces", strconv.Itoa(p.Workspaces),
-			"-models", strconv.Itoa(p.Models), "-latency", lat.String())
-		if err != nil {
-			return sec, verdicts, err
-		}
-		err = b.compareRegistry(ctx, "registry", latencyCase(lat), sb, lat, p.Repeats, p.Models, subjectRegistry, subjectTutorial)
-		sb.stop()
-		if err != nil {
-			return sec, verdicts, err
-		}
+		targets = append(targets, target{kase: latencyCase(lat), latency: lat, wantModels: p.Models})
+	}
+	b.progress("%d sandboxes: %d workspaces, %d models, latency %s", len(targets), p.Workspaces, p.Models, durations(p.Latencies))
+	stop, err := b.startTargets(ctx, targets, func(t target) []string {
+		return []string{"-workspaces", strconv.Itoa(p.Workspaces), "-models", strconv.Itoa(p.Models), "-latency", t.latency.String()}
+	})
+	if err != nil {
+		return sec, verdicts, err
+	}
+	err = b.compareRegistry(ctx, "registry", targets, p.Repeats, subjectRegistry, subjectTutorial)
+	stop()
+	if err != nil {
+		return sec, verdicts, err
 	}
 
 	get := func(lat time.Duration, subject, metric string) summary {
@@ -228,11 +265,20 @@ func (b *bench) registryScenario(ctx context.Context) (section, []verdict, error
 			get(0, s, "rss").spread("MB"), sig(get(0, s, "requests").Median)})
 	}
 	sec.Tables = append(sec.Tables, table{
-		Caption: "At zero latency, where the time goes (emulator time: the sandbox's logged handling time of the run's requests, " +
-			"including writing the responses; CPU: the client process's user + system time):",
+		Caption: "At zero latency, where the time goes. Client CPU: the client process's user + system time. Emulator time: " +
+			"the sandbox's logged handling time of the run's requests, writing the responses included, so it grows when the " +
+			"client reads several pages at once and each waits its turn to be read:",
 		Header: []string{"Subject", "Wall", "Client CPU", "Emulator time", "Peak RSS", "Requests"},
 		Rows:   detail,
 	})
+	sec.Notes = append(sec.Notes, "The bound adds the round trips and the local processing, as the issue defines it. "+
+		"A client that overlaps them can go below it, and this one does: it decodes the first page while the pages after "+
+		"it are on the way, and decodes those in parallel; a ratio under 1× means exactly that (or noise: "+
+		"the spread of the zero-latency runs is the bound's own).",
+		fmt.Sprintf("Paged one request at a time, as the tutorial does, %d requests follow each other (%d with the two lists "+
+			"side by side); scripts/registry reads workspaces and models side by side and, once the first page of models "+
+			"says how many there are, asks for the other pages at once (up to 4 in flight), which is what keeps it near "+
+			"the bound as latency grows.", sequentialRequests(p.Workspaces, p.Models), 1+max(pages(p.Workspaces), pages(p.Models))))
 	verdicts = []verdict{
 		measuredVerdict(targetRegistryBound, "worst "+sig(worstBound)+"×", worstBound <= 1.3),
 		measuredVerdict(targetRegistryTutorial, "worst "+sig(worstTutorial)+"×", tutorialMeasured && worstTutorial >= wellAhead),
@@ -254,21 +300,23 @@ running its four imports (each emulated task takes at least 1 s). %d repeats aft
 	if err := checkPython(ctx); err != nil {
 		return sec, verdicts, err
 	}
+	var targets []target
 	for _, n := range p.Scaling {
-		b.progress("sandbox: %d models", n)
-		sb, err := startSandbox(ctx, b.binary("sandbox"), nil, "-models", strconv.Itoa(n))
-		if err != nil {
-			return sec, verdicts, err
-		}
-		subjects := []string{subjectRegistry, subjectTutorial}
-		if p.Load {
-			subjects = append(subjects, subjectLoad)
-		}
-		err = b.compareRegistry(ctx, "scaling", modelsCase(n), sb, 0, repeats, n, subjects...)
-		sb.stop()
-		if err != nil {
-			return sec, verdicts, err
-		}
+		targets = append(targets, target{kase: modelsCase(n), wantModels: n})
+	}
+	b.progress("%d sandboxes: %s models", len(targets), counts(p.Scaling))
+	stop, err := b.startTargets(ctx, targets, func(t target) []string { return []string{"-models", strconv.Itoa(t.wantModels)} })
+	if err != nil {
+		return sec, verdicts, err
+	}
+	subjects := []string{subjectRegistry, subjectTutorial}
+	if p.Load {
+		subjects = append(subjects, subjectLoad)
+	}
+	err = b.compareRegistry(ctx, "scaling", targets, repeats, subjects...)
+	stop()
+	if err != nil {
+		return sec, verdicts, err
 	}
 	get := func(n int, subject, metric string) summary {
 		return b.res.summary("scaling", modelsCase(n), subject, metric)

@@ -138,7 +138,7 @@ interleaved with the uploads.`, p.UploadSize>>20, uploadFileID, uploadFileID, p.
 			if r == 0 && c != configs[0] {
 				continue
 			}
-			secs, rss, err := b.uploadChild(ctx, sb, data, c)
+			secs, wire, rss, err := b.uploadChild(ctx, sb, data, c)
 			if err != nil {
 				return sec, verdicts, err
 			}
@@ -148,13 +148,14 @@ interleaved with the uploads.`, p.UploadSize>>20, uploadFileID, uploadFileID, p.
 			b.res.add(sample{Scenario: "upload", Case: c.name(), Subject: "Upload", Metric: "time", Unit: "s", Repeat: r, Value: secs})
 			b.res.add(sample{Scenario: "upload", Case: c.name(), Subject: "Upload", Metric: "MB/s", Unit: "MB/s", Repeat: r, Value: float64(p.UploadSize) / 1e6 / secs})
 			b.res.add(sample{Scenario: "upload", Case: c.name(), Subject: "Upload", Metric: "rss", Unit: "MB", Repeat: r, Value: mb(rss)})
+			b.res.add(sample{Scenario: "upload", Case: c.name(), Subject: "Upload", Metric: "wire", Unit: "MB", Repeat: r, Value: wire / 1e6})
 			b.progress("%s #%d: %.2fs, %.0f MB/s, %.0f MB", c.name(), r, secs, float64(p.UploadSize)/1e6/secs, mb(rss))
 		}
 	}
 
 	base := b.res.summary("upload", "curl", subjectCurl, "MB/s")
 	rows := [][]string{{subjectCurl + " (baseline)", "–", b.res.summary("upload", "curl", subjectCurl, "time").spread("s"),
-		base.spread("MB/s"), "1×", "–", "–"}}
+		base.spread("MB/s"), "1×", sig(float64(p.UploadSize)/1e6) + " MB", "–", "–"}}
 	worstRSS, worstConfig := 0.0, ""
 	bestOff, bestOffName := 0.0, ""
 	var defaultsOff float64
@@ -162,7 +163,8 @@ interleaved with the uploads.`, p.UploadSize>>20, uploadFileID, uploadFileID, p.
 		rate := b.res.summary("upload", c.name(), "Upload", "MB/s")
 		rss := b.res.summary("upload", c.name(), "Upload", "rss")
 		rows = append(rows, []string{"Upload", c.name(), b.res.summary("upload", c.name(), "Upload", "time").spread("s"),
-			rate.spread("MB/s"), ratio(rate.Median, base.Median), rss.spread("MB"), sig(c.rssLimit()) + " MB"})
+			rate.spread("MB/s"), ratio(rate.Median, base.Median), sig(b.res.summary("upload", c.name(), "Upload", "wire").Median) + " MB",
+			rss.spread("MB"), sig(c.rssLimit()) + " MB"})
 		if r := rss.Max / c.rssLimit(); r > worstRSS {
 			worstRSS, worstConfig = r, c.name()
 		}
@@ -176,7 +178,7 @@ interleaved with the uploads.`, p.UploadSize>>20, uploadFileID, uploadFileID, p.
 		}
 	}
 	sec.Tables = append(sec.Tables, table{
-		Header: []string{"Uploader", "Configuration", "Time", "Throughput", "÷ curl PUT", "Peak RSS", "RSS target"},
+		Header: []string{"Uploader", "Configuration", "Time", "Throughput", "÷ curl PUT", "Sent", "Peak RSS", "RSS target"},
 		Rows:   rows,
 	})
 	verdicts[0] = measuredVerdict(targetUploadThroughput,
@@ -233,19 +235,19 @@ func curlPut(ctx context.Context, sb *sandbox, headers, file string, size int64)
 }
 
 // uploadChild runs one Upload in a fresh child process; it returns the
-// upload's time and the child's peak RSS.
-func (b *bench) uploadChild(ctx context.Context, sb *sandbox, file string, c uploadConfig) (float64, int64, error) {
+// upload's time, the bytes it sent and the child's peak RSS.
+func (b *bench) uploadChild(ctx context.Context, sb *sandbox, file string, c uploadConfig) (secs, wire float64, rss int64, err error) {
 	m, err := child{Path: b.self, Dir: b.tmp, Env: cleanEnv(), Args: []string{childCommand, "upload",
 		"-url", sb.URL, "-file", file, "-chunk", strconv.FormatInt(c.Chunk, 10),
 		"-parallel", strconv.Itoa(c.Parallel), "-gzip=" + strconv.FormatBool(c.Gzip)}}.run(ctx)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
-	var out struct{ Seconds float64 }
+	var out struct{ Seconds, Wire float64 }
 	if err := json.Unmarshal([]byte(m.Stdout), &out); err != nil {
-		return 0, 0, fmt.Errorf("upload child printed %q: %w", m.Stdout, err)
+		return 0, 0, 0, fmt.Errorf("upload child printed %q: %w", m.Stdout, err)
 	}
-	return out.Seconds, m.MaxRSS, nil
+	return out.Seconds, out.Wire, m.MaxRSS, nil
 }
 
 // uploadChild uploads a file to a sandbox and prints how long UploadFile
@@ -269,11 +271,13 @@ func uploadChild(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	m := c.Model(emulator.RegistryWorkspaceID, emulator.RegistryModelID)
+	var wire int64
 	start := time.Now()
-	if _, err := m.UploadFile(ctx, uploadFileID, *file, anaplan.UploadOptions{ChunkSize: *chunk, Parallel: *parallel, NoGzip: !*gz}); err != nil {
+	if _, err := m.UploadFile(ctx, uploadFileID, *file, anaplan.UploadOptions{ChunkSize: *chunk, Parallel: *parallel, NoGzip: !*gz,
+		Progress: func(p anaplan.UploadProgress) { wire = p.WireBytes }}); err != nil {
 		return err
 	}
-	return json.NewEncoder(stdout).Encode(struct{ Seconds float64 }{time.Since(start).Seconds()})
+	return json.NewEncoder(stdout).Encode(struct{ Seconds, Wire float64 }{time.Since(start).Seconds(), float64(wire)})
 }
 
 // writeUploadCSV writes size bytes of models.csv-like rows to path, the
