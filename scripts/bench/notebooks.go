@@ -157,6 +157,15 @@ is the whole run, Python and kernel start-up included. Every run starts a fresh 
 			Header:  []string{"Notebook", "Cell", "Starts with", "Cold", "Warm", "Warm ÷ trivial cell"},
 			Rows:    perCell,
 		})
+	build, err := b.cellBuildCost(ctx)
+	if err != nil {
+		return sec, verdicts, err
+	}
+	sec.Tables = append(sec.Tables, build)
+	sec.Notes = append(sec.Notes, "Every cell is a new Go program: GoNB runs goimports on it, then `go build` (the packages come "+
+		"from the build cache when warm, but the program is linked anew each time), then runs it. The trivial cell is that cost for "+
+		"a program of the standard library alone; the last table is the build of a program importing the library, as the lessons' "+
+		"cells do, and what linking without debug information (`-ldflags=-s -w`, which GoNB's `%goflags` can set) would save.")
 	all2 := summarize(warmCells)
 	verdicts[0] = measuredVerdict(targetNotebookCells, fmt.Sprintf("%s s median over %d cell runs (slowest %s s)", sig(all2.Median), all2.N, sig(all2.Max)),
 		all2.ok() && all2.Median <= 2)
@@ -177,6 +186,63 @@ func cellLabels(cells []executedCell) []string {
 		out[i] = c.Label
 	}
 	return out
+}
+
+// cellProgram is a program shaped like a lesson's cell: it imports the
+// library and gonbui, so building it links what a cell links.
+const cellProgram = `package main
+
+import (
+	"fmt"
+
+	"github.com/anaplan-registry/toolkit/lib/registry"
+	"github.com/janpfeifer/gonb/gonbui"
+)
+
+func main() {
+	fmt.Println(registry.DefaultOptions().StateDir != "", %d)
+	gonbui.Sync()
+}
+`
+
+// cellBuildCost times go build of a cell-shaped program with a warm build
+// cache, changing its main package before each build as a new cell does,
+// with the default linker flags and with -ldflags=-s -w.
+func (b *bench) cellBuildCost(ctx context.Context) (table, error) {
+	t := table{Caption: "Building one cell's program (warm build cache; the main package changes every time, as it does from cell to cell):",
+		Header: []string{"go build", "Time"}}
+	dir := filepath.Join(b.tmp, "cellbuild")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return t, err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module cellbuild\n\ngo 1.26.0\n"), 0o644); err != nil {
+		return t, err
+	}
+	env := cleanEnv("GOWORK=" + filepath.Join(dir, "go.work"))
+	if _, err := (child{Path: "go", Args: []string{"work", "init", ".", b.root}, Dir: dir, Env: env}).run(ctx); err != nil {
+		return t, err
+	}
+	variants := []struct{ name, ldflags string }{{"default flags", ""}, {"-ldflags=-s -w", "-s -w"}}
+	n := 0
+	for r := 0; r <= 3; r++ { // r == 0 warms the cache
+		for _, v := range variants {
+			n++
+			if err := os.WriteFile(filepath.Join(dir, "main.go"), []byte(fmt.Sprintf(cellProgram, n)), 0o644); err != nil {
+				return t, err
+			}
+			m, err := child{Path: "go", Args: []string{"build", "-ldflags=" + v.ldflags, "-o", filepath.Join(dir, "cell"), "."}, Dir: dir, Env: env}.run(ctx)
+			if err != nil {
+				return t, err
+			}
+			if r > 0 {
+				b.res.add(sample{Scenario: "notebooks", Case: "go build of a cell", Subject: v.name, Metric: "build", Unit: "s", Repeat: r, Value: m.Wall.Seconds()})
+			}
+		}
+	}
+	for _, v := range variants {
+		t.Rows = append(t.Rows, []string{v.name, b.res.summary("notebooks", "go build of a cell", v.name, "build").spread("s")})
+	}
+	return t, nil
 }
 
 // installKernel builds gonb and goimports at the versions go.mod pins and
