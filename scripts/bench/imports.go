@@ -123,6 +123,9 @@ func (b *bench) importEndToEnd(ctx context.Context, sizes map[string]int) (table
 	}
 	defer sb.stop()
 	repeats := min(b.plan.Repeats, 3)
+	if b.plan.Quick {
+		repeats = 1
+	}
 	for _, k := range importKinds {
 		rows := sizes[k.kind]
 		file := filepath.Join(b.tmp, "workspaces.csv") // the data source's own name

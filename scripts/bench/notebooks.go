@@ -58,11 +58,12 @@ is the whole run, Python and kernel start-up included. Every run starts a fresh 
 - **cold**: in addition, an empty Go build cache (GOCACHE): the first run on a new machine, where the first cell
   that imports the library compiles it and its dependencies (gota, gonum, gonbui) from source. The module cache is kept:
   downloads are not measured.
-- **warm**: the Go build cache already holds everything (one untimed run first), as on every later run: each cell
+- **warm**: the Go build cache already holds everything (%s), as on every later run: each cell
   still runs goimports, compiles its program, links it and runs it.
 - **baseline**: a one-cell notebook printing "hello", executed the same way: the cost of any GoNB cell.
 
-%d warm run(s) per notebook%s.`, p.NotebookRepeats, map[bool]string{true: ", one cold run", false: ", no cold run (-quick)"}[p.NotebookCold])
+%d warm run(s) per notebook%s.`, map[bool]string{true: "one untimed run first", false: "-quick: no untimed run first, the cache of whoever runs it"}[p.NotebookWarmup],
+		p.NotebookRepeats, map[bool]string{true: ", one cold run", false: ", no cold run (-quick)"}[p.NotebookCold])
 
 	notebooks, err := filepath.Glob(filepath.Join(b.root, "notebooks", "*.ipynb"))
 	if err != nil {
@@ -110,8 +111,10 @@ is the whole run, Python and kernel start-up included. Every run starts a fresh 
 			b.recordNotebook(name, "cold", 1, cells, wall)
 			labels[name] = cellLabels(cells)
 		}
-		if _, _, err := b.executeNotebook(ctx, k, nb, ""); err != nil { // warms the build cache
-			return sec, verdicts, err
+		if p.NotebookWarmup {
+			if _, _, err := b.executeNotebook(ctx, k, nb, ""); err != nil { // warms the build cache
+				return sec, verdicts, err
+			}
 		}
 		for r := 1; r <= p.NotebookRepeats; r++ {
 			cells, wall, err := b.executeNotebook(ctx, k, nb, "")
@@ -157,11 +160,13 @@ is the whole run, Python and kernel start-up included. Every run starts a fresh 
 			Header:  []string{"Notebook", "Cell", "Starts with", "Cold", "Warm", "Warm ÷ trivial cell"},
 			Rows:    perCell,
 		})
-	build, err := b.cellBuildCost(ctx)
-	if err != nil {
-		return sec, verdicts, err
+	if p.CellBuild {
+		build, err := b.cellBuildCost(ctx)
+		if err != nil {
+			return sec, verdicts, err
+		}
+		sec.Tables = append(sec.Tables, build)
 	}
-	sec.Tables = append(sec.Tables, build)
 	sec.Notes = append(sec.Notes, "Every cell is a new Go program: GoNB runs goimports on it, then `go build` (the packages come "+
 		"from the build cache when warm, but the program is linked anew each time), then runs it. The trivial cell is that cost for "+
 		"a program of the standard library alone; the last table is the build of a program importing the library, as the lessons' "+

@@ -30,6 +30,8 @@ type plan struct {
 	NotebookCold    bool // also measure a cold run (fresh kernel, empty Go build cache)
 	NotebookRepeats int  // warm runs per notebook
 	NotebookLimit   int  // 0: every notebook; n: the first n
+	NotebookWarmup  bool // run each notebook once, untimed, before its warm runs
+	CellBuild       bool // time go build of a cell-shaped program
 
 	// Scenario 6: scaling.
 	Scaling []int
@@ -49,17 +51,20 @@ func fullPlan() plan {
 		ImportCells:     1_000_000,
 		NotebookCold:    true,
 		NotebookRepeats: 3,
+		NotebookWarmup:  true,
+		CellBuild:       true,
 		Scaling:         []int{1000, 10000, 100000},
 		Load:            true,
 	}
 }
 
 // quickPlan finishes in under a minute on a 2-core machine: every scenario
-// runs, at sizes that show the shape of the results, not the issue's.
+// runs, at sizes that show the shape of the results, not the issue's, with
+// one repeat where a run is long and three where it is short.
 func quickPlan() plan {
 	return plan{
 		Quick:      true,
-		Repeats:    1,
+		Repeats:    3,
 		Workspaces: 100, Models: 6000,
 		Latencies:       []time.Duration{0, 10 * time.Millisecond},
 		UploadSize:      64 << 20,
@@ -68,7 +73,7 @@ func quickPlan() plan {
 		UploadRepeats:   1,
 		ImportRows:      100_000,
 		ImportCells:     100_000,
-		NotebookRepeats: 1,
+		NotebookRepeats: 1, // no warm-up: the build cache of whoever runs -quick is warm enough
 		NotebookLimit:   1,
 		Scaling:         []int{1000, 10000},
 	}
