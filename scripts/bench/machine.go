@@ -26,6 +26,10 @@ type machine struct {
 	Date      string
 	LoadStart string // /proc/loadavg 1/5/15-minute averages when the run began
 	LoadEnd   string
+	// RSSFloor is the peak RSS a child doing nothing reports: the bench's
+	// own resident memory when it starts a child, which Linux charges to
+	// the child (see resetPeakRSS).
+	RSSFloor float64
 }
 
 func describeMachine(ctx context.Context) machine {
@@ -56,7 +60,18 @@ func (m machine) rows() [][]string {
 		{"curl", m.Curl},
 		{"Date", m.Date},
 		{"Load average (1/5/15 min)", fmt.Sprintf("%s at the start, %s at the end", m.LoadStart, m.LoadEnd)},
+		{"Peak RSS of a child doing nothing", fmt.Sprintf("%s MB (`true`, started by the bench: the floor of every peak RSS below)", sig(m.RSSFloor))},
 	}
+}
+
+// rssFloor measures the peak RSS Linux reports for a child that does
+// nothing.
+func rssFloor(ctx context.Context) float64 {
+	m, err := child{Path: "true"}.run(ctx)
+	if err != nil {
+		return 0
+	}
+	return mb(m.MaxRSS)
 }
 
 // firstField returns the value of the first "key : value" line of a /proc file.

@@ -115,6 +115,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		rep.Verdicts = append(rep.Verdicts, verdicts...)
 	}
 	rep.Machine.LoadEnd = loadAverage()
+	rep.Machine.RSSFloor = rssFloor(ctx)
 
 	if err := writeOutputs(rep, b.res, mdPath, csvPath); err != nil {
 		return err

@@ -39,6 +39,7 @@ func (c child) run(ctx context.Context) (measured, error) {
 	cmd.Env = c.Env
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	resetPeakRSS()
 	start := time.Now()
 	err := cmd.Run()
 	m := measured{Wall: time.Since(start), Stdout: stdout.String(), Stderr: stderr.String()}
