@@ -1,0 +1,191 @@
+// Package soak runs a script's whole flow against an emulator that
+// misbehaves the way a busy tenant does, and checks that the flow still
+// writes exactly what a fault-free run writes. The CI soak test
+// (scripts/registry) and the long soak (go run ./scripts/soak) share it.
+//
+// A run is: start the emulator on loopback with a tenant, a fault profile
+// and a seed; write a .env naming it; run the flow; keep every file the
+// flow wrote and the emulator's traffic Stats; stop the emulator.
+package soak
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/anaplan-registry/toolkit/lib/emulator"
+)
+
+// Profile is a set of faults to soak under. Faults.Seed is set per run.
+type Profile struct {
+	Name     string
+	Faults   emulator.Faults
+	TokenTTL time.Duration // 0: emulator.DefaultTokenTTL
+}
+
+// Busy is the busy tenant: 15% 429 (Retry-After up to 2 s), 10%
+// 500/502/503, 1% dropped connections (before and after acting) and
+// tokens that live 2 s, on the API and the auth service alike.
+func Busy() Profile {
+	return Profile{Name: "busy", TokenTTL: 2 * time.Second,
+		Faults: emulator.Faults{RateLimit: 0.15, ErrorRate: 0.10, DropRate: 0.01}}
+}
+
+// FlakyNetwork drops one connection in five, half before the emulator
+// acts and half after (response cut mid-body), with 2 s tokens: the
+// drops Busy injects too rarely to show up in a short soak.
+func FlakyNetwork() Profile {
+	return Profile{Name: "flaky-network", TokenTTL: 2 * time.Second,
+		Faults: emulator.Faults{DropRate: 0.2}}
+}
+
+// FaultFree is the baseline: no faults, default token lifetime.
+func FaultFree() Profile { return Profile{Name: "fault-free"} }
+
+// Flow runs the workflow under test against the tenant envFile configures
+// (ANAPLAN_AUTH_URL, ANAPLAN_API_URL, ANAPLAN_USERNAME, ANAPLAN_PASSWORD),
+// writing its files into outDir. stdout and stderr are what it printed.
+type Flow func(ctx context.Context, envFile, outDir string) (stdout, stderr string, err error)
+
+// Result is one run of a flow.
+type Result struct {
+	Profile  string
+	Seed     int64
+	Dir      string            // the run's directory: its .env and output
+	Files    map[string][]byte // by path relative to the output directory
+	Stdout   string            // with the output directory replaced by "<out>"
+	Stderr   string
+	Err      error
+	Stats    emulator.Stats
+	Duration time.Duration
+}
+
+// Run starts an emulator serving tenant under p with seed, runs flow
+// against it with a fresh output directory under workDir, and collects
+// what it wrote. A flow that outlives timeout is cancelled and its run
+// fails with a message saying so.
+func Run(ctx context.Context, tenant *emulator.Tenant, p Profile, seed int64, flow Flow, workDir string, timeout time.Duration) Result {
+	res := Result{Profile: p.Name, Seed: seed}
+	faults := p.Faults
+	faults.Seed = seed
+	srv, err := emulator.Start("", emulator.Options{Tenant: tenant, TokenTTL: p.TokenTTL, Faults: faults})
+	if err != nil {
+		res.Err = fmt.Errorf("starting the emulator: %w", err)
+		return res
+	}
+	defer srv.Close()
+
+	dir, err := os.MkdirTemp(workDir, p.Name+"-")
+	if err != nil {
+		res.Err = err
+		return res
+	}
+	res.Dir = dir
+	envFile, outDir := filepath.Join(dir, "soak.env"), filepath.Join(dir, "out")
+	env := fmt.Sprintf("ANAPLAN_AUTH_URL=%s\nANAPLAN_API_URL=%s\nANAPLAN_USERNAME=%s\nANAPLAN_PASSWORD=%s\n",
+		srv.AuthURL(), srv.APIURL(), emulator.DemoUser, emulator.DemoPassword)
+	if err := os.WriteFile(envFile, []byte(env), 0o600); err != nil {
+		res.Err = err
+		return res
+	}
+
+	rctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	start := time.Now()
+	stdout, stderr, err := flow(rctx, envFile, outDir)
+	res.Duration = time.Since(start)
+	res.Stdout = strings.ReplaceAll(stdout, outDir, "<out>")
+	res.Stderr = stderr
+	res.Err = err
+	if rctx.Err() == context.DeadlineExceeded && ctx.Err() == nil {
+		res.Err = fmt.Errorf("did not finish within %s (last error: %v)", timeout, err)
+	}
+	res.Stats = srv.Emulator.Stats()
+	if files, ferr := readTree(outDir); ferr != nil && res.Err == nil {
+		res.Err = ferr
+	} else {
+		res.Files = files
+	}
+	return res
+}
+
+// readTree reads every regular file under dir; a missing dir is empty.
+func readTree(dir string) (map[string][]byte, error) {
+	files := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if path == dir && os.IsNotExist(err) {
+				return filepath.SkipDir
+			}
+			return err
+		}
+		if d.Type().IsRegular() {
+			b, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			rel, _ := filepath.Rel(dir, path)
+			files[filepath.ToSlash(rel)] = b
+		}
+		return nil
+	})
+	return files, err
+}
+
+// Diff lists how got differs from want, file by file (missing, extra,
+// different, with the first differing line) and in stdout; empty when
+// the run wrote byte-identical files and printed the same summary.
+func Diff(want, got Result) []string {
+	var out []string
+	names := map[string]bool{}
+	for n := range want.Files {
+		names[n] = true
+	}
+	for n := range got.Files {
+		names[n] = true
+	}
+	sorted := make([]string, 0, len(names))
+	for n := range names {
+		sorted = append(sorted, n)
+	}
+	slices.Sort(sorted)
+	for _, n := range sorted {
+		w, inWant := want.Files[n]
+		g, inGot := got.Files[n]
+		switch {
+		case !inGot:
+			out = append(out, n+": missing")
+		case !inWant:
+			out = append(out, n+": not written by the fault-free run")
+		case string(w) != string(g):
+			out = append(out, fmt.Sprintf("%s: differs (%d bytes, fault-free %d): %s", n, len(g), len(w), firstDifference(string(w), string(g))))
+		}
+	}
+	if want.Stdout != got.Stdout {
+		out = append(out, "stdout: "+firstDifference(want.Stdout, got.Stdout))
+	}
+	return out
+}
+
+// firstDifference quotes the first line that differs.
+func firstDifference(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := range max(len(w), len(g)) {
+		var wl, gl string
+		if i < len(w) {
+			wl = w[i]
+		}
+		if i < len(g) {
+			gl = g[i]
+		}
+		if wl != gl {
+			return fmt.Sprintf("line %d is %.120q, fault-free %.120q", i+1, gl, wl)
+		}
+	}
+	return "same lines, different bytes"
+}
