@@ -30,15 +30,26 @@ type Options struct {
 	// Tenant is the data served; nil means Demo().
 	Tenant *Tenant
 	// Now is the clock; nil means time.Now. Token expiry, certificate
-	// validity and (later) task progress all read it, so tests need no sleeps.
+	// validity and task progress all read it, so tests need no sleeps.
 	Now func() time.Time
 	// TokenTTL is the token lifetime; 0 means DefaultTokenTTL.
 	TokenTTL time.Duration
-	// StateDir, when set, persists mutable state (tokens now; files and
-	// model data later) in that directory, and New reloads it, so a restart
-	// or a new notebook cell loses nothing. Files are written atomically
+	// StateDir, when set, persists mutable state (tokens, uploaded files,
+	// tasks and model data) in that directory, and New reloads it, so a
+	// restart or a new notebook cell loses nothing. Files are written atomically
 	// with mode 0600. Two live emulators must not share one StateDir.
 	StateDir string
+	// ModelDefinitions makes tenant models stand in for real ones in the
+	// bulk API: model ID -> engine definition JSON (see engine/README.md).
+	// The tenant's RegistryModelID gets the tutorial's Model Registry
+	// unless given here. Models without a definition have no files,
+	// imports, exports or processes.
+	ModelDefinitions map[string][]byte
+	// TaskDuration is how long import, export and process tasks take on
+	// the clock (Now): NOT_STARTED for the first tenth, then IN_PROGRESS,
+	// COMPLETE at TaskDuration once the engine has finished. 0 means
+	// DefaultTaskDuration (1s).
+	TaskDuration time.Duration
 	// Logger receives one debug line per request and errors; nil discards.
 	Logger *slog.Logger
 	// AllowRemote lets Start listen on a non-loopback address. The emulator
@@ -55,6 +66,7 @@ type Emulator struct {
 	ttl     time.Duration
 	log     *slog.Logger
 	roots   *x509.CertPool
+	bulk    *bulk // files, tasks and model data of the bulk API
 	store   *store
 	routes  []route
 	traffic *traffic // Stats and fault injection
@@ -94,6 +106,9 @@ func New(opts Options) (*Emulator, error) {
 	}
 	if e.log == nil {
 		e.log = slog.New(slog.DiscardHandler)
+	}
+	if e.bulk, err = newBulk(tenant, opts, e.now, e.log); err != nil {
+		return nil, err
 	}
 	if e.store, err = newStore(tenant.clone(), opts.StateDir, e.log); err != nil {
 		return nil, err

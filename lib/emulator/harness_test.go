@@ -54,6 +54,11 @@ func newHarness(t testing.TB, opts emulator.Options) *harness {
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
+	t.Cleanup(func() { // after srv.Close: cleanups run last-in first-out
+		if err := e.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
 	srv := httptest.NewServer(e.Handler())
 	t.Cleanup(srv.Close)
 	return &harness{t: t, e: e, srv: srv, clock: c}

@@ -86,6 +86,11 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		_ = s.srv.Close()
 	}
 	<-s.done
+	// Start made the emulator, so the server owns it: stop its tasks and
+	// remove its temporary upload directory.
+	if cerr := s.Emulator.Close(); err == nil {
+		err = cerr
+	}
 	return err
 }
 

@@ -126,6 +126,8 @@ func patchIntegrationSpec(doc *openapi3.T) {
 	schemas := doc.Components.Schemas
 	errRef := &openapi3.SchemaRef{Ref: "#/components/schemas/ErrorResponse", Value: schemas["ErrorResponse"].Value}
 
+	patchBulkSpec(doc) // §5, in bulkspec_test.go
+
 	// §4: activeState also takes ACTIVE (SDK); the document's enum lacks it.
 	state := schemas["Model"].Value.Properties["activeState"].Value
 	state.Enum = append(state.Enum, "ACTIVE")

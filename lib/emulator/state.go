@@ -15,6 +15,14 @@ import (
 // the others.
 const sessionsFile = "tokens.json"
 
+// The bulk API keeps its metadata (files, tasks, counters) in bulkStateFile
+// and the bytes (uploaded chunks, dumps, export output, model data) under
+// bulkDataDir (see bulkstate.go).
+const (
+	bulkStateFile = "bulk.json"
+	bulkDataDir   = "bulk"
+)
+
 // sessionsState is the on-disk form of the sessions: token hashes only.
 type sessionsState struct {
 	Version  int                `json:"version"`
@@ -75,14 +83,19 @@ func readState(dir, name string, v any) error {
 	return nil
 }
 
-// writeState writes v as JSON to dir/name atomically: a temp file (mode
-// 0600) in the same directory, synced, then renamed over the old file, so
-// a crash leaves either the old or the new state, never half of one.
+// writeState writes v as JSON to dir/name atomically (see writeFileAtomic).
 func writeState(dir, name string, v any) error {
 	data, err := json.Marshal(v)
 	if err != nil {
 		return err
 	}
+	return writeFileAtomic(dir, name, data)
+}
+
+// writeFileAtomic writes data to dir/name atomically: a temp file (mode
+// 0600) in the same directory, synced, then renamed over the old file, so
+// a crash leaves either the old or the new state, never half of one.
+func writeFileAtomic(dir, name string, data []byte) error {
 	tmp, err := os.CreateTemp(dir, name+".tmp-*")
 	if err != nil {
 		return err

@@ -40,6 +40,7 @@ type config struct {
 	addr        string
 	allowRemote bool
 	stateDir    string
+	definitions modelDefinitions
 	tokenTTL    time.Duration
 	workspaces  int
 	models      int
@@ -53,7 +54,10 @@ func parseFlags(args []string, stdout io.Writer) (*config, error) {
 	fs.SetOutput(io.Discard) // errors are returned as one line; -h prints to stdout
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "listen on `HOST:PORT` (port 0 picks a free one)")
 	fs.BoolVar(&c.allowRemote, "allow-remote", false, "allow a non-loopback -addr (the demo password is public)")
-	fs.StringVar(&c.stateDir, "state", "", "persist tokens (and later files and model data) in `DIR`; empty keeps them in memory")
+	fs.StringVar(&c.stateDir, "state", "", "persist tokens, uploaded files, tasks and model data in `DIR`; empty keeps them in memory")
+	c.definitions = modelDefinitions{}
+	fs.Var(c.definitions, "model", "make model `MODELID=FILE` stand in for yours in the bulk API: FILE is an engine definition\n"+
+		"(lib/emulator/engine/README.md); repeatable. The demo's Model Registry has one built in")
 	fs.DurationVar(&c.tokenTTL, "token-ttl", emulator.DefaultTokenTTL, "token lifetime, e.g. 2m to exercise refreshes")
 	fs.IntVar(&c.workspaces, "workspaces", 0, "serve a generated tenant with `N` workspaces instead of the demo tenant (default models/250, at least 1)")
 	fs.IntVar(&c.models, "models", 0, "serve a generated tenant with `M` models instead of the demo tenant")
@@ -130,6 +134,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		Logger:      slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
 		AllowRemote: c.allowRemote,
 	}
+	if err := c.definitions.load(&opts); err != nil {
+		return err
+	}
 	tenant := "demo tenant (emulator.Demo)"
 	if c.workspaces > 0 || c.models > 0 {
 		ws := c.workspaces
@@ -139,6 +146,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		opts.Tenant = emulator.Generate(ws, c.models)
 		tenant = fmt.Sprintf("generated tenant (%d workspaces, %d models)", len(opts.Tenant.Workspaces), len(opts.Tenant.Models))
 	}
+	tenant += c.definitions.banner()
 	srv, err := emulator.Start(c.addr, opts)
 	if errors.Is(err, emulator.ErrRemoteAddr) {
 		return fmt.Errorf("-addr %s is not a loopback address and the demo password is public; pass -allow-remote to listen there anyway", c.addr)
@@ -146,7 +154,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	state := "in memory (a restart forgets tokens; use -state DIR to keep them)"
+	state := "in memory (a restart forgets tokens, files and tasks; use -state DIR to keep them)"
 	if c.stateDir != "" {
 		state = "persisted in " + c.stateDir
 	}
@@ -175,7 +183,13 @@ Ctrl-C stops it.
 	<-ctx.Done()
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
+	err = srv.Shutdown(shutdownCtx)
+	// Close stops running tasks and removes uploaded chunks kept in a
+	// temporary directory (with -state they stay for the next run).
+	if cerr := srv.Emulator.Close(); err == nil && cerr != nil {
+		err = cerr
+	}
+	if err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	fmt.Fprintln(stdout, "Emulator stopped.")
