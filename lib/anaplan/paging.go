@@ -85,7 +85,9 @@ func decodePage[T any](data []byte, key string) ([]T, *paging, error) {
 			var skip json.RawMessage
 			err = dec.Decode(&skip)
 		}
-		if err != nil {
+		if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+			return nil, nil, fmt.Errorf("decoding %q%s", name, tokenErr(err))
+		} else if err != nil {
 			return nil, nil, fmt.Errorf("decoding %q: %w", name, err)
 		}
 	}
@@ -168,7 +170,7 @@ func list[T any](c *Client, ctx context.Context, path string, query url.Values, 
 				next, done, err = p.advance(offset, len(items))
 			}
 			if err != nil {
-				yield(zero, fmt.Errorf("anaplan: GET %s (offset %d): %w", path, offset, err))
+				yield(zero, fmt.Errorf("anaplan: GET %s%s (offset %d): %w", c.apiURL, path, offset, err))
 				return
 			}
 			for _, item := range items {
