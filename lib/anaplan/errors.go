@@ -110,6 +110,9 @@ func newAPIError(resp *http.Response, body []byte, now time.Time, secrets ...str
 		URL:        resp.Request.URL.Redacted(),
 		RetryAfter: retryAfterOrZero(resp.Header.Get("Retry-After"), now),
 	}
+	// Scrub the whole body before anything cuts it: a secret straddling
+	// a cut would otherwise survive in part.
+	body = []byte(scrub(string(body), secrets...))
 	kept := body
 	if len(kept) > maxErrorBody {
 		kept = kept[:maxErrorBody]
