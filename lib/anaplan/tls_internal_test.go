@@ -81,3 +81,23 @@ func TestUntrustedCertificateFailsAtOnce(t *testing.T) {
 		t.Error("a request reached the untrusted server's handler")
 	}
 }
+
+// TestInsecureClientRefusedForRemoteHosts: TLS verification is never off
+// for a host that is not loopback, even when the caller's HTTP client
+// turns it off; an emulator on loopback over https may use one.
+func TestInsecureClientRefusedForRemoteHosts(t *testing.T) {
+	t.Parallel()
+	insecure := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}
+	creds := BasicAuth("a@example.com", "pw-123456")
+	for _, base := range []string{"https://auth.anaplan.com", "https://10.0.0.8:8443"} {
+		_, err := New(context.Background(), creds, WithAuthURL(base), WithAPIURL(base+"/2/0"), WithHTTPClient(insecure))
+		if err == nil || !strings.Contains(err.Error(), "InsecureSkipVerify") || !strings.Contains(err.Error(), "RootCAs") {
+			t.Errorf("%s with an insecure client: %v, want a refusal naming InsecureSkipVerify and RootCAs", base, err)
+		}
+	}
+	for _, base := range []string{"https://127.0.0.1:8443", "https://localhost:8443", "http://127.0.0.1:8080"} {
+		if _, err := New(context.Background(), creds, WithAuthURL(base), WithAPIURL(base+"/2/0"), WithHTTPClient(insecure)); err != nil {
+			t.Errorf("%s (loopback) with an insecure client: %v", base, err)
+		}
+	}
+}
