@@ -119,7 +119,7 @@ type authResponse struct {
 // FAILURE_… status as a failure).
 func (r *authResponse) failed() error {
 	if strings.HasPrefix(r.Status, "FAILURE") {
-		return fmt.Errorf("anaplan: the auth service answered %s: %s", r.Status, oneLine(r.StatusMessage, 200))
+		return fmt.Errorf("anaplan: the auth service answered %s: %s", oneLine(r.Status, 60), oneLine(r.StatusMessage, 200))
 	}
 	return nil
 }

@@ -134,7 +134,9 @@ func newAPIError(resp *http.Response, body []byte, now time.Time, secrets ...str
 	var obj statusObject
 	switch {
 	case json.Unmarshal(eb.Status, &code) == nil:
-		e.Code = code
+		// One short line: Error() prints it, and a body must not be able
+		// to forge log lines.
+		e.Code = oneLine(code, 60)
 	case json.Unmarshal(eb.Status, &obj) == nil:
 		e.Message = obj.Message
 	}
