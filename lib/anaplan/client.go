@@ -1,6 +1,9 @@
 // Package anaplan is a client for Anaplan's auth service and Integration
 // API v2: authentication (basic and CA certificate), token lifecycle,
-// retries, paging, and reads of users, workspaces and models.
+// retries, paging, reads of users, workspaces and models, and the bulk API
+// of a model (c.Model(workspaceID, modelID)): metadata, streaming chunked
+// upload and download of files, import/export/process/action tasks with
+// polling, cancellation and failure dumps.
 //
 // A Client is safe for concurrent use. It authenticates lazily on its first
 // call, refreshes its token a few minutes before it expires, and on a 401

@@ -111,6 +111,8 @@ type fakeAnaplan struct {
 	lastCert   certAttempt
 	workspaces []fakeWorkspace
 	models     []fakeModel
+	// bulk, when set (see newBulk), serves one model's bulk API.
+	bulk *fakeBulk
 
 	srv *httptest.Server
 }
@@ -503,14 +505,18 @@ func (f *fakeAnaplan) api(w http.ResponseWriter, r *http.Request) {
 		apiError(w, r, http.StatusUnauthorized, "Unauthorized")
 		return
 	}
+	parts := strings.Split(strings.TrimPrefix(r.URL.Path, "/2/0/"), "/")
+	f.mu.Lock()
+	models, workspaces, bulk := f.models, f.workspaces, f.bulk
+	f.mu.Unlock()
+	if bulk != nil && len(parts) > 4 && parts[0] == "workspaces" && parts[2] == "models" {
+		bulk.serve(w, r, parts[1], parts[3], parts[4:])
+		return
+	}
 	if r.Method != http.MethodGet {
 		apiError(w, r, http.StatusMethodNotAllowed, "Method Not Allowed")
 		return
 	}
-	parts := strings.Split(strings.TrimPrefix(r.URL.Path, "/2/0/"), "/")
-	f.mu.Lock()
-	models, workspaces := f.models, f.workspaces
-	f.mu.Unlock()
 	details := r.URL.Query().Get("modelDetails") == "true"
 	switch {
 	case len(parts) == 2 && parts[0] == "users" && parts[1] == "me":

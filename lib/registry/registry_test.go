@@ -248,6 +248,14 @@ func TestCharts(t *testing.T) {
 	if strings.Contains(out, "calc'!A0") {
 		t.Error("a workspace without allowance was charted")
 	}
+	// Labels are anchored at the axis, so they fit in any font, and the
+	// value axis starts at zero.
+	if n := strings.Count(out, `text-anchor="end"`); n != 1 {
+		t.Errorf("%d anchored labels, want 1 (one workspace has an allowance)", n)
+	}
+	if !strings.Contains(out, ">0</text>") {
+		t.Error("the value axis does not start at 0")
+	}
 	again, _ := s.CapacityChartSVG()
 	if string(again) != out {
 		t.Error("the chart is not reproducible: two renders differ")

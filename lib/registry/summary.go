@@ -88,16 +88,7 @@ func (s Summary) WriteText(w io.Writer) error {
 		_, err := fmt.Fprintln(w, NothingVisible)
 		return err
 	}
-	t := Table{Header: []string{"WORKSPACE", "MODELS", "ALLOWANCE", "CURRENT", "USED", ""}}
-	for _, u := range s.Workspaces {
-		used := "-"
-		if u.HasAllowance {
-			used = fmt.Sprintf("%.1f%%", u.UsedPercent)
-		}
-		t.Rows = append(t.Rows, []string{
-			u.Name, fmt.Sprint(u.Models), HumanBytes(u.SizeAllowance), HumanBytes(u.CurrentSize), used, u.Status(),
-		})
-	}
+	t := s.WorkspacesTable()
 	if err := t.WriteText(w); err != nil {
 		return err
 	}

@@ -1,10 +1,11 @@
 // Command registry builds the model registry of an Anaplan tenant: it reads
 // every workspace and model and writes workspaces.csv and models.csv (the
 // shapes the tutorial's imports take) and registry.csv (every detail, for
-// people). With no credentials configured it runs against the built-in
-// emulator's demo tenant.
+// people). With -load it then loads them into the registry model: uploads,
+// imports, failure dumps. With no credentials configured it runs against
+// the built-in emulator's demo tenant.
 //
-//	go run ./scripts/registry [-out DIR] [-format table|csv|json]
+//	go run ./scripts/registry [-out DIR] [-load [-model NAME|ID] [-process NAME]] [-format table|csv|json]
 package main
 
 import (
@@ -13,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	"github.com/anaplan-registry/toolkit/lib/registry"
 	"github.com/anaplan-registry/toolkit/scripts/internal/cli"
@@ -23,6 +25,9 @@ func main() { cli.Main(run) }
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := cli.NewFlagSet("registry", "Reads every workspace and model of the tenant and writes the registry CSV files.", stderr)
 	out := fs.String("out", "out", "directory for workspaces.csv, models.csv and registry.csv")
+	load := fs.Bool("load", false, "then load the CSVs into the registry model (upload, run the imports)")
+	target := fs.String("model", "Model Registry", "with -load: name or id of the model to load into")
+	process := fs.String("process", "", "with -load: run this process instead of the imports one by one")
 	format := cli.FormatFlag(fs)
 	conn := cli.ConnectionFlags(fs)
 	if err := cli.Parse(fs, args); err != nil {
@@ -45,7 +50,35 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	return report(stdout, *format, reg, files)
+	if err := report(stdout, *format, reg, files); err != nil || !*load {
+		return err
+	}
+	return loadInto(ctx, session, reg, files, *target, *process, filepath.Join(*out, "dumps"), stdout, stderr)
+}
+
+// loadInto loads the files into the target model and fails, naming the
+// dumps, when an import rejected rows.
+func loadInto(ctx context.Context, s *registry.Session, reg *registry.Registry, files registry.Files,
+	target, process, dumps string, stdout, stderr io.Writer) error {
+	model, err := reg.FindModel(target)
+	if err != nil {
+		return err
+	}
+	progress := cli.NewProgress(stderr)
+	result, err := registry.Load(ctx, s.Client.Model(model.CurrentWorkspaceID, model.ID), files, registry.LoadOptions{
+		Process:  process,
+		DumpDir:  dumps,
+		OnUpload: progress.Upload,
+		OnTask:   progress.Task,
+	})
+	if err != nil {
+		return fmt.Errorf("loading into %q: %w", model.Name, err)
+	}
+	fmt.Fprintf(stdout, "\nLoaded into %q (%s):\n", model.Name, model.ID)
+	if err := result.Table().WriteText(stdout); err != nil {
+		return err
+	}
+	return result.Err()
 }
 
 // checkOutDir fails early, before any request, when the output path exists

@@ -28,11 +28,10 @@ func ConnectionFlags(fs *flag.FlagSet) *Connection {
 // Connect opens a session and says on stderr, in one line, what it talks
 // to: the configured tenant or the built-in emulator.
 func (c *Connection) Connect(ctx context.Context, stderr io.Writer) (*registry.Session, error) {
-	s, err := registry.Connect(ctx, registry.ConnectOptions{
-		EnvFile:       c.EnvFile,
-		TokenCacheDir: anaplan.DefaultTokenCacheDir(),
-		Logger:        c.Logger(stderr),
-	})
+	opts := registry.DefaultOptions() // the demo tenant keeps what runs load into it
+	opts.EnvFile = c.EnvFile
+	opts.Logger = c.Logger(stderr)
+	s, err := registry.Connect(ctx, opts)
 	if err != nil {
 		return nil, err
 	}

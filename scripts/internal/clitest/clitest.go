@@ -28,6 +28,7 @@ func Offline(t *testing.T) {
 		t.Setenv(k, "")
 	}
 	t.Setenv("ANAPLAN_TOKEN_CACHE", t.TempDir()) // never the developer's own cache
+	t.Setenv("TMPDIR", t.TempDir())              // nor the demo tenant's state of earlier runs
 	for _, kv := range os.Environ() {
 		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "ANAPLAN_") && k != "ANAPLAN_TOKEN_CACHE" {
 			t.Setenv(k, "")
