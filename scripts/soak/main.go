@@ -2,12 +2,14 @@
 // again, as a separate process like cron would, against emulators that
 // misbehave like a busy tenant (rate limits, 5xx, dropped connections,
 // 2-second tokens), with random seeds, and checks every run wrote exactly
-// what a fault-free run writes. It prints a table of runs, faults and
-// mismatches, and exits non-zero if any run failed or differed; each
-// problem names the seed that replays it.
+// what a fault-free run writes; with -load, that it left the same model
+// contents and started each import exactly once. It prints a table of
+// runs, faults and mismatches, and exits non-zero if any run failed or
+// differed; each problem names the seed that replays it.
 //
 //	go run ./scripts/soak -duration 5m
 //	go run ./scripts/soak -seeds 7,42 -duration 0     # replay two seeds only
+//	go run ./scripts/soak -flows load -tenants demo   # only registry -load
 //
 // The bounded version of this soak runs in CI (scripts/registry's
 // TestSoakRegistryUnderFaults).
@@ -41,11 +43,16 @@ const registryPackage = "github.com/anaplan-registry/toolkit/scripts/registry"
 // runTimeout bounds one run: a run that does not finish is a failure.
 const runTimeout = 5 * time.Minute
 
+// taskDuration shortens the emulator's import tasks: the soak is about
+// faults, not about waiting for tasks.
+const taskDuration = 50 * time.Millisecond
+
 type config struct {
 	duration    time.Duration
 	seeds       []int64
 	concurrency int
 	tenants     []string
+	flows       []string
 	profiles    []soak.Profile
 	workspaces  int
 	models      int
@@ -61,6 +68,7 @@ func parse(args []string, stderr io.Writer) (*config, error) {
 	seeds := fs.String("seeds", "", "comma-separated seeds to run first, e.g. to replay a failure")
 	fs.IntVar(&c.concurrency, "concurrency", 4, "runs in flight at once")
 	tenants := fs.String("tenants", "demo,generated", "comma-separated tenants: demo, generated")
+	flows := fs.String("flows", "read,load", "comma-separated flows: read (registry), load (registry -load, demo tenant only)")
 	profiles := fs.String("profiles", "busy,flaky-network", "comma-separated fault profiles: busy (15% 429, 10% 5xx, 1% drops, 2 s tokens), flaky-network (20% drops, 2 s tokens)")
 	fs.IntVar(&c.workspaces, "workspaces", 50, "workspaces of the generated tenant")
 	fs.IntVar(&c.models, "models", 12_000, "models of the generated tenant (over 5,000 to page)")
@@ -88,9 +96,15 @@ func parse(args []string, stderr io.Writer) (*config, error) {
 		}
 		c.tenants = append(c.tenants, name)
 	}
+	for _, name := range splitList(*flows) {
+		if name != "read" && name != "load" {
+			return nil, cli.UsageError{Err: fmt.Errorf("-flows: unknown flow %q: use read or load", name)}
+		}
+		c.flows = append(c.flows, name)
+	}
 	switch {
-	case len(c.profiles) == 0 || len(c.tenants) == 0:
-		return nil, cli.UsageError{Err: errors.New("-profiles and -tenants must name at least one each")}
+	case len(c.profiles) == 0 || len(c.tenants) == 0 || len(c.flows) == 0:
+		return nil, cli.UsageError{Err: errors.New("-profiles, -tenants and -flows must name at least one each")}
 	case c.duration < 0 || c.concurrency < 1 || c.models < 0 || c.workspaces < 1:
 		return nil, cli.UsageError{Err: errors.New("-duration must be at least 0, -concurrency and -workspaces at least 1, -models at least 0")}
 	case c.duration == 0 && len(c.seeds) == 0:
@@ -115,15 +129,40 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	tenants := map[string]*emulator.Tenant{"demo": emulator.Demo(), "generated": emulator.Generate(c.workspaces, c.models)}
-	flow := binaryFlow(c.registry, c.twice)
-
-	baselines := map[string]soak.Result{}
-	for _, name := range c.tenants {
-		base := soak.Run(ctx, tenants[name], soak.FaultFree(), 0, flow, work, runTimeout)
-		if base.Err != nil {
-			return fmt.Errorf("the fault-free run on the %s tenant failed, so there is nothing to compare with: %w\n%s", name, base.Err, base.Stderr)
+	// The combinations to soak: every flow on every tenant, except that
+	// only the demo tenant has the Model Registry model to load into.
+	type combo struct{ flow, tenant string }
+	var combos []combo
+	for _, flow := range c.flows {
+		for _, tenant := range c.tenants {
+			if flow == "read" || tenant == "demo" {
+				combos = append(combos, combo{flow, tenant})
+			}
 		}
-		baselines[name] = base
+	}
+	if len(combos) == 0 {
+		return cli.UsageError{Err: errors.New("-flows load needs the demo tenant in -tenants")}
+	}
+	config := func(cb combo, p soak.Profile, seed int64) soak.Config {
+		args := []string(nil)
+		if cb.flow == "load" {
+			args = []string{"-load"}
+		}
+		cfg := soak.Config{Tenant: tenants[cb.tenant], Profile: p, Seed: seed, Flow: binaryFlow(c.registry, c.twice, args...),
+			WorkDir: work, Timeout: runTimeout, TaskDuration: taskDuration}
+		if cb.flow == "load" {
+			cfg.Contents = soak.ModelContents
+		}
+		return cfg
+	}
+
+	baselines := map[combo]soak.Result{}
+	for _, cb := range combos {
+		base := soak.Run(ctx, config(cb, soak.FaultFree(), 0))
+		if base.Err != nil {
+			return fmt.Errorf("the fault-free %s run on the %s tenant failed, so there is nothing to compare with: %w\n%s", cb.flow, cb.tenant, base.Err, base.Stderr)
+		}
+		baselines[cb] = base
 		os.RemoveAll(base.Dir)
 	}
 
@@ -149,13 +188,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 				if !ok {
 					return
 				}
-				tenant := c.tenants[i%len(c.tenants)]
-				p := c.profiles[(i/len(c.tenants))%len(c.profiles)]
-				r := soak.Run(ctx, tenants[tenant], p, seed, flow, work, runTimeout)
+				cb := combos[i%len(combos)]
+				p := c.profiles[(i/len(combos))%len(c.profiles)]
+				r := soak.Run(ctx, config(cb, p, seed))
 				if ctx.Err() != nil {
 					return // interrupted: this run proves nothing
 				}
-				key := tenant + "/" + p.Name
+				key := cb.flow + "/" + cb.tenant + "/" + p.Name
 				mu.Lock()
 				tl, seen := tallies[key]
 				if !seen {
@@ -165,10 +204,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 				}
 				failedBefore := tl.Failed + tl.Mismatched
 				r.Profile = key
-				tl.Add(r, baselines[tenant])
+				tl.Add(r, baselines[cb])
 				bad := tl.Failed+tl.Mismatched > failedBefore
 				if c.verbose || bad {
-					fmt.Fprintf(stderr, "%s seed %d: %v, faults %v%s\n", key, seed, r.Duration.Round(time.Millisecond), r.Stats.Faults, verdict(bad, p, seed, tenantFlags(c, tenant)))
+					fmt.Fprintf(stderr, "%s seed %d: %v, faults %v%s\n", key, seed, r.Duration.Round(time.Millisecond), r.Stats.Faults, verdict(bad, p, seed, tenantFlags(c, cb.tenant)))
 				}
 				mu.Unlock()
 				if !bad {
@@ -239,7 +278,7 @@ func newSeedSource(seeds []int64, d time.Duration) func(context.Context) (int64,
 // binaryFlow runs the registry binary (twice when twice is set) with the
 // .env file, a token cache of its own, and no ANAPLAN_ variable from this
 // process's environment.
-func binaryFlow(bin string, twice bool) soak.Flow {
+func binaryFlow(bin string, twice bool, args ...string) soak.Flow {
 	return func(ctx context.Context, envFile, outDir string) (string, string, error) {
 		env := []string{"ANAPLAN_TOKEN_CACHE=" + filepath.Join(filepath.Dir(envFile), "tokens")}
 		for _, kv := range os.Environ() {
@@ -253,7 +292,7 @@ func binaryFlow(bin string, twice bool) soak.Flow {
 			times = 2
 		}
 		for range times {
-			cmd := exec.CommandContext(ctx, bin, "-env", envFile, "-out", outDir)
+			cmd := exec.CommandContext(ctx, bin, append([]string{"-env", envFile, "-out", outDir}, args...)...)
 			cmd.Env, cmd.Stdout, cmd.Stderr = env, &stdout, &stderr
 			if err := cmd.Run(); err != nil {
 				return stdout.String(), stderr.String(), fmt.Errorf("%v: %s", err, lastLine(stderr.String()))

@@ -45,7 +45,7 @@ func TestSoakReplaysSeedsWithTheRealScript(t *testing.T) {
 	if res.Code != 0 {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", res.Code, res.Stdout, res.Stderr)
 	}
-	for _, want := range []string{"Soak: 2 runs", "PROFILE", "demo/busy", "demo/flaky-network"} {
+	for _, want := range []string{"Soak: 2 runs", "PROFILE", "read/demo/busy", "load/demo/busy"} {
 		if !strings.Contains(res.Stdout, want) {
 			t.Errorf("stdout lacks %q:\n%s", want, res.Stdout)
 		}
@@ -56,7 +56,7 @@ func TestSoakFailsOnAMismatch(t *testing.T) {
 	t.Parallel()
 	// Every run writes something new, so no run matches the fault-free one.
 	bin := fakeRegistry(t, `cat /proc/sys/kernel/random/uuid > "$out/registry.csv"; echo summary`)
-	res := runSoak(t, "-registry", bin, "-seeds", "1,2", "-duration", "0", "-tenants", "demo", "-profiles", "busy")
+	res := runSoak(t, "-registry", bin, "-seeds", "1,2", "-duration", "0", "-tenants", "demo", "-flows", "read", "-profiles", "busy")
 	if res.Code != 1 || !strings.Contains(res.Stderr, "2 runs failed or wrote something other") {
 		t.Fatalf("exit %d, stderr %q; want exit 1 and the count of bad runs", res.Code, res.Stderr)
 	}
@@ -74,7 +74,7 @@ func TestSoakFailsWhenARunFails(t *testing.T) {
 	bin := fakeRegistry(t, `echo ok > "$out/registry.csv"
 case "$env_file" in *fault-free*) exit 0;; esac
 echo "registry: anaplan: GET /2/0/models: 503 Service Unavailable" >&2; exit 1`)
-	res := runSoak(t, "-registry", bin, "-seeds", "5", "-duration", "0", "-tenants", "demo", "-profiles", "flaky-network")
+	res := runSoak(t, "-registry", bin, "-seeds", "5", "-duration", "0", "-tenants", "demo", "-flows", "read", "-profiles", "flaky-network")
 	if res.Code != 1 || !strings.Contains(res.Stdout+res.Stderr, "503 Service Unavailable") {
 		t.Fatalf("exit %d; want 1 and the script's reason\nstdout:\n%s\nstderr:\n%s", res.Code, res.Stdout, res.Stderr)
 	}
@@ -83,8 +83,8 @@ echo "registry: anaplan: GET /2/0/models: 503 Service Unavailable" >&2; exit 1`)
 func TestSoakStopsWhenTheBaselineFails(t *testing.T) {
 	t.Parallel()
 	bin := fakeRegistry(t, `echo "registry: no credentials" >&2; exit 1`)
-	res := runSoak(t, "-registry", bin, "-seeds", "1", "-duration", "0", "-tenants", "demo")
-	if res.Code != 1 || !strings.Contains(res.Stderr, "fault-free run on the demo tenant failed") || !strings.Contains(res.Stderr, "no credentials") {
+	res := runSoak(t, "-registry", bin, "-seeds", "1", "-duration", "0", "-tenants", "demo", "-flows", "read")
+	if res.Code != 1 || !strings.Contains(res.Stderr, "fault-free read run on the demo tenant failed") || !strings.Contains(res.Stderr, "no credentials") {
 		t.Fatalf("exit %d, stderr %q", res.Code, res.Stderr)
 	}
 }
@@ -100,6 +100,8 @@ func TestSoakBadFlags(t *testing.T) {
 		{[]string{"-seeds", "x"}, `"x" is not an integer`},
 		{[]string{"-duration", "0"}, "nothing to run"},
 		{[]string{"-concurrency", "0"}, "-concurrency"},
+		{[]string{"-flows", "sync"}, `unknown flow "sync"`},
+		{[]string{"-flows", "load", "-tenants", "generated", "-seeds", "1"}, "needs the demo tenant"},
 	} {
 		res := runSoak(t, tc.args...)
 		if res.Code != 2 || !strings.Contains(res.Stderr, tc.want) {

@@ -12,6 +12,7 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -52,6 +53,24 @@ func FaultFree() Profile { return Profile{Name: "fault-free"} }
 // writing its files into outDir. stdout and stderr are what it printed.
 type Flow func(ctx context.Context, envFile, outDir string) (stdout, stderr string, err error)
 
+// Config is one run: a tenant under a fault profile and seed, a flow, and
+// how to read what the flow left behind in the emulator.
+type Config struct {
+	Tenant  *emulator.Tenant
+	Profile Profile
+	Seed    int64
+	Flow    Flow
+	WorkDir string        // the run's directory is made under it
+	Timeout time.Duration // a flow that outlives it fails the run
+	// TaskDuration is how long the emulator's import tasks take (0: its
+	// default); soaks shorten it, their point is faults, not waiting.
+	TaskDuration time.Duration
+	// Contents, when set, reads what the flow left in the emulator after
+	// it finished (see ModelContents); its files are compared like the
+	// flow's own, under "model/".
+	Contents func(ctx context.Context, srv *emulator.Server) (files map[string][]byte, starts map[string]int, err error)
+}
+
 // Result is one run of a flow.
 type Result struct {
 	Profile  string
@@ -62,25 +81,26 @@ type Result struct {
 	Stderr   string
 	Err      error
 	Stats    emulator.Stats
+	Starts   map[string]int // tasks started per import (Config.Contents)
 	Duration time.Duration
 }
 
-// Run starts an emulator serving tenant under p with seed, runs flow
-// against it with a fresh output directory under workDir, and collects
-// what it wrote. A flow that outlives timeout is cancelled and its run
-// fails with a message saying so.
-func Run(ctx context.Context, tenant *emulator.Tenant, p Profile, seed int64, flow Flow, workDir string, timeout time.Duration) Result {
-	res := Result{Profile: p.Name, Seed: seed}
+// Run starts an emulator serving the tenant under the profile and seed,
+// runs the flow against it with a fresh output directory, and collects
+// what it wrote (and, with Contents, what it left in the model).
+func Run(ctx context.Context, c Config) Result {
+	p := c.Profile
+	res := Result{Profile: p.Name, Seed: c.Seed}
 	faults := p.Faults
-	faults.Seed = seed
-	srv, err := emulator.Start("", emulator.Options{Tenant: tenant, TokenTTL: p.TokenTTL, Faults: faults})
+	faults.Seed = c.Seed
+	srv, err := emulator.Start("", emulator.Options{Tenant: c.Tenant, TokenTTL: p.TokenTTL, Faults: faults, TaskDuration: c.TaskDuration})
 	if err != nil {
 		res.Err = fmt.Errorf("starting the emulator: %w", err)
 		return res
 	}
 	defer srv.Close()
 
-	dir, err := os.MkdirTemp(workDir, p.Name+"-")
+	dir, err := os.MkdirTemp(c.WorkDir, p.Name+"-")
 	if err != nil {
 		res.Err = err
 		return res
@@ -94,22 +114,32 @@ func Run(ctx context.Context, tenant *emulator.Tenant, p Profile, seed int64, fl
 		return res
 	}
 
-	rctx, cancel := context.WithTimeout(ctx, timeout)
+	rctx, cancel := context.WithTimeout(ctx, c.Timeout)
 	defer cancel()
 	start := time.Now()
-	stdout, stderr, err := flow(rctx, envFile, outDir)
+	stdout, stderr, err := c.Flow(rctx, envFile, outDir)
 	res.Duration = time.Since(start)
 	res.Stdout = strings.ReplaceAll(stdout, outDir, "<out>")
 	res.Stderr = stderr
 	res.Err = err
 	if rctx.Err() == context.DeadlineExceeded && ctx.Err() == nil {
-		res.Err = fmt.Errorf("did not finish within %s (last error: %v)", timeout, err)
+		res.Err = fmt.Errorf("did not finish within %s (last error: %v)", c.Timeout, err)
 	}
 	res.Stats = srv.Emulator.Stats()
-	if files, ferr := readTree(outDir); ferr != nil && res.Err == nil {
+	files, ferr := readTree(outDir)
+	if ferr != nil && res.Err == nil {
 		res.Err = ferr
-	} else {
-		res.Files = files
+	}
+	res.Files = files
+	if c.Contents != nil && res.Err == nil {
+		model, starts, err := c.Contents(rctx, srv)
+		if err != nil {
+			res.Err = fmt.Errorf("reading the model after the run: %w", err)
+		}
+		for name, b := range model {
+			res.Files["model/"+name] = b
+		}
+		res.Starts = starts
 	}
 	return res
 }
@@ -168,6 +198,11 @@ func Diff(want, got Result) []string {
 	}
 	if want.Stdout != got.Stdout {
 		out = append(out, "stdout: "+firstDifference(want.Stdout, got.Stdout))
+	}
+	for _, id := range slices.Sorted(maps.Keys(want.Starts)) {
+		if got.Starts[id] != want.Starts[id] {
+			out = append(out, fmt.Sprintf("import %s started %d times, fault-free %d", id, got.Starts[id], want.Starts[id]))
+		}
 	}
 	return out
 }

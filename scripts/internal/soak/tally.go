@@ -18,9 +18,12 @@ const (
 	refreshRoute = "POST /token/refresh"
 )
 
-// retryLogLine is what the client logs (at warn level, on the scripts'
-// stderr) before each retry.
-const retryLogLine = "anaplan: retrying request"
+// What the client logs (at warn level, on the scripts' stderr) before
+// each retry, and when it found the task a lost answer had started.
+const (
+	retryLogLine    = "anaplan: retrying request"
+	followedLogLine = "the task started: following it"
+)
 
 // Tally adds up the runs of one profile.
 type Tally struct {
@@ -31,6 +34,7 @@ type Tally struct {
 	Requests   int // arriving at the emulator
 	Faults     map[string]int
 	Retries    int // retry warnings the client logged
+	Followed   int // task starts whose answer was lost, found and followed
 	Logins     int // authentications that reached the handler
 	Refreshes  int // token refreshes that reached the handler
 	Total, Max time.Duration
@@ -56,6 +60,7 @@ func (t *Tally) Add(r Result, baseline Result) {
 		t.Faults[k] += n
 	}
 	t.Retries += strings.Count(r.Stderr, retryLogLine)
+	t.Followed += strings.Count(r.Stderr, followedLogLine)
 	t.Logins += r.Stats.Handled[loginRoute]
 	t.Refreshes += r.Stats.Handled[refreshRoute]
 	t.Total += r.Duration
@@ -94,16 +99,16 @@ var Drops = []string{emulator.FaultDropBefore, emulator.FaultDropAfter}
 // requests, faults by kind, retries, logins, refreshes and durations.
 func WriteTable(w io.Writer, tallies []*Tally) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "PROFILE\tRUNS\tFAILED\tMISMATCHED\tREQUESTS\t429\t5XX\tDROPS\tRETRIES\tLOGINS\tREFRESHES\tMEAN\tMAX\t")
+	fmt.Fprintln(tw, "PROFILE\tRUNS\tFAILED\tMISMATCHED\tREQUESTS\t429\t5XX\tDROPS\tRETRIES\tFOLLOWED\tLOGINS\tREFRESHES\tMEAN\tMAX\t")
 	for _, t := range tallies {
 		mean := time.Duration(0)
 		if t.Runs > 0 {
 			mean = t.Total / time.Duration(t.Runs)
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t%s\t\n",
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t%s\t\n",
 			t.Profile, t.Runs, t.Failed, t.Mismatched, t.Requests,
 			t.Faults[emulator.FaultRateLimit], t.FaultTotal(Errors5xx...), t.FaultTotal(Drops...),
-			t.Retries, t.Logins, t.Refreshes, mean.Round(time.Millisecond), t.Max.Round(time.Millisecond))
+			t.Retries, t.Followed, t.Logins, t.Refreshes, mean.Round(time.Millisecond), t.Max.Round(time.Millisecond))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
