@@ -1,13 +1,16 @@
 package main
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/anaplan-registry/toolkit/lib/emulator"
+	"github.com/anaplan-registry/toolkit/lib/emulator/engine"
 	"github.com/anaplan-registry/toolkit/scripts/internal/clitest"
 )
 
@@ -194,4 +197,50 @@ func TestBadInputCatalogue(t *testing.T) {
 func lastLine(s string) string {
 	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
 	return lines[len(lines)-1]
+}
+
+// TestImportRowsThatFail: a load whose import rejects rows (here every
+// model row: the W2 Models import reads the parent from the wrong column)
+// exits 1 with one line that counts the failed rows and names the dump to
+// read; the registry files are complete, and each dump is whole (a CSV
+// with Anaplan's _Status_ and _Error_1_ columns), no temp file beside it.
+func TestImportRowsThatFail(t *testing.T) {
+	clitest.Offline(t)
+	def := bytes.Replace(engine.ModelRegistryDefinition(), []byte(`"parent": "Workspace"`), []byte(`"parent": "Name"`), 1)
+	srv, err := emulator.Start("", emulator.Options{TaskDuration: 50 * time.Millisecond,
+		ModelDefinitions: map[string][]byte{emulator.RegistryModelID: def}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	useBasic(t, srv.URL, emulator.DemoUser, emulator.DemoPassword)
+	out := t.TempDir()
+	res := clitest.Run(t, run, "-out", out, "-load")
+	dumps := filepath.Join(out, "dumps")
+	last := lastLine(res.Stderr)
+	if res.Code != 1 || !strings.Contains(last, "rows failed to load") || !strings.Contains(last, "see the failure dumps: "+dumps) {
+		t.Fatalf("exit %d, last line %q: want 1 and the failed rows with their dumps", res.Code, last)
+	}
+	for _, name := range []string{"workspaces.csv", "models.csv", "registry.csv"} {
+		b, err := os.ReadFile(filepath.Join(out, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		parseCSV(t, name, string(b))
+	}
+	entries, err := os.ReadDir(dumps)
+	if err != nil || len(entries) == 0 {
+		t.Fatalf("no dumps: %v", err)
+	}
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".dump.csv") || strings.HasPrefix(e.Name(), ".") {
+			t.Errorf("%s in the dumps directory: a temp file left behind?", e.Name())
+			continue
+		}
+		b, _ := os.ReadFile(filepath.Join(dumps, e.Name()))
+		rows := parseCSV(t, e.Name(), string(b))
+		if len(rows) < 2 || !slices.Contains(rows[0], "_Status_") || !slices.Contains(rows[0], "_Error_1_") {
+			t.Errorf("%s is not a whole failure dump: %q", e.Name(), b)
+		}
+	}
 }

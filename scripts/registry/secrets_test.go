@@ -12,3 +12,9 @@ import (
 func TestSecretsNeverPrinted(t *testing.T) {
 	clitest.SecretScan(t, run, "-out", t.TempDir())
 }
+
+// TestSecretsNeverPrintedWhileLoading: the same through -load: uploads,
+// import tasks, polling, and the load report.
+func TestSecretsNeverPrintedWhileLoading(t *testing.T) {
+	clitest.SecretScan(t, run, "-out", t.TempDir(), "-load")
+}

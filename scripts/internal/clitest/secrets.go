@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/youmark/pkcs8"
 
@@ -126,10 +127,12 @@ func newScanServer(t *testing.T) *scanServer {
 			tenant.Users[i].PasswordHash = emulator.HashPassword(scanPassword)
 		}
 	}
-	e, err := emulator.New(emulator.Options{Tenant: tenant})
+	// Short tasks: scripts that load wait for imports.
+	e, err := emulator.New(emulator.Options{Tenant: tenant, TaskDuration: 50 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { _ = e.Close() })
 	s := &scanServer{e: e}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(s.srv.Close)
