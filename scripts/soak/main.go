@@ -11,6 +11,10 @@
 //	go run ./scripts/soak -seeds 7,42 -duration 0     # replay two seeds only
 //	go run ./scripts/soak -flows load -tenants demo   # only registry -load
 //
+// Flows: read (registry), load (registry -load: uploads, imports, task
+// polling; demo tenant), load-busy (-load while another user keeps the
+// model busy with exports, so task starts meet 409).
+//
 // The bounded version of this soak runs in CI (scripts/registry's
 // TestSoakRegistryUnderFaults).
 package main
@@ -68,7 +72,7 @@ func parse(args []string, stderr io.Writer) (*config, error) {
 	seeds := fs.String("seeds", "", "comma-separated seeds to run first, e.g. to replay a failure")
 	fs.IntVar(&c.concurrency, "concurrency", 4, "runs in flight at once")
 	tenants := fs.String("tenants", "demo,generated", "comma-separated tenants: demo, generated")
-	flows := fs.String("flows", "read,load", "comma-separated flows: read (registry), load (registry -load, demo tenant only)")
+	flows := fs.String("flows", "read,load,load-busy", "comma-separated flows: read (registry), load (registry -load, demo tenant only), load-busy (-load while another user keeps the model busy)")
 	profiles := fs.String("profiles", "busy,flaky-network", "comma-separated fault profiles: busy (15% 429, 10% 5xx, 1% drops, 2 s tokens), flaky-network (20% drops, 2 s tokens)")
 	fs.IntVar(&c.workspaces, "workspaces", 50, "workspaces of the generated tenant")
 	fs.IntVar(&c.models, "models", 12_000, "models of the generated tenant (over 5,000 to page)")
@@ -97,8 +101,8 @@ func parse(args []string, stderr io.Writer) (*config, error) {
 		c.tenants = append(c.tenants, name)
 	}
 	for _, name := range splitList(*flows) {
-		if name != "read" && name != "load" {
-			return nil, cli.UsageError{Err: fmt.Errorf("-flows: unknown flow %q: use read or load", name)}
+		if name != "read" && name != "load" && name != "load-busy" {
+			return nil, cli.UsageError{Err: fmt.Errorf("-flows: unknown flow %q: use read, load or load-busy", name)}
 		}
 		c.flows = append(c.flows, name)
 	}
@@ -145,20 +149,26 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	config := func(cb combo, p soak.Profile, seed int64) soak.Config {
 		args := []string(nil)
-		if cb.flow == "load" {
+		if cb.flow != "read" {
 			args = []string{"-load"}
 		}
 		cfg := soak.Config{Tenant: tenants[cb.tenant], Profile: p, Seed: seed, Flow: binaryFlow(c.registry, c.twice, args...),
 			WorkDir: work, Timeout: runTimeout, TaskDuration: taskDuration}
-		if cb.flow == "load" {
+		if cb.flow != "read" {
 			cfg.Contents = soak.ModelContents
+		}
+		if cb.flow == "load-busy" {
+			// Longer tasks, so the other user's exports hold the model.
+			cfg.Competitor, cfg.TaskDuration = soak.CompetingExports, 6*taskDuration
 		}
 		return cfg
 	}
 
 	baselines := map[combo]soak.Result{}
 	for _, cb := range combos {
-		base := soak.Run(ctx, config(cb, soak.FaultFree(), 0))
+		cfg := config(cb, soak.FaultFree(), 0)
+		cfg.Competitor = nil // the other user changes nothing: compare with a plain load
+		base := soak.Run(ctx, cfg)
 		if base.Err != nil {
 			return fmt.Errorf("the fault-free %s run on the %s tenant failed, so there is nothing to compare with: %w\n%s", cb.flow, cb.tenant, base.Err, base.Stderr)
 		}

@@ -59,3 +59,41 @@ func ModelContents(ctx context.Context, srv *emulator.Server) (map[string][]byte
 	}
 	return files, starts, nil
 }
+
+// CompetingExports is another user of the Model Registry model: until ctx
+// ends it runs the model's first register export, waits three times as
+// long as the export took, and runs it again, so the model is busy about
+// a quarter of the time and the flow's task starts meet 409 "model busy"
+// now and then. A model busy all the time would starve any client: it
+// would stop, rightly, with the 409 naming the task in its way. The
+// other user's own failures do not matter: it only gets in the way.
+func CompetingExports(ctx context.Context, srv *emulator.Server) {
+	c, err := anaplan.New(ctx, anaplan.BasicAuth(emulator.DemoUser, emulator.DemoPassword),
+		anaplan.WithAuthURL(srv.AuthURL()), anaplan.WithAPIURL(srv.APIURL()), anaplan.WithPollInterval(pollInterval/4))
+	if err != nil {
+		return
+	}
+	m := c.Model(emulator.RegistryWorkspaceID, emulator.RegistryModelID)
+	exp, err := m.FindExport(ctx, RegisterExports[0])
+	if err != nil {
+		return
+	}
+	for ctx.Err() == nil {
+		start := time.Now()
+		if task, err := m.RunExport(ctx, exp.ID, anaplan.TaskOptions{}); err == nil {
+			// Let it finish (a cancel would only free the model sooner),
+			// but not forever.
+			wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+			_, _ = task.Wait(wctx, nil)
+			cancel()
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(3 * time.Since(start)):
+		}
+	}
+}
+
+// ExportStartsRoute is the Stats key of export task starts: how often the
+// competing user got the model.
+const ExportStartsRoute = "POST /2/0/workspaces/{workspaceId}/models/{modelId}/exports/{exportId}/tasks"

@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/anaplan-registry/toolkit/lib/emulator"
@@ -65,6 +66,10 @@ type Config struct {
 	// TaskDuration is how long the emulator's import tasks take (0: its
 	// default); soaks shorten it, their point is faults, not waiting.
 	TaskDuration time.Duration
+	// Competitor, when set, runs alongside the flow until it ends: another
+	// user keeping the model busy (see CompetingExports), so the flow's
+	// task starts meet 409s.
+	Competitor func(ctx context.Context, srv *emulator.Server)
 	// Contents, when set, reads what the flow left in the emulator after
 	// it finished (see ModelContents); its files are compared like the
 	// flow's own, under "model/".
@@ -116,9 +121,16 @@ func Run(ctx context.Context, c Config) Result {
 
 	rctx, cancel := context.WithTimeout(ctx, c.Timeout)
 	defer cancel()
+	var competing sync.WaitGroup
+	cctx, stopCompeting := context.WithCancel(rctx)
+	if c.Competitor != nil {
+		competing.Go(func() { c.Competitor(cctx, srv) })
+	}
 	start := time.Now()
 	stdout, stderr, err := c.Flow(rctx, envFile, outDir)
 	res.Duration = time.Since(start)
+	stopCompeting()
+	competing.Wait()
 	res.Stdout = strings.ReplaceAll(stdout, outDir, "<out>")
 	res.Stderr = stderr
 	res.Err = err

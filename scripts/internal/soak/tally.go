@@ -23,6 +23,7 @@ const (
 const (
 	retryLogLine    = "anaplan: retrying request"
 	followedLogLine = "the task started: following it"
+	busyLogLine     = `reason="409 Conflict"`
 )
 
 // Tally adds up the runs of one profile.
@@ -35,6 +36,7 @@ type Tally struct {
 	Faults     map[string]int
 	Retries    int // retry warnings the client logged
 	Followed   int // task starts whose answer was lost, found and followed
+	Busy       int // retries after 409 "model busy"
 	Logins     int // authentications that reached the handler
 	Refreshes  int // token refreshes that reached the handler
 	Total, Max time.Duration
@@ -61,6 +63,7 @@ func (t *Tally) Add(r Result, baseline Result) {
 	}
 	t.Retries += strings.Count(r.Stderr, retryLogLine)
 	t.Followed += strings.Count(r.Stderr, followedLogLine)
+	t.Busy += strings.Count(r.Stderr, busyLogLine)
 	t.Logins += r.Stats.Handled[loginRoute]
 	t.Refreshes += r.Stats.Handled[refreshRoute]
 	t.Total += r.Duration
@@ -99,16 +102,16 @@ var Drops = []string{emulator.FaultDropBefore, emulator.FaultDropAfter}
 // requests, faults by kind, retries, logins, refreshes and durations.
 func WriteTable(w io.Writer, tallies []*Tally) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "PROFILE\tRUNS\tFAILED\tMISMATCHED\tREQUESTS\t429\t5XX\tDROPS\tRETRIES\tFOLLOWED\tLOGINS\tREFRESHES\tMEAN\tMAX\t")
+	fmt.Fprintln(tw, "PROFILE\tRUNS\tFAILED\tMISMATCHED\tREQUESTS\t429\t5XX\tDROPS\tRETRIES\tFOLLOWED\t409\tLOGINS\tREFRESHES\tMEAN\tMAX\t")
 	for _, t := range tallies {
 		mean := time.Duration(0)
 		if t.Runs > 0 {
 			mean = t.Total / time.Duration(t.Runs)
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t%s\t\n",
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t%s\t\n",
 			t.Profile, t.Runs, t.Failed, t.Mismatched, t.Requests,
 			t.Faults[emulator.FaultRateLimit], t.FaultTotal(Errors5xx...), t.FaultTotal(Drops...),
-			t.Retries, t.Followed, t.Logins, t.Refreshes, mean.Round(time.Millisecond), t.Max.Round(time.Millisecond))
+			t.Retries, t.Followed, t.Busy, t.Logins, t.Refreshes, mean.Round(time.Millisecond), t.Max.Round(time.Millisecond))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
