@@ -41,7 +41,10 @@ func (m *ModelHandle) startTask(ctx context.Context, kind TaskKind, objectID, p 
 		if err == nil {
 			return id, nil
 		}
-		if listErr != nil || !mayHaveActed(err) || ctx.Err() != nil || attempt >= m.c.retry.MaxAttempts {
+		if ctx.Err() != nil && listErr == nil {
+			return "", m.abandonStart(ctx, kind, objectID, p, before, err)
+		}
+		if listErr != nil || !mayHaveActed(err) || attempt >= m.c.retry.MaxAttempts {
 			return "", err
 		}
 		after, lerr := m.taskIDs(ctx, p)
@@ -61,6 +64,30 @@ func (m *ModelHandle) startTask(ctx context.Context, kind TaskKind, objectID, p 
 			return "", fmt.Errorf("%w (gave up waiting to start it again: %v)", err, serr)
 		}
 	}
+}
+
+// abandonStart handles a caller who gave up (ctx ended) while a task start
+// was on its way: if the server started the task anyway, it is cancelled,
+// as Wait cancels a task its caller stops waiting for, so an import does
+// not hold the model after the program is gone. The lookup and the
+// cancel run detached from ctx, within cancelTimeout.
+func (m *ModelHandle) abandonStart(ctx context.Context, kind TaskKind, objectID, p string, before []string, cause error) error {
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cancelTimeout)
+	defer cancel()
+	after, err := m.taskIDs(cctx, p)
+	if err != nil {
+		return fmt.Errorf("%w (could not check whether the %s started: %v)", cause, kind.noun(), err)
+	}
+	id := newTask(before, after)
+	if id == "" {
+		return cause
+	}
+	t := m.Task(kind, objectID, id)
+	st, err := t.Cancel(cctx)
+	if err != nil {
+		return fmt.Errorf("%w (%s had started; cancelling it failed: %v)", cause, t, err)
+	}
+	return fmt.Errorf("%w (%s had started; asked Anaplan to cancel it: %s)", cause, t, st.State)
 }
 
 // postTask sends the POST once (apart from the 429 and 409 retries every

@@ -3,6 +3,7 @@ package anaplan_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -24,15 +25,17 @@ const (
 	startsThenAnswers500                          // the task starts, a gateway answers 500
 	answers502                                    // nothing starts, a gateway answers 502
 	answers400                                    // nothing starts: a final answer
+	startsThenHangs                               // the task starts, the answer waits until the client gives up
 )
 
 // startHarness serves the emulator's Model Registry model through a
 // handler that misbehaves on the first POST …/tasks, and a client whose
 // waits advance the emulator's clock.
 type startHarness struct {
-	e    *emulator.Emulator
-	m    *anaplan.ModelHandle
-	logs *bytes.Buffer
+	e       *emulator.Emulator
+	m       *anaplan.ModelHandle
+	logs    *bytes.Buffer
+	started chan string // startsThenHangs: the ID of the task that started
 }
 
 func newStartHarness(t *testing.T, how startMisbehaviour) *startHarness {
@@ -44,6 +47,7 @@ func newStartHarness(t *testing.T, how startMisbehaviour) *startHarness {
 	}
 	t.Cleanup(func() { _ = e.Close() })
 	var once sync.Once
+	started := make(chan string, 1)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		first := false
 		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/tasks") {
@@ -65,6 +69,13 @@ func newStartHarness(t *testing.T, how startMisbehaviour) *startHarness {
 			http.Error(w, "upstream timed out", http.StatusInternalServerError)
 		case answers502:
 			http.Error(w, "<html><title>502 Bad Gateway</title></html>", http.StatusBadGateway)
+		case startsThenHangs:
+			rec := httptest.NewRecorder()
+			e.Handler().ServeHTTP(rec, r)
+			var answer struct{ Task struct{ TaskID string } }
+			_ = json.Unmarshal(rec.Body.Bytes(), &answer)
+			started <- answer.Task.TaskID
+			<-r.Context().Done()
 		case answers400:
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(http.StatusBadRequest)
@@ -84,7 +95,7 @@ func newStartHarness(t *testing.T, how startMisbehaviour) *startHarness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &startHarness{e: e, m: c.Model(emulator.RegistryWorkspaceID, emulator.RegistryModelID), logs: logs}
+	return &startHarness{e: e, m: c.Model(emulator.RegistryWorkspaceID, emulator.RegistryModelID), logs: logs, started: started}
 }
 
 // TestTaskStartsOnceWhenItsAnswerIsLost: a POST …/tasks that fails in a
@@ -138,4 +149,48 @@ func TestTaskStartsOnceWhenItsAnswerIsLost(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestGivingUpDuringATaskStartCancelsTheTask: a caller whose context ends
+// while the task start is on its way (the server started the task, the
+// answer has not arrived) gets its context's error, and the task is
+// cancelled on the server, as Wait cancels a task its caller stops
+// waiting for: an interrupted script does not leave an import holding the
+// model.
+func TestGivingUpDuringATaskStartCancelsTheTask(t *testing.T) {
+	t.Parallel()
+	h := newStartHarness(t, startsThenHangs)
+	imp, err := h.m.FindImport(t.Context(), "W1 Workspaces from workspaces.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	go func() {
+		<-h.started
+		cancel()
+	}()
+	_, err = h.m.RunImport(ctx, imp.ID, anaplan.TaskOptions{})
+	if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "asked Anaplan to cancel it") {
+		t.Fatalf("RunImport = %v, want context.Canceled and the task cancelled", err)
+	}
+	tasks, err := h.m.Task(anaplan.KindImport, imp.ID, taskIDIn(err.Error())).Status(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tasks.State != anaplan.TaskCancelled && tasks.State != anaplan.TaskCancelling {
+		t.Errorf("the task is %s after its caller gave up", tasks.State)
+	}
+	if n := h.e.TaskStarts(emulator.RegistryModelID, imp.ID); n != 1 {
+		t.Errorf("%d task starts, want 1", n)
+	}
+}
+
+// taskIDIn finds the 32-hex task ID in an error message.
+func taskIDIn(s string) string {
+	for _, f := range strings.Fields(s) {
+		if len(f) == 32 && strings.Trim(f, "0123456789ABCDEF") == "" {
+			return f
+		}
+	}
+	return ""
 }
