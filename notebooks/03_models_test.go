@@ -22,8 +22,13 @@ func TestModelsNotebook(t *testing.T) {
 		// The model the demo user may see but not open.
 		{"DemoNoAccessModelID", `"HR Compensation Planning (Restricted)": PRODUCTION, in Workforce Planning (HR)`},
 		{"DemoNoAccessModelID", "GET /2/0/models/5D0C8B7A19E24F6B93A1C7E04D2B6F18?modelDetails=true → 200 OK\n"},
-		{"DemoNoAccessModelID", "→ 404 Not Found\n"},
-		{"DemoNoAccessModelID", "errors.Is(err, anaplan.ErrNotFound): true\n"},
+		// Its files, like any read inside it, answer 404: the same answer as
+		// a model that does not exist.
+		{"DemoNoAccessModelID", "GET /2/0/workspaces/bed094d8b13a32a318afb1449279af33/models/5D0C8B7A19E24F6B93A1C7E04D2B6F18/files?limit=5000&offset=0 → 404 Not Found\n"},
+		{"DemoNoAccessModelID", "Its files:       errors.Is(err, anaplan.ErrNotFound): true\n"},
+		{"DemoNoAccessModelID", "GET /2/0/models/00000000000000000000000000000000 → 404 Not Found\n"},
+		{"DemoNoAccessModelID", "No such model:   errors.Is(err, anaplan.ErrNotFound): true\n"},
+		{"DemoNoAccessModelID", `"path": "/2/0/workspaces/bed094d8b13a32a318afb1449279af33/models/5D0C8B7A19E24F6B93A1C7E04D2B6F18/files"`},
 	} {
 		assertShows(t, nb, tc.code, tc.want)
 	}

@@ -130,31 +130,12 @@ func (o *options) load(ctx context.Context, m *anaplan.ModelHandle, stdout, stde
 	return report.Err()
 }
 
-// list shows what a model offers to load: files, imports and processes.
+// list shows what a model offers to load: files, imports, exports and
+// processes.
 func list(ctx context.Context, m *anaplan.ModelHandle, w io.Writer, format cli.Format) error {
-	files, err := m.Files(ctx)
+	actions, err := registry.ReadModelActions(ctx, m)
 	if err != nil {
 		return err
 	}
-	imports, err := m.Imports(ctx)
-	if err != nil {
-		return err
-	}
-	processes, err := m.Processes(ctx)
-	if err != nil {
-		return err
-	}
-	t := registry.Table{Header: []string{"KIND", "ID", "NAME", "READS"}}
-	names := map[string]string{}
-	for _, f := range files {
-		names[f.ID] = f.Name
-		t.Rows = append(t.Rows, []string{"file", f.ID, f.Name, ""})
-	}
-	for _, i := range imports {
-		t.Rows = append(t.Rows, []string{"import", i.ID, i.Name, names[i.ImportDataSourceID]})
-	}
-	for _, p := range processes {
-		t.Rows = append(t.Rows, []string{"process", p.ID, p.Name, ""})
-	}
-	return cli.Write(w, format, t, map[string]any{"files": files, "imports": imports, "processes": processes})
+	return cli.Write(w, format, actions.Table(), actions)
 }
