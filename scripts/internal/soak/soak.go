@@ -4,8 +4,11 @@
 // (scripts/registry) and the long soak (go run ./scripts/soak) share it.
 //
 // A run is: start the emulator on loopback with a tenant, a fault profile
-// and a seed; write a .env naming it; run the flow; keep every file the
-// flow wrote and the emulator's traffic Stats; stop the emulator.
+// and a seed; write a .env naming it; run the flow (with, optionally,
+// another user keeping the model busy); keep every file the flow wrote,
+// the emulator's traffic Stats and, for a load, the model's contents and
+// how often each import was started; stop the emulator. Diff compares a
+// run with a fault-free one; Tally adds runs up for a table.
 package soak
 
 import (
