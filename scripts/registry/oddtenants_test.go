@@ -214,7 +214,7 @@ func TestOddTenantsAreReadAsTheyAre(t *testing.T) {
 }
 
 // TestUnwritableOutputDirectory: an -out that cannot be created fails
-// naming it, after reading the tenant, and writes nothing anywhere.
+// naming it, before reading the tenant, and writes nothing anywhere.
 func TestUnwritableOutputDirectory(t *testing.T) {
 	clitest.Offline(t)
 	useBasic(t, impersonate(t, emulator.Demo(), nil), emulator.DemoUser, emulator.DemoPassword)
