@@ -1,6 +1,7 @@
 package anaplan
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -23,8 +24,9 @@ type Credentials interface {
 	prepare(req *http.Request, now time.Time) error
 	// rejected explains a 400/401 answer to the authenticate request.
 	rejected(e *APIError, now time.Time) string
-	// secret is scrubbed from error bodies, should a server echo it.
-	secret() string
+	// secrets are scrubbed from error bodies, should a server or a proxy
+	// echo them.
+	secrets() []string
 	// identity names who logs in (not how), to key the on-disk token
 	// cache: the username, or the certificate's fingerprint.
 	identity() string
@@ -42,7 +44,13 @@ type basicCredentials struct {
 
 func (b basicCredentials) kind() string     { return "basic" }
 func (b basicCredentials) identity() string { return "user:" + strings.ToLower(b.username) }
-func (b basicCredentials) secret() string   { return b.password }
+
+// secrets are the password and the Authorization header's credentials,
+// base64(username:password): a proxy that quotes the header it rejected
+// would otherwise print the password in a decodable form.
+func (b basicCredentials) secrets() []string {
+	return []string{b.password, base64.StdEncoding.EncodeToString([]byte(b.username + ":" + b.password))}
+}
 
 func (b basicCredentials) check() error {
 	switch {
@@ -111,7 +119,7 @@ type authResponse struct {
 // FAILURE_… status as a failure).
 func (r *authResponse) failed() error {
 	if strings.HasPrefix(r.Status, "FAILURE") {
-		return fmt.Errorf("anaplan: the auth service answered %s: %s", r.Status, oneLine(r.StatusMessage, 200))
+		return fmt.Errorf("anaplan: the auth service answered %s: %s", oneLine(r.Status, 60), oneLine(r.StatusMessage, 200))
 	}
 	return nil
 }

@@ -76,8 +76,8 @@ func (c *certCredentials) identity() string {
 	sum := sha256.Sum256(c.cert.Raw)
 	return "cert:" + hex.EncodeToString(sum[:])
 }
-func (c *certCredentials) check() error   { return nil }
-func (c *certCredentials) secret() string { return "" }
+func (c *certCredentials) check() error      { return nil }
+func (c *certCredentials) secrets() []string { return nil } // the key never leaves the client
 
 // prepare signs fresh data: v2 is an 8-byte big-endian Unix time in seconds
 // followed by the nonce, v1 the nonce alone; the signature is RSA PKCS#1

@@ -81,6 +81,14 @@ func New(ctx context.Context, creds Credentials, opts ...Option) (*Client, error
 	if c.httpClient == nil {
 		c.httpClient = defaultHTTPClient()
 	}
+	if skipsVerification(c.httpClient) {
+		for _, u := range []*url.URL{authURL, apiURL} {
+			if u.Scheme == "https" && !isLoopback(u.Hostname()) {
+				return nil, fmt.Errorf("anaplan: the HTTP client skips TLS certificate verification (InsecureSkipVerify): "+
+					"refusing to send credentials to %s that way; trust the server's CA instead (tls.Config.RootCAs)", u.Hostname())
+			}
+		}
+	}
 	if c.logger == nil {
 		c.logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -130,6 +138,17 @@ func (c *Client) Format(f fmt.State, verb rune) { formatMasked(f, verb, c.String
 
 // LogValue shows the client in structured logs as String does.
 func (c *Client) LogValue() slog.Value { return slog.StringValue(c.String()) }
+
+// skipsVerification reports whether hc's transport, as far as it can be
+// seen (an *http.Transport, or the default one), skips TLS verification.
+func skipsVerification(hc *http.Client) bool {
+	rt := hc.Transport
+	if rt == nil {
+		rt = http.DefaultTransport
+	}
+	tr, ok := rt.(*http.Transport)
+	return ok && tr.TLSClientConfig != nil && tr.TLSClientConfig.InsecureSkipVerify
+}
 
 func defaultHTTPClient() *http.Client {
 	t := http.DefaultTransport.(*http.Transport).Clone()

@@ -110,6 +110,9 @@ func newAPIError(resp *http.Response, body []byte, now time.Time, secrets ...str
 		URL:        resp.Request.URL.Redacted(),
 		RetryAfter: retryAfterOrZero(resp.Header.Get("Retry-After"), now),
 	}
+	// Scrub the whole body before anything cuts it: a secret straddling
+	// a cut would otherwise survive in part.
+	body = []byte(scrub(string(body), secrets...))
 	kept := body
 	if len(kept) > maxErrorBody {
 		kept = kept[:maxErrorBody]
@@ -131,7 +134,9 @@ func newAPIError(resp *http.Response, body []byte, now time.Time, secrets ...str
 	var obj statusObject
 	switch {
 	case json.Unmarshal(eb.Status, &code) == nil:
-		e.Code = code
+		// One short line: Error() prints it, and a body must not be able
+		// to forge log lines.
+		e.Code = oneLine(code, 60)
 	case json.Unmarshal(eb.Status, &obj) == nil:
 		e.Message = obj.Message
 	}

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strconv"
 )
 
@@ -108,7 +109,9 @@ func decodePageJSON[T any](data []byte, key string) ([]T, *paging, error) {
 			var skip json.RawMessage
 			err = dec.Decode(&skip)
 		}
-		if err != nil {
+		if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+			return nil, nil, fmt.Errorf("decoding %q%s", name, tokenErr(err))
+		} else if err != nil {
 			return nil, nil, fmt.Errorf("decoding %q: %w", name, err)
 		}
 	}
@@ -132,7 +135,8 @@ func decodeItems[T any](dec *json.Decoder) ([]T, error) {
 		return nil, nil
 	}
 	if tok != json.Delim('[') {
-		return nil, fmt.Errorf("want a JSON array, got %s", describeToken(tok))
+		// The error encoding/json gives when decoding the whole array.
+		return nil, &json.UnmarshalTypeError{Value: jsonKind(tok), Type: reflect.TypeFor[[]T](), Offset: dec.InputOffset()}
 	}
 	var items []T
 	for dec.More() {
@@ -148,17 +152,18 @@ func decodeItems[T any](dec *json.Decoder) ([]T, error) {
 	return items, nil
 }
 
-// describeToken names the kind of JSON value a token starts.
-func describeToken(tok json.Token) string {
+// jsonKind names the kind of JSON value a token starts, as
+// json.UnmarshalTypeError does.
+func jsonKind(tok json.Token) string {
 	switch tok.(type) {
 	case json.Delim:
-		return "an object"
+		return "object"
 	case string:
-		return "a string"
+		return "string"
 	case float64, json.Number:
-		return "a number"
+		return "number"
 	case bool:
-		return "a boolean"
+		return "bool"
 	}
 	return fmt.Sprintf("%v", tok)
 }
@@ -247,7 +252,7 @@ func list[T any](c *Client, ctx context.Context, path string, query url.Values, 
 			}
 			next, done, err := p.advance(offset, len(items))
 			if err != nil {
-				yield(zero, fmt.Errorf("anaplan: GET %s (offset %d): %w", path, offset, err))
+				yield(zero, fmt.Errorf("anaplan: GET %s%s (offset %d): %w", c.apiURL, path, offset, err))
 				return
 			}
 			if opts.Total != nil && p != nil && !told {
@@ -295,7 +300,7 @@ func fetchPage[T any](c *Client, ctx context.Context, path string, query url.Val
 	}
 	items, p, err := decodePage[T](raw, key)
 	if err != nil {
-		return page[T]{err: fmt.Errorf("anaplan: GET %s (offset %d): %w", path, offset, err)}
+		return page[T]{err: fmt.Errorf("anaplan: GET %s%s (offset %d): %w", c.apiURL, path, offset, err)}
 	}
 	return page[T]{items: items, paging: p}
 }

@@ -60,8 +60,8 @@ func TestDecodePageMatchesWholeArrayDecoding(t *testing.T) {
 	for _, tc := range []struct{ body, want string }{
 		{`{"models":null}`, ""},
 		{`{"models":[]}`, ""},
-		{`{"models":{"id":"x"}}`, `decoding "models": want a JSON array, got an object`},
-		{`{"models":"x"}`, `decoding "models": want a JSON array, got a string`},
+		{`{"models":{"id":"x"}}`, `decoding "models": json: cannot unmarshal object into Go value of type []anaplan.Model`},
+		{`{"models":"x"}`, `decoding "models": json: cannot unmarshal string into Go value of type []anaplan.Model`},
 		{`{"models":[{"id":1}]}`, `decoding "models": json: cannot unmarshal number`},
 		{`{"models":[{"id":"x"},`, `decoding "models"`},
 	} {

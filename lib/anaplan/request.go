@@ -24,6 +24,10 @@ type request struct {
 	// bodies are read inside the attempt, so a connection dropped mid-body
 	// is retried like any network error.
 	stream bool
+	// repeatable marks a POST whose effect is the same however often it
+	// is sent (setting a file's chunk count, completing an upload), so it
+	// is retried after network errors and 5xx like a GET.
+	repeatable bool
 }
 
 // requestBody opens a fresh reader for every attempt. A body that can be
@@ -109,7 +113,7 @@ func (c *Client) roundTrip(ctx context.Context, r request) (*http.Response, erro
 	cl := call{
 		method:     r.method,
 		logURL:     logURL,
-		idempotent: idempotent(r.method),
+		idempotent: idempotent(r.method) || r.repeatable,
 		replayable: r.body == nil || r.body.replayable,
 		buffer:     !r.stream,
 		build: func(ctx context.Context) (*http.Request, error) {

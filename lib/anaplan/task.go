@@ -104,7 +104,7 @@ func (m *ModelHandle) RunAction(ctx context.Context, actionID string, opts TaskO
 }
 
 // run POSTs …/{kind}/{id}/tasks. A POST may have acted, so the client
-// retries it only on 429 and 409 (the model was busy and did nothing).
+// never replays it blindly: see startTask.
 func (m *ModelHandle) run(ctx context.Context, kind TaskKind, objectID string, opts TaskOptions) (*Task, error) {
 	if err := requireID(kind.noun(), objectID); err != nil {
 		return nil, err
@@ -121,18 +121,11 @@ func (m *ModelHandle) run(ctx context.Context, kind TaskKind, objectID string, o
 	if err != nil {
 		return nil, err
 	}
-	raw, err := m.c.doRaw(ctx, request{method: http.MethodPost, path: p, body: body})
+	id, err := m.startTask(ctx, kind, objectID, p, body)
 	if err != nil {
 		return nil, err
 	}
-	st, err := decodeTask(raw)
-	if err != nil {
-		return nil, fmt.Errorf("anaplan: starting %s %s: %w", kind.noun(), objectID, err)
-	}
-	if st.TaskID == "" {
-		return nil, fmt.Errorf("anaplan: starting %s %s: the answer has no taskId", kind.noun(), objectID)
-	}
-	return &Task{m: m, Kind: kind, ObjectID: objectID, ID: st.TaskID}, nil
+	return &Task{m: m, Kind: kind, ObjectID: objectID, ID: id}, nil
 }
 
 // path is the task's URL path, with more segments under it (dump, ...).

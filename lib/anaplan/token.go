@@ -217,7 +217,7 @@ func (c *Client) authenticate(ctx context.Context) (Token, error) {
 	var ar authResponse
 	err := c.authCall(ctx, http.MethodPost, "/token/authenticate", func(req *http.Request) error {
 		return c.creds.prepare(req, c.now())
-	}, &ar, c.creds.secret())
+	}, &ar, c.creds.secrets()...)
 	var ae *APIError
 	if errors.As(err, &ae) && (ae.StatusCode == http.StatusUnauthorized || ae.StatusCode == http.StatusBadRequest) {
 		return Token{}, fmt.Errorf("%s: %w", c.creds.rejected(ae, c.now()), ae)

@@ -366,7 +366,9 @@ func (u *upload) start(ctx context.Context) (map[string]json.RawMessage, error) 
 	var answer struct {
 		File map[string]json.RawMessage `json:"file"`
 	}
-	if err := u.m.c.do(ctx, request{method: http.MethodPost, path: u.base, body: body}, &answer); err != nil {
+	// Declaring the upload again before any chunk leaves the file as
+	// declaring it once: safe to retry after a lost answer.
+	if err := u.m.c.do(ctx, request{method: http.MethodPost, path: u.base, body: body, repeatable: true}, &answer); err != nil {
 		return nil, err
 	}
 	if err := u.checkFile("setting the chunk count", answer.File); err != nil {
@@ -464,7 +466,8 @@ func (u *upload) complete(ctx context.Context, meta map[string]json.RawMessage, 
 	var answer struct {
 		File map[string]json.RawMessage `json:"file"`
 	}
-	if err := u.m.c.do(ctx, request{method: http.MethodPost, path: u.base + "/complete", body: body}, &answer); err != nil {
+	// Completing a completed upload answers the same file: safe to retry.
+	if err := u.m.c.do(ctx, request{method: http.MethodPost, path: u.base + "/complete", body: body, repeatable: true}, &answer); err != nil {
 		return File{}, fmt.Errorf("completing the upload: %w", err)
 	}
 	if err := u.checkFile("completing the upload", answer.File); err != nil {

@@ -132,12 +132,22 @@ func (e *Emulator) basicLogin(credentials string) (User, *authFailure) {
 		return User{}, badHeader("basic credentials are not email:password")
 	}
 	user, found := e.store.userByLogin(email)
-	given := HashPassword(password)
-	match := subtle.ConstantTimeCompare(given[:], user.PasswordHash[:]) == 1
-	if !found || !match || user.PasswordHash == (PasswordHash{}) || !user.Active {
+	// An unknown user is checked against the zero hash: the same work and
+	// the same answer, so neither tells which users exist.
+	if !passwordMatches(user.PasswordHash, password) || !found || !user.Active {
 		return User{}, badCredential("unknown user, wrong password or basic login disabled")
 	}
 	return user, nil
+}
+
+// passwordMatches reports whether password hashes to stored, comparing
+// the SHA-256 digests with subtle.ConstantTimeCompare so the time taken
+// does not tell how much of a guess was right. A zero hash (a user
+// without basic login) matches nothing.
+func passwordMatches(stored PasswordHash, password string) bool {
+	given := HashPassword(password)
+	match := subtle.ConstantTimeCompare(given[:], stored[:]) == 1
+	return match && stored != PasswordHash{}
 }
 
 // tokenCredential returns the token of an "AnaplanAuthToken <t>" header.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 )
 
@@ -25,6 +26,9 @@ type Server struct {
 
 	srv  *http.Server
 	done chan struct{}
+
+	mu    sync.Mutex
+	fresh map[net.Conn]struct{} // accepted, no request read yet
 }
 
 // AuthURL is the base URL of the authentication service (Anaplan's
@@ -60,8 +64,11 @@ func Start(addr string, opts Options) (*Server, error) {
 			Handler:           e.Handler(),
 			ReadHeaderTimeout: 10 * time.Second,
 		},
-		done: make(chan struct{}),
+		done:  make(chan struct{}),
+		fresh: make(map[net.Conn]struct{}),
 	}
+	s.srv.ConnState = s.trackFresh
+	s.srv.RegisterOnShutdown(s.closeFresh)
 	go func() {
 		defer close(s.done)
 		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -85,6 +92,31 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		err = cerr
 	}
 	return err
+}
+
+// trackFresh remembers connections that have not sent a request yet.
+func (s *Server) trackFresh(c net.Conn, state http.ConnState) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if state == http.StateNew {
+		s.fresh[c] = struct{}{}
+	} else {
+		delete(s.fresh, c)
+	}
+}
+
+// closeFresh closes connections that never sent a request. Go's Transport
+// may dial a spare connection it then never uses, and net/http's Shutdown
+// waits five seconds before it treats such a connection as idle: a script
+// stopping its in-process emulator would hang that long. Shutdown runs
+// this after the listener is closed, so no new connection can follow.
+func (s *Server) closeFresh() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for c := range s.fresh {
+		_ = c.Close()
+		delete(s.fresh, c)
+	}
 }
 
 // Close shuts the server down, giving in-flight requests five seconds.

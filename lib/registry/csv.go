@@ -33,8 +33,9 @@ var (
 func newCSVWriter(w io.Writer) *csv.Writer { return csv.NewWriter(w) }
 
 // WriteWorkspacesCSV writes workspaces.csv: Code,Name,sizeAllowance,currentSize.
-// Names are written exactly as Anaplan returned them (only invalid UTF-8 is
-// replaced), because this file is data for an import, not for a spreadsheet.
+// Names and IDs are written exactly as Anaplan returned them (only invalid
+// UTF-8 is replaced: the file is UTF-8), because this file is data for an
+// import, not for a spreadsheet.
 func (r *Registry) WriteWorkspacesCSV(w io.Writer) error {
 	cw := newCSVWriter(w)
 	if err := cw.Write(WorkspacesHeader); err != nil {
@@ -42,7 +43,7 @@ func (r *Registry) WriteWorkspacesCSV(w io.Writer) error {
 	}
 	for _, ws := range r.Workspaces {
 		if err := cw.Write([]string{
-			ws.ID, importText(ws.Name), itoa(ws.SizeAllowance), itoa(ws.CurrentSize),
+			importText(ws.ID), importText(ws.Name), itoa(ws.SizeAllowance), itoa(ws.CurrentSize),
 		}); err != nil {
 			return err
 		}
@@ -60,7 +61,7 @@ func (r *Registry) WriteModelsCSV(w io.Writer) error {
 	}
 	for _, m := range r.Models {
 		if err := cw.Write([]string{
-			m.ID, importText(m.Name), m.CurrentWorkspaceID, itoa(m.MemoryUsage),
+			importText(m.ID), importText(m.Name), importText(m.CurrentWorkspaceID), itoa(m.MemoryUsage),
 		}); err != nil {
 			return err
 		}
@@ -70,8 +71,10 @@ func (r *Registry) WriteModelsCSV(w io.Writer) error {
 }
 
 // WriteRegistryCSV writes registry.csv: one row per model with every detail,
-// for people. People open it in spreadsheets, so text cells that a
-// spreadsheet would run as a formula are defused (see SpreadsheetSafe).
+// for people. People open it in spreadsheets, so every cell of text from
+// the server (names, IDs, dates Anaplan sent in a form the client could
+// not parse) that a spreadsheet would run as a formula is defused (see
+// SpreadsheetSafe); numbers are written by this package.
 func (r *Registry) WriteRegistryCSV(w io.Writer) error {
 	cw := newCSVWriter(w)
 	if err := cw.Write(RegistryHeader); err != nil {
@@ -84,10 +87,10 @@ func (r *Registry) WriteRegistryCSV(w io.Writer) error {
 			pct = strconv.FormatFloat(p, 'f', 1, 64)
 		}
 		row := []string{
-			m.ID, SpreadsheetSafe(m.Name), SpreadsheetSafe(string(m.ActiveState)),
-			m.CurrentWorkspaceID, SpreadsheetSafe(r.workspaceName(m)),
+			SpreadsheetSafe(m.ID), SpreadsheetSafe(m.Name), SpreadsheetSafe(string(m.ActiveState)),
+			SpreadsheetSafe(m.CurrentWorkspaceID), SpreadsheetSafe(r.workspaceName(m)),
 			itoa(m.MemoryUsage), sizeOrEmpty(ws.SizeAllowance), sizeOrEmpty(ws.CurrentSize), pct,
-			isoDate(m.ISOCreationDate), isoDate(m.LastModified),
+			SpreadsheetSafe(isoDate(m.ISOCreationDate)), SpreadsheetSafe(isoDate(m.LastModified)),
 			SpreadsheetSafe(string(m.LastSavedSerialNumber)), SpreadsheetSafe(m.LastModifiedByUserGUID),
 			SpreadsheetSafe(categories(m)), SpreadsheetSafe(m.ModelURL),
 		}

@@ -75,8 +75,19 @@ func (r *Registry) Summary() Summary {
 	return s
 }
 
+// NothingVisible is what WriteText says for a registry with no workspace
+// and no model: a new tenant, or a user who can see nothing. The files
+// are still written, with their headers only, because that is the truth;
+// the sentence keeps an admin from mistaking it for a failed read.
+const NothingVisible = "This user can see no workspace and no model, so the registry files hold their headers only. " +
+	"If the tenant has models, log in as a user with access to them."
+
 // WriteText writes the summary as aligned text tables.
 func (s Summary) WriteText(w io.Writer) error {
+	if len(s.Workspaces) == 0 && s.Models == 0 {
+		_, err := fmt.Fprintln(w, NothingVisible)
+		return err
+	}
 	t := s.WorkspacesTable()
 	if err := t.WriteText(w); err != nil {
 		return err

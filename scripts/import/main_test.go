@@ -84,7 +84,7 @@ func TestImportProcess(t *testing.T) {
 		t.Fatalf("exit %d, stderr %q: want a failure naming the missing models.csv", res.Code, res.Stderr)
 	}
 	models := writeCSV(t, "models.csv", "Code,Name,Workspace,currentSize\nM1,Plan,aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa,10\n")
-	clitest.Run(t, run, args("-file", models, "-source", "models.csv", "-import", "W2 Models from models.csv")...)
+	clitest.Run(t, run, args("-file", models, "-source", "models.csv", "-import", "W2 Models from models.csv", "-dumps", t.TempDir())...)
 	res = clitest.Run(t, run, args("-process", "Load Model Registry")...)
 	if res.Code != 0 || strings.Count(res.Stdout, "from ") != 4 {
 		t.Errorf("exit %d: want the four imports of the process reported\n%s\n%s", res.Code, res.Stdout, res.Stderr)

@@ -81,16 +81,38 @@ func loadInto(ctx context.Context, s *registry.Session, reg *registry.Registry, 
 	return result.Err()
 }
 
-// checkOutDir fails early, before any request, when the output path exists
-// and is not a directory.
+// checkOutDir fails early, before any request, when the files could not be
+// written: the path is not a directory, or the directory (or, when it does
+// not exist yet, its nearest existing parent) does not take new files. It
+// creates nothing, so a run that fails later leaves no empty directory.
 func checkOutDir(dir string) error {
 	if dir == "" {
 		return cli.UsageError{Err: fmt.Errorf("-out must name a directory")}
 	}
-	if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
-		return fmt.Errorf("output path %s exists and is not a directory: choose another -out", dir)
+	probe := filepath.Clean(dir)
+	for {
+		fi, err := os.Stat(probe)
+		if err == nil && !fi.IsDir() {
+			if probe == filepath.Clean(dir) {
+				return fmt.Errorf("output path %s is not a directory: choose another -out", dir)
+			}
+			return fmt.Errorf("cannot create output directory %s: %s is a file (choose another -out)", dir, probe)
+		}
+		if err == nil {
+			break
+		}
+		parent := filepath.Dir(probe)
+		if parent == probe {
+			return fmt.Errorf("output directory %s: %w", dir, err)
+		}
+		probe = parent
 	}
-	return nil
+	f, err := os.CreateTemp(probe, ".registry-write-check-*")
+	if err != nil {
+		return fmt.Errorf("cannot write to output directory %s: %w (choose another -out)", dir, err)
+	}
+	f.Close()
+	return os.Remove(f.Name())
 }
 
 func report(w io.Writer, format cli.Format, reg *registry.Registry, files registry.Files) error {

@@ -1,0 +1,20 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/anaplan-registry/toolkit/scripts/internal/clitest"
+)
+
+// TestSecretsNeverPrinted: with -v, through retries, re-authentication
+// and every login failure, nothing the script prints or logs holds the
+// password, the key password, key material or a token.
+func TestSecretsNeverPrinted(t *testing.T) {
+	clitest.SecretScan(t, run, "-out", t.TempDir())
+}
+
+// TestSecretsNeverPrintedWhileLoading: the same through -load: uploads,
+// import tasks, polling, and the load report.
+func TestSecretsNeverPrintedWhileLoading(t *testing.T) {
+	clitest.SecretScan(t, run, "-out", t.TempDir(), "-load")
+}
