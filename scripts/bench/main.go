@@ -87,7 +87,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	defer os.RemoveAll(tmp)
 	b := &bench{plan: p, root: root, bin: filepath.Join(tmp, "bin"), tmp: tmp, self: self, res: &results{}, log: stderr}
-	rep := &report{Command: reproduceCommand(args), Machine: describeMachine(ctx), Quick: p.Quick}
+	rep := &report{Command: reproduceCommand(args), Machine: describeMachine(ctx), Quick: p.Quick, History: profilingHistory}
 	if err := b.build(ctx); err != nil {
 		return err
 	}

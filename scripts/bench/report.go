@@ -42,6 +42,7 @@ type report struct {
 	Quick    bool
 	Verdicts []verdict
 	Sections []section
+	History  string // markdown appended at the end: what profiling changed
 }
 
 func (v verdict) status() string {
@@ -97,6 +98,9 @@ func (r *report) writeMarkdown(w io.Writer) error {
 		for _, n := range s.Notes {
 			b.WriteString(strings.TrimSpace(n) + "\n\n")
 		}
+	}
+	if r.History != "" {
+		b.WriteString(r.History + "\n")
 	}
 	_, err := io.WriteString(w, strings.TrimRight(b.String(), "\n")+"\n")
 	return err
