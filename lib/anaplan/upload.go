@@ -29,8 +29,8 @@ const (
 // Upload defaults, chosen from BenchmarkUpload and BenchmarkUploadWAN
 // (figures in upload_bench_test.go). Over loopback, plain chunks go at
 // 0.8-1.9 GB/s whatever the settings, so the CPU, not the chunk size,
-// bounds an upload; memory grows with chunk × (parallel+1), from 28 MB
-// (8 MB, gzip, one PUT) to 380 MB (50 MB, gzip, four). Chunks above 8 MB
+// bounds an upload; memory grows with chunk × parallel (see rawBuffers).
+// Chunks above 8 MB
 // bought no speed; 8 MB still allows 8 GB files under the 1000-chunk limit
 // (1 MB chunks would cap them at 1 GB). Gzip at flate's BestSpeed sends
 // 31% of the CSV's bytes; the default level sends 29% at a third to a
@@ -59,8 +59,9 @@ type UploadOptions struct {
 	NoGzip bool
 	// Parallel is how many chunk PUTs may be in flight at once; 0 means
 	// one per CPU, between 2 and DefaultUploadParallel; 1 uploads strictly
-	// in order. Memory is about ChunkSize × (Parallel + 1), plus the
-	// compressed copies.
+	// in order, holding a single chunk. Memory is about ChunkSize ×
+	// (Parallel + 1), less with gzip on few CPUs (compressed copies are
+	// about a third of a chunk).
 	Parallel int
 	// Size is the number of bytes the reader will yield, when the caller
 	// knows it: Upload then checks the 1000-chunk limit before sending
@@ -145,6 +146,23 @@ func (o UploadOptions) plan(r io.Reader) (uploadPlan, error) {
 	return p, nil
 }
 
+// rawBuffers is how many chunk buffers an upload may hold: one per PUT in
+// flight, and one read ahead so that reading overlaps sending. With gzip a
+// PUT gives its raw chunk back once it is compressed, and compression is
+// CPU-bound, so one raw chunk per CPU keeps every CPU busy; more would only
+// hold memory. Parallel 1 asks for the least: no read-ahead, one chunk.
+// (BENCHMARKS.md, scenario 2, measures what each costs.)
+func (p uploadPlan) rawBuffers() int {
+	n := p.parallel
+	if p.gzip {
+		n = min(n, max(runtime.GOMAXPROCS(0), 1))
+	}
+	if p.parallel > 1 {
+		n++
+	}
+	return n
+}
+
 // tooManyChunks explains the 1000-chunk limit and the chunk size that fits.
 func tooManyChunks(size, chunkSize int64, maxChunks int) error {
 	fit := (size + int64(maxChunks) - 1) / int64(maxChunks)
@@ -197,7 +215,7 @@ func (m *ModelHandle) UploadFile(ctx context.Context, fileID, path string, opts 
 //
 // It streams: r is read one chunk at a time into a small set of reused
 // buffers, so memory stays near ChunkSize × (Parallel + 1) whatever the
-// size. It declares an unknown chunk count (-1), PUTs the chunks (gzipped
+// size (see UploadOptions.Parallel). It declares an unknown chunk count (-1), PUTs the chunks (gzipped
 // unless NoGzip, up to Parallel at once; a PUT is idempotent, so one that
 // fails on the network or with 502/503/504 is retried) and then marks the
 // upload complete.
@@ -227,7 +245,7 @@ func (m *ModelHandle) Upload(ctx context.Context, fileID string, r io.Reader, op
 		fileID:  fileID,
 		base:    base,
 		plan:    plan,
-		buffers: make(chan []byte, plan.parallel+1),
+		buffers: make(chan []byte, plan.rawBuffers()),
 		zipped:  make(chan *bytes.Buffer, plan.parallel),
 		stats:   UploadProgress{FileID: fileID, TotalBytes: plan.size},
 	}
@@ -245,8 +263,8 @@ type upload struct {
 	base   string // escaped path of the file
 	plan   uploadPlan
 
-	// buffers holds chunk buffers for reuse; allocated counts those made.
-	// At most parallel+1 exist: one being filled, one per PUT in flight.
+	// buffers holds chunk buffers for reuse; allocated counts those made,
+	// at most plan.rawBuffers().
 	buffers   chan []byte
 	allocated int
 	// zipped holds compressed-chunk buffers for reuse (one per PUT).
@@ -332,7 +350,7 @@ func (u *upload) readChunk(ctx context.Context, r io.Reader) (buf []byte, n int,
 	return buf, n, eof, nil
 }
 
-// buffer takes a chunk buffer, making one while fewer than parallel+1 exist.
+// buffer takes a chunk buffer, making one while fewer than its capacity exist.
 func (u *upload) buffer(ctx context.Context) ([]byte, error) {
 	select {
 	case b := <-u.buffers:
@@ -434,7 +452,9 @@ func (u *upload) compress(ctx context.Context, data []byte) (*bytes.Buffer, erro
 	case zb = <-u.zipped:
 		zb.Reset()
 	default:
-		zb = new(bytes.Buffer)
+		// Sized for CSV's usual ratio (about a third) so that it is
+		// allocated once, not grown through a series of copies.
+		zb = bytes.NewBuffer(make([]byte, 0, len(data)/2))
 	}
 	zw, _ := u.gzips.Get().(*gzip.Writer)
 	if zw == nil {

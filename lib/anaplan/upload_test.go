@@ -389,13 +389,22 @@ func (g *generator) Read(p []byte) (int, error) {
 // public door: bytes read from the reader but not yet acknowledged by the
 // server must all sit in the client's buffers, and they never exceed
 // chunk × (parallel+1) (plain) or chunk × (2·parallel+1) (gzip, where a
-// chunk's raw buffer is reused as soon as it is compressed).
+// chunk's raw buffer is reused as soon as it is compressed). Parallel 1
+// reads no chunk ahead: one chunk plain, two with gzip (one compressed in
+// flight, the next being read).
 func TestUploadReadsAheadBoundedly(t *testing.T) {
 	t.Parallel()
-	for _, gz := range []bool{false, true} {
-		t.Run(fmt.Sprintf("gzip=%v", gz), func(t *testing.T) {
+	for _, tc := range []struct {
+		parallel int
+		gz       bool
+		bound    int64 // in chunks
+	}{
+		{2, false, 3}, {2, true, 5}, {1, false, 1}, {1, true, 2},
+	} {
+		parallel, gz := tc.parallel, tc.gz
+		t.Run(fmt.Sprintf("parallel=%d,gzip=%v", parallel, gz), func(t *testing.T) {
 			t.Parallel()
-			const parallel, chunk = 2, mb
+			const chunk = mb
 			f := newFake(t)
 			b := newBulk(f)
 			b.discard = true
@@ -424,10 +433,7 @@ func TestUploadReadsAheadBoundedly(t *testing.T) {
 			if file.ChunkCount != 6 {
 				t.Errorf("chunkCount = %d, want 6", file.ChunkCount)
 			}
-			bound := int64(chunk * (parallel + 1))
-			if gz {
-				bound = chunk * (2*parallel + 1)
-			}
+			bound := tc.bound * chunk
 			if worst.Load() > bound {
 				t.Errorf("the client read %d bytes ahead of the server, more than %d", worst.Load(), bound)
 			}
