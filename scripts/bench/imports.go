@@ -17,6 +17,7 @@ import (
 
 	"github.com/anaplan-registry/toolkit/lib/emulator"
 	"github.com/anaplan-registry/toolkit/lib/emulator/engine"
+	"github.com/anaplan-registry/toolkit/lib/emulator/engine/enginetest"
 )
 
 // The Model Registry model's imports the scenario runs (engine README, IDs).
@@ -129,7 +130,7 @@ func (b *bench) importEndToEnd(ctx context.Context, sizes map[string]int) (table
 	for _, k := range importKinds {
 		rows := sizes[k.kind]
 		file := filepath.Join(b.tmp, "workspaces.csv") // the data source's own name
-		if err := os.WriteFile(file, workspacesCSV(rows), 0o644); err != nil {
+		if err := os.WriteFile(file, enginetest.WorkspacesCSV(rows), 0o644); err != nil {
 			return t, err
 		}
 		name := "W1 Workspaces from workspaces.csv"
@@ -180,7 +181,7 @@ func importChild(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	data := workspacesCSV(*rows)
+	data := enginetest.WorkspacesCSV(*rows)
 	m := engine.ModelRegistry()
 	id := importW1Workspaces
 	if *kind == "module" {
@@ -227,24 +228,4 @@ func timeCSV(data []byte, want int) (time.Duration, error) {
 		return 0, fmt.Errorf("encoding/csv read %d records, want %d", n, want)
 	}
 	return time.Since(start), nil
-}
-
-// workspacesCSV is a workspaces.csv of n rows, as the engine's own
-// benchmarks generate it: unique codes, names, two sizes.
-func workspacesCSV(n int) []byte {
-	var b bytes.Buffer
-	b.Grow(n * 64)
-	b.WriteString("Code,Name,sizeAllowance,currentSize\n")
-	var num []byte
-	for i := range n {
-		num = strconv.AppendInt(num[:0], int64(i), 16)
-		b.WriteString("8a81b09d5e8c6f27015e")
-		b.Write(num)
-		b.WriteString(",Workspace ")
-		b.Write(num)
-		b.WriteString(",1073741824,")
-		b.WriteString(strconv.Itoa(i * 1000))
-		b.WriteByte('\n')
-	}
-	return b.Bytes()
 }
