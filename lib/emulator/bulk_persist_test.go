@@ -65,12 +65,21 @@ func TestBulkStateSurvivesARestart(t *testing.T) {
 		t.Errorf("task ID %s reused", id)
 	}
 
-	// State files and directories are private.
+	// State files and directories are private. Stop the emulator first:
+	// while it runs, a write in progress may rename a file the walk lists.
+	emulator.WaitTasks(second.e)
+	second.srv.Close()
+	if err := second.e.Close(); err != nil {
+		t.Fatal(err)
+	}
 	filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
 		if err != nil {
 			t.Fatal(err)
 		}
-		info, _ := d.Info()
+		info, err := d.Info()
+		if err != nil {
+			t.Fatal(err)
+		}
 		want := os.FileMode(0o600)
 		if d.IsDir() {
 			want = 0o700
