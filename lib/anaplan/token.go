@@ -97,7 +97,51 @@ type tokenCache struct {
 	tok      Token
 	obtained time.Time // local clock when tok was stored
 	flights  singleflight.Group
+
+	// Flights run detached from their callers; Close cancels the ones
+	// still running and waits for them (see begin and Client.Close).
+	flightMu     sync.Mutex
+	closed       bool
+	closing      context.Context
+	closeFlights context.CancelFunc
+	inFlight     sync.WaitGroup
 }
+
+// begin registers a detached flight and returns a context that ends when
+// the client is closed; ok is false once it is.
+func (tc *tokenCache) begin() (closing context.Context, ok bool) {
+	tc.flightMu.Lock()
+	defer tc.flightMu.Unlock()
+	if tc.closed {
+		return nil, false
+	}
+	if tc.closing == nil {
+		tc.closing, tc.closeFlights = context.WithCancel(context.Background())
+	}
+	tc.inFlight.Add(1)
+	return tc.closing, true
+}
+
+// Close ends the client's background work: an authentication or refresh
+// that its callers stopped waiting for (it runs on so that other callers
+// can share it) is cancelled, and Close waits for it to return, so that
+// nothing the client started is still logging or sending once Close does.
+// It does not log out (see Logout). A closed client cannot authenticate
+// again; closing it twice is harmless.
+func (c *Client) Close() error {
+	tc := &c.tokens
+	tc.flightMu.Lock()
+	tc.closed = true
+	if tc.closeFlights != nil {
+		tc.closeFlights()
+	}
+	tc.flightMu.Unlock()
+	tc.inFlight.Wait()
+	return nil
+}
+
+// errClosed answers an authentication asked of a closed client.
+var errClosed = errors.New("anaplan: the client is closed: create a new one to authenticate again")
 
 func (tc *tokenCache) get() (Token, time.Time) {
 	tc.mu.Lock()
@@ -167,12 +211,18 @@ func (c *Client) reauthenticate(ctx context.Context, rejected Token) (Token, err
 }
 
 // shared runs fn once for all concurrent callers of the same key. fn runs
-// detached from ctx (bounded by authFlightTimeout); each caller still stops
-// waiting when its own ctx ends.
+// detached from ctx (bounded by authFlightTimeout and by Close); each
+// caller still stops waiting when its own ctx ends.
 func (c *Client) shared(ctx context.Context, key string, fn func(context.Context) (Token, error)) (Token, error) {
 	ch := c.tokens.flights.DoChan(key, func() (any, error) {
+		closing, ok := c.tokens.begin()
+		if !ok {
+			return nil, errClosed
+		}
+		defer c.tokens.inFlight.Done()
 		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), authFlightTimeout)
 		defer cancel()
+		defer context.AfterFunc(closing, cancel)()
 		return fn(fctx)
 	})
 	select {

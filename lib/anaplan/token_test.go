@@ -1,8 +1,10 @@
 package anaplan_test
 
 import (
+	"context"
 	"errors"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -270,5 +272,47 @@ func TestValidate(t *testing.T) {
 	f.revokeAll()
 	if _, err := c.Validate(t.Context()); !errors.Is(err, anaplan.ErrUnauthorized) {
 		t.Errorf("Validate of a revoked token = %v, want ErrUnauthorized", err)
+	}
+}
+
+// An authentication whose caller gave up runs on (others may share it);
+// Close cancels it and returns once it has ended, so that a program
+// closing its client leaves nothing running that logs or sends. A closed
+// client refuses to authenticate again.
+func TestCloseEndsAnAuthenticationNobodyWaitsFor(t *testing.T) {
+	t.Parallel()
+	f := newFake(t)
+	entered, release := make(chan struct{}), make(chan struct{})
+	t.Cleanup(func() { close(release) }) // before the server closes
+	f.hold("authenticate", func() {
+		close(entered)
+		<-release
+	})
+	c, _ := f.client(t)
+	ctx, cancel := context.WithCancel(t.Context())
+	errc := make(chan error, 1)
+	go func() { _, err := c.Me(ctx); errc <- err }()
+	<-entered
+	cancel()
+	if err := <-errc; !errors.Is(err, context.Canceled) {
+		t.Fatalf("Me after its caller cancelled: %v, want context.Canceled", err)
+	}
+
+	closed := make(chan error, 1)
+	go func() { closed <- c.Close() }()
+	select {
+	case err := <-closed:
+		if err != nil {
+			t.Fatalf("Close: %v", err)
+		}
+	case <-time.After(30 * time.Second): // a hang, not a timing: the flight would run for minutes
+		t.Fatal("Close did not return: it did not cancel the authentication still in flight")
+	}
+	if _, err := c.Me(t.Context()); err == nil || !strings.Contains(err.Error(), "client is closed") {
+		t.Errorf("Me after Close: %v, want the client is closed", err)
+	}
+	wantCount(t, f, authKey, 1)
+	if err := c.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
 	}
 }

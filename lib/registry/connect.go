@@ -2,6 +2,7 @@ package registry
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -127,11 +128,13 @@ func (s *Session) Describe() string {
 	return "Using Anaplan at " + s.Client.APIURL() + " as " + s.user + "."
 }
 
-// Close stops the built-in emulator, if the session started one. It does
-// not log out: the token stays valid for the next run to reuse.
+// Close ends the client's background work (see anaplan.Client.Close) and
+// stops the built-in emulator, if the session started one. It does not log
+// out: the token stays valid for the next run to reuse.
 func (s *Session) Close() error {
+	err := s.Client.Close()
 	if s.server == nil {
-		return nil
+		return err
 	}
-	return s.server.Close()
+	return errors.Join(err, s.server.Close())
 }
