@@ -34,6 +34,7 @@ func Example_bulkLoad() {
 	if err != nil {
 		log.Fatal(err)
 	}
+	defer c.Close() // ends any authentication still running in the background
 	m := c.Model(emulator.RegistryWorkspaceID, emulator.RegistryModelID)
 
 	uploads := []struct{ importName, csv string }{
