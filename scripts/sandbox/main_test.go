@@ -79,16 +79,7 @@ func TestRunServesUntilCancelled(t *testing.T) {
 		t.Errorf("banner lists faults when none are on:\n%s", banner)
 	}
 
-	req, _ := http.NewRequest("POST", authURL+"/token/authenticate", nil)
-	req.SetBasicAuth(emulator.DemoUser, emulator.DemoPassword)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusCreated {
-		t.Errorf("login: status %d", resp.StatusCode)
-	}
+	login(t, authURL)
 	cancel()
 	waitRun(t, done)
 	if _, err := http.Get(apiURL + "/users/me"); err == nil {
@@ -103,25 +94,16 @@ func TestRunServesAGeneratedTenantWithPersistentState(t *testing.T) {
 	if !strings.Contains(banner.String(), "generated tenant (2 workspaces, 600 models)") || !strings.Contains(banner.String(), dir) {
 		t.Errorf("banner:\n%s", banner)
 	}
-	req, _ := http.NewRequest("POST", authURL+"/token/authenticate", nil)
-	req.SetBasicAuth(emulator.DemoUser, emulator.DemoPassword)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var body bytes.Buffer
-	body.ReadFrom(resp.Body)
-	resp.Body.Close()
-	token := between(body.String(), `"tokenValue":"`, `"`)
+	token, _ := login(t, authURL)
 	cancel()
 	waitRun(t, done)
 
 	// A restart on the same state directory still knows the token.
 	_, apiURL, _, cancel, done = startRun(t, "-addr", "127.0.0.1:0", "-models", "600", "-state", dir)
 	defer func() { cancel(); waitRun(t, done) }()
-	req, _ = http.NewRequest("GET", apiURL+"/users/me", nil)
+	req, _ := http.NewRequest("GET", apiURL+"/users/me", nil)
 	req.Header.Set("Authorization", "AnaplanAuthToken "+token)
-	resp, err = http.DefaultClient.Do(req)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,6 +111,29 @@ func TestRunServesAGeneratedTenantWithPersistentState(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Errorf("token after restart: status %d", resp.StatusCode)
 	}
+}
+
+// login logs in to a running sandbox as the demo user, requiring Anaplan's
+// 201, and returns the token and its expiry.
+func login(t *testing.T, authURL string) (token string, expiresAt time.Time) {
+	t.Helper()
+	req, _ := http.NewRequest("POST", authURL+"/token/authenticate", nil)
+	req.SetBasicAuth(emulator.DemoUser, emulator.DemoPassword)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var answer struct {
+		TokenInfo struct {
+			TokenValue string
+			ExpiresAt  int64
+		}
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&answer); err != nil || resp.StatusCode != http.StatusCreated {
+		t.Fatalf("login: status %d, %v", resp.StatusCode, err)
+	}
+	return answer.TokenInfo.TokenValue, time.UnixMilli(answer.TokenInfo.ExpiresAt)
 }
 
 func between(s, start, end string) string {
@@ -197,30 +202,14 @@ func TestRunWithFaults(t *testing.T) {
 		t.Errorf("banner lacks %q and the TTL:\n%s", want, banner)
 	}
 
-	req, _ := http.NewRequest("POST", authURL+"/token/authenticate", nil)
-	req.SetBasicAuth(emulator.DemoUser, emulator.DemoPassword)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var login struct {
-		TokenInfo struct {
-			TokenValue string
-			ExpiresAt  int64
-		}
-	}
-	err = json.NewDecoder(resp.Body).Decode(&login)
-	resp.Body.Close()
-	if err != nil || resp.StatusCode != http.StatusCreated {
-		t.Fatalf("login: status %d, %v", resp.StatusCode, err)
-	}
-	if ttl := time.Until(time.UnixMilli(login.TokenInfo.ExpiresAt)); ttl <= 0 || ttl > 2*time.Second {
+	token, expiresAt := login(t, authURL)
+	if ttl := time.Until(expiresAt); ttl <= 0 || ttl > 2*time.Second {
 		t.Errorf("token expires in %v, want at most 2s", ttl)
 	}
 
-	req, _ = http.NewRequest("GET", apiURL+"/users/me", nil)
-	req.Header.Set("Authorization", "AnaplanAuthToken "+login.TokenInfo.TokenValue)
-	resp, err = http.DefaultClient.Do(req)
+	req, _ := http.NewRequest("GET", apiURL+"/users/me", nil)
+	req.Header.Set("Authorization", "AnaplanAuthToken "+token)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

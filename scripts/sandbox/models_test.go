@@ -60,22 +60,14 @@ func TestRunWithAModelDefinition(t *testing.T) {
 	if !strings.Contains(banner.String(), model+" defined by "+def) {
 		t.Errorf("banner:\n%s", banner)
 	}
-	req, _ := http.NewRequest("POST", authURL+"/token/authenticate", nil)
-	req.SetBasicAuth(emulator.DemoUser, emulator.DemoPassword)
+	token, _ := login(t, authURL)
+	req, _ := http.NewRequest("GET", apiURL+"/workspaces/"+workspace+"/models/"+model+"/imports", nil)
+	req.Header.Set("Authorization", "AnaplanAuthToken "+token)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var body bytes.Buffer
-	body.ReadFrom(resp.Body)
-	resp.Body.Close()
-	req, _ = http.NewRequest("GET", apiURL+"/workspaces/"+workspace+"/models/"+model+"/imports", nil)
-	req.Header.Set("Authorization", "AnaplanAuthToken "+between(body.String(), `"tokenValue":"`, `"`))
-	resp, err = http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body.Reset()
 	body.ReadFrom(resp.Body)
 	resp.Body.Close()
 	if !strings.Contains(body.String(), `"name":"Regions from regions.csv"`) {
