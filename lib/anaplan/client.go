@@ -78,6 +78,7 @@ func New(ctx context.Context, creds Credentials, opts ...Option) (*Client, error
 		now:           s.now,
 		sleep:         s.sleep,
 	}
+	c.tokens.closing, c.tokens.closeFlights = context.WithCancel(context.Background())
 	if c.httpClient == nil {
 		c.httpClient = defaultHTTPClient()
 	}

@@ -98,28 +98,25 @@ type tokenCache struct {
 	obtained time.Time // local clock when tok was stored
 	flights  singleflight.Group
 
-	// Flights run detached from their callers; Close cancels the ones
-	// still running and waits for them (see begin and Client.Close).
+	// Flights run detached from their callers; Close cancels closing,
+	// which ends the ones still running, and waits for them (see begin).
+	// New sets closing.
 	flightMu     sync.Mutex
-	closed       bool
 	closing      context.Context
 	closeFlights context.CancelFunc
 	inFlight     sync.WaitGroup
 }
 
-// begin registers a detached flight and returns a context that ends when
-// the client is closed; ok is false once it is.
-func (tc *tokenCache) begin() (closing context.Context, ok bool) {
+// begin registers a detached flight; ok is false once the client is
+// closed. The lock orders every Add before Close's Wait.
+func (tc *tokenCache) begin() (ok bool) {
 	tc.flightMu.Lock()
 	defer tc.flightMu.Unlock()
-	if tc.closed {
-		return nil, false
-	}
-	if tc.closing == nil {
-		tc.closing, tc.closeFlights = context.WithCancel(context.Background())
+	if tc.closing.Err() != nil {
+		return false
 	}
 	tc.inFlight.Add(1)
-	return tc.closing, true
+	return true
 }
 
 // Close ends the client's background work: an authentication or refresh
@@ -131,10 +128,7 @@ func (tc *tokenCache) begin() (closing context.Context, ok bool) {
 func (c *Client) Close() error {
 	tc := &c.tokens
 	tc.flightMu.Lock()
-	tc.closed = true
-	if tc.closeFlights != nil {
-		tc.closeFlights()
-	}
+	tc.closeFlights()
 	tc.flightMu.Unlock()
 	tc.inFlight.Wait()
 	return nil
@@ -215,14 +209,13 @@ func (c *Client) reauthenticate(ctx context.Context, rejected Token) (Token, err
 // caller still stops waiting when its own ctx ends.
 func (c *Client) shared(ctx context.Context, key string, fn func(context.Context) (Token, error)) (Token, error) {
 	ch := c.tokens.flights.DoChan(key, func() (any, error) {
-		closing, ok := c.tokens.begin()
-		if !ok {
+		if !c.tokens.begin() {
 			return nil, errClosed
 		}
 		defer c.tokens.inFlight.Done()
 		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), authFlightTimeout)
 		defer cancel()
-		defer context.AfterFunc(closing, cancel)()
+		defer context.AfterFunc(c.tokens.closing, cancel)()
 		return fn(fctx)
 	})
 	select {

@@ -30,9 +30,8 @@ const (
 // (figures in upload_bench_test.go). Over loopback, plain chunks go at
 // 0.8-1.9 GB/s whatever the settings, so the CPU, not the chunk size,
 // bounds an upload; memory grows with chunk × parallel (see rawBuffers).
-// Chunks above 8 MB
-// bought no speed; 8 MB still allows 8 GB files under the 1000-chunk limit
-// (1 MB chunks would cap them at 1 GB). Gzip at flate's BestSpeed sends
+// Chunks above 8 MB bought no speed; 8 MB still allows 8 GB files under
+// the 1000-chunk limit (1 MB chunks would cap them at 1 GB). Gzip at flate's BestSpeed sends
 // 31% of the CSV's bytes; the default level sends 29% at a third to a
 // tenth of the speed. Behind a 20 MB/s link with 100 ms per request, gzip
 // uploads CSV 1.5-2x faster than plain chunks, and a second PUT in flight
@@ -215,10 +214,10 @@ func (m *ModelHandle) UploadFile(ctx context.Context, fileID, path string, opts 
 //
 // It streams: r is read one chunk at a time into a small set of reused
 // buffers, so memory stays near ChunkSize × (Parallel + 1) whatever the
-// size (see UploadOptions.Parallel). It declares an unknown chunk count (-1), PUTs the chunks (gzipped
-// unless NoGzip, up to Parallel at once; a PUT is idempotent, so one that
-// fails on the network or with 502/503/504 is retried) and then marks the
-// upload complete.
+// size (see UploadOptions.Parallel). It declares an unknown chunk count
+// (-1), PUTs the chunks (gzipped unless NoGzip, up to Parallel at once; a
+// PUT is idempotent, so one that fails on the network or with 502/503/504
+// is retried) and then marks the upload complete.
 //
 // fileID must name an existing file: Anaplan would silently create a new
 // file for an unknown ID, so Upload checks the ID Anaplan answers with and
