@@ -189,6 +189,10 @@ func TestActivatePageRefusals(t *testing.T) {
 		b := newBrowser(t, h)
 		confirm := b.login(code)
 		wantPage(t, b.post("/activate/decision", approve(csrfOf(t, confirm)), "https://evil.example"), 403, "another site")
+		wantPage(t, b.post("/activate/decision", approve(csrfOf(t, confirm)), "null"), 403, "another site") // sandboxed frame, data: URL
+		if rp := confirm.header.Get("Referrer-Policy"); rp != "same-origin" {
+			t.Errorf("Referrer-Policy = %q: under no-referrer a browser sends Origin null on the page's own forms", rp)
+		}
 	})
 	t.Run("login replaces a planted session", func(t *testing.T) {
 		b := newBrowser(t, h)
