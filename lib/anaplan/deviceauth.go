@@ -231,6 +231,9 @@ func (d *deviceCredentials) deviceLogin(ctx context.Context, c *Client) (Token, 
 	}
 }
 
+// errNoRefreshToken answers a refresh without a refresh token.
+var errNoRefreshToken = errors.New("anaplan: no OAuth refresh token (the scope lacks offline_access): a device login is needed when the token expires")
+
 // errRefreshRefused marks a refresh token the service no longer takes.
 var errRefreshRefused = errors.New("anaplan: refresh token refused")
 
@@ -238,7 +241,9 @@ var errRefreshRefused = errors.New("anaplan: refresh token refused")
 // rotating clients, a new refresh token; the old one is dead from then on).
 func (d *deviceCredentials) renew(ctx context.Context, c *Client, cur Token) (Token, error) {
 	if cur.refresh == "" {
-		return d.deviceLogin(ctx, c) // no offline_access: only a person can log in again
+		// No offline_access: only a person can log in again, and not
+		// ahead of time; the client keeps the token until it expires.
+		return Token{}, errNoRefreshToken
 	}
 	var ans tokenAnswer
 	err := d.call(ctx, c, "/oauth/token", map[string]string{"grant_type": "refresh_token", "client_id": d.clientID, "refresh_token": cur.refresh}, false, &ans, cur.refresh)

@@ -112,6 +112,7 @@ type oauthEnv struct {
 	// nothing), e.g. from a time.AfterFunc modelling the user.
 	decide func(p anaplan.DevicePrompt)
 	logs   bytes.Buffer
+	scope  string // DeviceOptions.Scope
 }
 
 const emulatorBase = "http://127.0.0.1:9" // never dialled: memTransport serves it
@@ -128,6 +129,7 @@ func newOAuthEnv(t *testing.T) *oauthEnv {
 func (env *oauthEnv) creds(clientID string) anaplan.Credentials {
 	return anaplan.DeviceAuth(clientID, anaplan.DeviceOptions{
 		OAuthURL: emulatorBase,
+		Scope:    env.scope,
 		Prompt: func(_ context.Context, p anaplan.DevicePrompt) error {
 			env.prompts = append(env.prompts, p)
 			if env.decide != nil {
@@ -412,6 +414,31 @@ func TestNonRotatingClientKeepsItsRefreshToken(t *testing.T) {
 		}
 		if n := len(refreshRequests(env.tr)); n != 3 {
 			t.Errorf("%d refreshes", n)
+		}
+	})
+}
+
+// TestWithoutOfflineAccess: no refresh token, so no person is asked
+// before the token expires; after that, a device login.
+func TestWithoutOfflineAccess(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		env := newOAuthEnv(t)
+		env.scope = "openid email"
+		env.approveAfter(time.Second)
+		c := env.client(emulator.DemoOAuthClientID)
+		if _, err := env.me(c); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(33 * time.Minute) // fake time: within the refresh margin
+		if _, err := env.me(c); err != nil || len(env.prompts) != 1 {
+			t.Fatalf("Me before expiry: %v, %d prompts (want the current token, no prompt)", err, len(env.prompts))
+		}
+		if len(refreshRequests(env.tr)) != 0 {
+			t.Error("a refresh was sent without a refresh token")
+		}
+		time.Sleep(3 * time.Minute) // past expiry
+		if _, err := env.me(c); err != nil || len(env.prompts) != 2 {
+			t.Fatalf("Me after expiry: %v, %d prompts (want a second device login)", err, len(env.prompts))
 		}
 	})
 }
