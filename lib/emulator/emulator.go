@@ -104,7 +104,6 @@ func New(opts Options) (*Emulator, error) {
 		ttl:   opts.TokenTTL,
 		log:   opts.Logger,
 		roots: roots,
-		oauth: newOAuthService(opts.OAuth),
 	}
 	if e.now == nil {
 		e.now = time.Now
@@ -119,6 +118,9 @@ func New(opts Options) (*Emulator, error) {
 		return nil, err
 	}
 	if e.store, err = newStore(tenant.clone(), opts.StateDir, e.log); err != nil {
+		return nil, err
+	}
+	if e.oauth, err = newOAuthService(opts.OAuth, opts.StateDir, e.log); err != nil {
 		return nil, err
 	}
 	e.routes = e.routeTable()

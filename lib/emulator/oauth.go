@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"mime"
 	"net/http"
 	"net/url"
@@ -131,10 +132,13 @@ type refreshGrant struct {
 	expires                 time.Time
 }
 
-// oauthService holds the OAuth state: in memory only (a restart of the
-// sandbox asks for a new device login; access tokens, being sessions of
-// the store, do persist with StateDir).
+// oauthService holds the OAuth state. With StateDir, refresh tokens
+// persist (as hashes, oauthstate.go) and access tokens persist as sessions
+// of the store; device codes and page sessions live minutes and stay in
+// memory.
 type oauthService struct {
+	dir      string
+	log      *slog.Logger
 	clients  map[string]OAuthClient
 	codeTTL  time.Duration
 	interval time.Duration
@@ -148,8 +152,10 @@ type oauthService struct {
 	pageSeen time.Time                 // last sweep of expired page sessions
 }
 
-func newOAuthService(o OAuthOptions) *oauthService {
+func newOAuthService(o OAuthOptions, dir string, log *slog.Logger) (*oauthService, error) {
 	s := &oauthService{
+		dir:      dir,
+		log:      log,
 		clients:  make(map[string]OAuthClient),
 		codeTTL:  o.DeviceCodeTTL,
 		interval: o.PollInterval,
@@ -172,7 +178,10 @@ func newOAuthService(o OAuthOptions) *oauthService {
 	for _, c := range clients {
 		s.clients[c.ID] = c
 	}
-	return s
+	if err := s.load(); err != nil {
+		return nil, fmt.Errorf("emulator: state dir %s: %w", dir, err)
+	}
+	return s, nil
 }
 
 // oauthRoutes is the OAuth service and its verification page.
@@ -425,6 +434,7 @@ func (e *Emulator) refreshGrant(w http.ResponseWriter, r *http.Request, client O
 	}
 	if client.RotateRefreshTokens {
 		delete(s.refresh, k)
+		s.saveRefresh()
 	}
 	s.mu.Unlock()
 	if user, ok := e.store.user(g.userID); !ok || !user.Active {

@@ -80,6 +80,8 @@ func (e *Emulator) writeTokens(w http.ResponseWriter, r *http.Request, client OA
 		e.oauth.refresh[keyOf(resp.RefreshToken)] = refreshGrant{
 			clientID: client.ID, userID: userID, scope: scope, expires: now.Add(refreshTokenTTL),
 		}
+		e.oauth.sweepRefresh(now)
+		e.oauth.saveRefresh()
 		e.oauth.mu.Unlock()
 	}
 	w.Header().Set("Cache-Control", "no-store")
