@@ -105,12 +105,12 @@ func TestIndependentOAuthClient(t *testing.T) {
 	if err != nil {
 		t.Fatal("python3 is needed for the independent client; on Debian: sudo apt-get install python3")
 	}
-	_, apiURL, banner, cancel, done := startRun(t, "-addr", "127.0.0.1:0", "-oauth-interval", "1s")
+	authURL, apiURL, banner, cancel, done := startRun(t, "-addr", "127.0.0.1:0", "-oauth-interval", "1s")
 	defer waitRun(t, done)
 	defer cancel()
 	oauthURL, clientID := oauthFromBanner(t, banner.String())
 
-	cmd := exec.Command(python, "testdata/independent_oauth_client.py", oauthURL, apiURL, clientID)
+	cmd := exec.Command(python, "testdata/independent_oauth_client.py", oauthURL, authURL, apiURL, clientID)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -8,7 +8,7 @@ user code and link (one JSON line) for the user, polls at the interval
 with the Bearer token, refreshes (form-encoded, as oauthlib sends it) and
 checks that a rotated-out refresh token is refused.
 
-Usage: independent_oauth_client.py OAUTH_URL API_URL CLIENT_ID
+Usage: independent_oauth_client.py OAUTH_URL AUTH_URL API_URL CLIENT_ID
 Prints two JSON lines: the prompt, then what it saw.
 """
 import json
@@ -18,7 +18,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-oauth_url, api_url, client_id = sys.argv[1:4]
+oauth_url, auth_url, api_url, client_id = sys.argv[1:5]
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 
 
@@ -75,7 +75,7 @@ fields = sorted(tok)
 status, me = get(api_url + "/users/me", "Bearer " + tok["access_token"])
 assert status == 200, (status, me)
 status_sdk, _ = get(api_url + "/users/me", "AnaplanAuthToken " + tok["access_token"])  # as the SDK sends it
-status_validate, _ = get(oauth_url + "/token/validate", "Bearer " + tok["access_token"])  # the auth service refuses Bearer
+status_validate, _ = get(auth_url + "/token/validate", "Bearer " + tok["access_token"])  # the auth service refuses Bearer
 
 # 4. Refresh (form-encoded); a rotating client gets a new refresh token and
 # the old one is refused.
