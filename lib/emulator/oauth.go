@@ -77,6 +77,11 @@ type OAuthOptions struct {
 	// PollInterval is the interval the device code answer asks for;
 	// 0 means DefaultDevicePollEvery.
 	PollInterval time.Duration
+	// ApproveAs, when set, approves every device code as the user with
+	// this email the moment it is issued: for tests that run a client in
+	// another process (a notebook against the sandbox) with nobody at the
+	// page. It bypasses the login by design; never set it otherwise.
+	ApproveAs string
 }
 
 // DemoOAuthClients returns the two demo clients: rotating and not.
@@ -137,12 +142,13 @@ type refreshGrant struct {
 // of the store; device codes and page sessions live minutes and stay in
 // memory.
 type oauthService struct {
-	dir      string
-	log      *slog.Logger
-	clients  map[string]OAuthClient
-	codeTTL  time.Duration
-	interval time.Duration
-	idKey    []byte // signs id_tokens
+	approveAs string // OAuthOptions.ApproveAs
+	dir       string
+	log       *slog.Logger
+	clients   map[string]OAuthClient
+	codeTTL   time.Duration
+	interval  time.Duration
+	idKey     []byte // signs id_tokens
 
 	mu       sync.Mutex
 	devices  map[tokenKey]*deviceGrant // by hash of the device code
@@ -154,16 +160,17 @@ type oauthService struct {
 
 func newOAuthService(o OAuthOptions, dir string, log *slog.Logger) (*oauthService, error) {
 	s := &oauthService{
-		dir:      dir,
-		log:      log,
-		clients:  make(map[string]OAuthClient),
-		codeTTL:  o.DeviceCodeTTL,
-		interval: o.PollInterval,
-		idKey:    randomBytes(32),
-		devices:  make(map[tokenKey]*deviceGrant),
-		byUser:   make(map[string]*deviceGrant),
-		refresh:  make(map[tokenKey]refreshGrant),
-		pages:    make(map[tokenKey]*pageSession),
+		approveAs: o.ApproveAs,
+		dir:       dir,
+		log:       log,
+		clients:   make(map[string]OAuthClient),
+		codeTTL:   o.DeviceCodeTTL,
+		interval:  o.PollInterval,
+		idKey:     randomBytes(32),
+		devices:   make(map[tokenKey]*deviceGrant),
+		byUser:    make(map[string]*deviceGrant),
+		refresh:   make(map[tokenKey]refreshGrant),
+		pages:     make(map[tokenKey]*pageSession),
 	}
 	if s.codeTTL == 0 {
 		s.codeTTL = DefaultDeviceCodeTTL
@@ -282,6 +289,15 @@ func (e *Emulator) deviceCode(w http.ResponseWriter, r *http.Request) {
 		scope = defaultScope
 	}
 	now := e.now()
+	var autoUser string
+	if e.oauth.approveAs != "" {
+		u, ok := e.store.userByLogin(e.oauth.approveAs)
+		if !ok || !u.Active {
+			writeOAuthError(w, http.StatusBadRequest, "access_denied", "the emulator's ApproveAs user does not exist or is inactive")
+			return
+		}
+		autoUser = u.ID
+	}
 	deviceCode, userCode := newTokenValue(), newUserCode()
 	g := &deviceGrant{
 		clientID:  clientID,
@@ -290,6 +306,9 @@ func (e *Emulator) deviceCode(w http.ResponseWriter, r *http.Request) {
 		expires:   now.Add(e.oauth.codeTTL),
 		interval:  e.oauth.interval,
 		deviceKey: keyOf(deviceCode),
+	}
+	if autoUser != "" {
+		g.state, g.userID = deviceApproved, autoUser
 	}
 	e.oauth.mu.Lock()
 	e.oauth.sweepDevices(now)

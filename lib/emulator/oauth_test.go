@@ -295,3 +295,18 @@ func TestOAuthOptionsValidated(t *testing.T) {
 		}
 	}
 }
+
+func TestApproveAsApprovesEveryCode(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, emulator.Options{OAuth: emulator.OAuthOptions{ApproveAs: emulator.DemoUser}})
+	d := h.startDevice(emulator.DemoOAuthClientID)
+	r := h.pollDevice(emulator.DemoOAuthClientID, d["device_code"].(string))
+	wantStatus(t, r, http.StatusOK)
+	me := h.do("GET", "/2/0/users/me", "Bearer "+r.json(t)["access_token"].(string), "")
+	if u := me.json(t)["user"].(map[string]any); u["email"] != emulator.DemoUser {
+		t.Errorf("users/me = %s", me.body)
+	}
+
+	nobody := newHarness(t, emulator.Options{OAuth: emulator.OAuthOptions{ApproveAs: "nobody@example.com"}})
+	wantOAuthError(t, nobody.postOAuth("/oauth/device/code", "application/json", jsonBody("client_id", emulator.DemoOAuthClientID)), 400, "access_denied")
+}

@@ -174,3 +174,22 @@ func TestIndependentOAuthClient(t *testing.T) {
 		}
 	}
 }
+
+// TestApproveAsFlag: with -oauth-approve-as, a client in another process
+// (here: the Go client over HTTP) logs in with nobody at the page.
+func TestApproveAsFlag(t *testing.T) {
+	t.Parallel()
+	_, apiURL, banner, cancel, done := startRun(t, "-addr", "127.0.0.1:0", "-oauth-interval", "1s", "-oauth-approve-as", emulator.DemoUser)
+	defer waitRun(t, done)
+	defer cancel()
+	if !strings.Contains(banner.String(), "approved at once as "+emulator.DemoUser) {
+		t.Errorf("the banner does not warn about automatic approval:\n%s", banner)
+	}
+	oauthURL, clientID := oauthFromBanner(t, banner.String())
+	prompts, result, c := deviceLogin(t.Context(), t, oauthURL, apiURL, clientID)
+	defer c.Close()
+	<-prompts
+	if err := <-result; err != nil {
+		t.Fatalf("login with automatic approval: %v", err)
+	}
+}
