@@ -49,6 +49,45 @@ func (l *list) item(ord int) ListItem {
 	return it
 }
 
+// EachListItem calls fn for the items [lo, hi) of a list, holding the
+// read lock, so a caller can stream a large list without a slice of it.
+// withProperties false leaves Properties nil. The item passed to fn is
+// reused: copy what you keep.
+func (m *Model) EachListItem(listID string, lo, hi int, withProperties bool, fn func(*ListItem) error) error {
+	l, err := m.listByID(listID)
+	if err != nil {
+		return err
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	lo, hi = min(lo, l.len()), min(hi, l.len())
+	props := l.props
+	if !withProperties {
+		props = nil
+	}
+	var it ListItem
+	if len(props) > 0 {
+		it.Properties = make(map[string]string, len(props))
+	}
+	for ord := lo; ord < hi; ord++ {
+		it.ID, it.Name, it.Code = idString(l.ids[ord]), l.names[ord], l.codes[ord]
+		if l.parent != nil {
+			it.ListID, it.ListName = idString(l.parent.id), l.parent.name
+			it.Parent, it.ParentID = "", ""
+			if p := l.parents[ord]; p >= 0 {
+				it.Parent, it.ParentID = l.parent.names[p], idString(l.parent.ids[p])
+			}
+		}
+		for _, p := range props {
+			it.Properties[p.name] = propertyText(p, p.col.get(ord))
+		}
+		if err := fn(&it); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // ListSize is the number of items of a list.
 func (m *Model) ListSize(listID string) (int, error) {
 	l, err := m.listByID(listID)
