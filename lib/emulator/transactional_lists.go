@@ -133,25 +133,26 @@ func (e *Emulator) streamListItems(w http.ResponseWriter, env envelope, bm *bulk
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusOK)
-	fw := newFlushWriter(w)
-	enc := json.NewEncoder(fw)
+	buf := bytes.NewBuffer(bytes.TrimSuffix(bytes.TrimSpace(head.Bytes()), []byte("}")))
+	buf.WriteString(`,"listItems":[`)
+	enc := json.NewEncoder(buf)
 	enc.SetEscapeHTML(false)
-	fw.Write(bytes.TrimSuffix(bytes.TrimSpace(head.Bytes()), []byte("}")))
-	fw.WriteString(`,"listItems":[`)
+	flush := func() error {
+		_, err := w.Write(buf.Bytes())
+		buf.Reset()
+		return err
+	}
 	first := true
 	err := bm.engine.EachListItem(listID, lo, hi, includeAll, func(it *engine.ListItem) error {
 		if !first {
-			fw.WriteByte(',')
+			buf.WriteByte(',')
 		}
 		first = false
-		if err := enc.Encode(it); err != nil {
-			return err
-		}
-		return fw.maybeFlush()
-	})
+		return enc.Encode(it)
+	}, flush)
 	if err == nil {
-		fw.WriteString("]}\n")
-		err = fw.Flush()
+		buf.WriteString("]}\n")
+		err = flush()
 	}
 	if err != nil {
 		e.log.Debug("emulator: list items write ended", "error", err)

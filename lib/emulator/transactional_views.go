@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -237,10 +238,11 @@ func (e *Emulator) writeTabularViewData(w http.ResponseWriter, r *http.Request, 
 	}
 }
 
-// writeViewJSON streams {"pages":[…],"columnCoordinates":[[…]],"rows":[…]}.
+// writeViewJSON streams {"pages":[…],"columnCoordinates":[[…]],"rows":[…]},
+// a chunk of rows at a time.
 func writeViewJSON(w http.ResponseWriter, g *engine.ViewGrid) error {
-	bw := newFlushWriter(w)
-	enc := json.NewEncoder(bw)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	pages := g.Pages
 	if pages == nil {
@@ -250,27 +252,29 @@ func writeViewJSON(w http.ResponseWriter, g *engine.ViewGrid) error {
 	for i, c := range g.Columns {
 		cols[i] = []string{c}
 	}
-	bw.WriteString(`{"pages":`)
+	buf.WriteString(`{"pages":`)
 	_ = enc.Encode(pages)
-	bw.WriteString(`,"columnCoordinates":`)
+	buf.WriteString(`,"columnCoordinates":`)
 	_ = enc.Encode(cols)
-	bw.WriteString(`,"rows":[`)
+	buf.WriteString(`,"rows":[`)
 	first := true
+	flush := func() error {
+		_, err := w.Write(buf.Bytes())
+		buf.Reset()
+		return err
+	}
 	err := g.EachRow(func(label string, cells []string) error {
 		if !first {
-			bw.WriteByte(',')
+			buf.WriteByte(',')
 		}
 		first = false
-		if err := enc.Encode(viewDataRowJSON{RowCoordinates: []string{label}, Cells: cells}); err != nil {
-			return err
-		}
-		return bw.maybeFlush()
-	})
+		return enc.Encode(viewDataRowJSON{RowCoordinates: []string{label}, Cells: cells})
+	}, flush)
 	if err != nil {
 		return err
 	}
-	bw.WriteString("]}\n")
-	return bw.Flush()
+	buf.WriteString("]}\n")
+	return flush()
 }
 
 // getDimensionItems serves GET …/dimensions/{dimensionId}/items.
