@@ -42,7 +42,7 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	c, err := anaplan.NewFromConfig(ctx, cfg)
+	c, err := anaplan.NewFromConfig(cfg)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -232,7 +232,7 @@ func TestNewFromConfig(t *testing.T) {
 	t.Parallel()
 	f := newFake(t)
 	cfg := anaplan.Config{Username: f.user, Password: f.password, AuthURL: f.srv.URL, APIURL: f.srv.URL + "/2/0"}
-	c, err := anaplan.NewFromConfig(t.Context(), cfg, anaplan.WithClock(f.clock.Now))
+	c, err := anaplan.NewFromConfig(cfg, anaplan.WithClock(f.clock.Now))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -242,7 +242,7 @@ func TestNewFromConfig(t *testing.T) {
 	mustMe(t, c)
 
 	cfg.Password = ""
-	if _, err := anaplan.NewFromConfig(t.Context(), cfg); err == nil {
+	if _, err := anaplan.NewFromConfig(cfg); err == nil {
 		t.Error("NewFromConfig accepted a half-configured Config")
 	}
 }
@@ -257,11 +257,11 @@ func TestNewRejectsUnsafeURLs(t *testing.T) {
 		anaplan.WithRefreshMargin(-time.Second),
 		anaplan.WithPollInterval(0),
 	} {
-		if _, err := anaplan.New(t.Context(), creds, opt); err == nil {
+		if _, err := anaplan.New(creds, opt); err == nil {
 			t.Errorf("New accepted a bad option")
 		}
 	}
-	c, err := anaplan.New(t.Context(), creds)
+	c, err := anaplan.New(creds)
 	if err != nil || c.AuthURL() != anaplan.DefaultAuthURL || c.APIURL() != anaplan.DefaultAPIURL {
 		t.Errorf("New with defaults = %v, %v", c, err)
 	}

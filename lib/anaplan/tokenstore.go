@@ -83,7 +83,7 @@ func (s *tokenStore) load() (tok Token, obtained time.Time, ok bool) {
 	if json.Unmarshal(b, &f) != nil || f.Value == "" {
 		return Token{}, time.Time{}, false
 	}
-	return Token{ID: f.TokenID, RefreshID: f.RefreshID, ExpiresAt: f.ExpiresAt, value: f.Value}, f.Obtained, true
+	return Token{ID: f.TokenID, RefreshID: f.RefreshID, ExpiresAt: f.ExpiresAt, value: secret(f.Value)}, f.Obtained, true
 }
 
 // save writes tok atomically with mode 0600.
@@ -91,7 +91,7 @@ func (s *tokenStore) save(tok Token, obtained time.Time) error {
 	if s == nil {
 		return nil
 	}
-	b, err := json.Marshal(tokenFile{tok.ID, tok.RefreshID, tok.ExpiresAt, tok.value, obtained})
+	b, err := json.Marshal(tokenFile{tok.ID, tok.RefreshID, tok.ExpiresAt, tok.value.reveal(), obtained})
 	if err != nil {
 		return err
 	}

@@ -34,7 +34,7 @@ func countingEmulator(t *testing.T) (*httptest.Server, *atomic.Int32) {
 
 func cachedClient(t *testing.T, srv *httptest.Server, dir string, creds anaplan.Credentials) *anaplan.Client {
 	t.Helper()
-	c, err := anaplan.New(context.Background(), creds,
+	c, err := anaplan.New(creds,
 		anaplan.WithAuthURL(srv.URL), anaplan.WithAPIURL(srv.URL+"/2/0"), anaplan.WithTokenCache(dir))
 	if err != nil {
 		t.Fatal(err)

@@ -90,7 +90,7 @@ func Connect(ctx context.Context, opts ConnectOptions) (*Session, error) {
 		if u, err := url.Parse(cfg.APIURL); err == nil && isLoopback(u.Hostname()) {
 			clientOpts = append(clientOpts, anaplan.WithPollInterval(emulatorPollInterval)) // a sandbox
 		}
-		c, err := anaplan.NewFromConfig(ctx, cfg, append(clientOpts, opts.ClientOptions...)...)
+		c, err := anaplan.NewFromConfig(cfg, append(clientOpts, opts.ClientOptions...)...)
 		if err != nil {
 			return nil, err
 		}
@@ -110,7 +110,7 @@ func Connect(ctx context.Context, opts ConnectOptions) (*Session, error) {
 		// The emulator remembers its tokens in StateDir: so can the client.
 		clientOpts = append(clientOpts, anaplan.WithTokenCache(filepath.Join(opts.StateDir, "client-tokens")))
 	}
-	c, err := anaplan.New(ctx, anaplan.BasicAuth(emulator.DemoUser, emulator.DemoPassword),
+	c, err := anaplan.New(anaplan.BasicAuth(emulator.DemoUser, emulator.DemoPassword),
 		append(clientOpts, opts.ClientOptions...)...)
 	if err != nil {
 		srv.Close()

@@ -27,7 +27,7 @@ func recorded(t *testing.T, creds anaplan.Credentials) (*anaplan.Client, *regist
 	srv := httptest.NewServer(e.Handler())
 	t.Cleanup(srv.Close)
 	rec := &registry.Recorder{}
-	c, err := anaplan.New(context.Background(), creds,
+	c, err := anaplan.New(creds,
 		anaplan.WithAuthURL(srv.URL), anaplan.WithAPIURL(srv.URL+"/2/0"), rec.ClientOption())
 	if err != nil {
 		t.Fatal(err)
