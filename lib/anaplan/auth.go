@@ -89,9 +89,6 @@ func (b basicCredentials) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("kind", "basic"), slog.String("username", b.username), slog.Any("password", b.password))
 }
 
-// mask shows whether a secret is set, never any of it.
-func mask(s string) string { return secret(s).String() }
-
 // authResponse is the answer of /token/authenticate, /token/refresh and
 // /token/validate. Unknown fields (e.g. the announced refreshToken) are
 // ignored.

@@ -21,8 +21,7 @@ import (
 	"time"
 )
 
-// Client talks to one Anaplan tenant (or emulator). Create it with New or
-// NewFromConfig.
+// Client talks to one Anaplan tenant (or emulator). Create it with New.
 type Client struct {
 	creds         Credentials
 	authURL       *url.URL
@@ -99,27 +98,6 @@ func New(creds Credentials, opts ...Option) (*Client, error) {
 		c.logger.Debug("anaplan: reusing cached token", "token", tok)
 	}
 	return c, nil
-}
-
-// NewFromConfig validates cfg, loads its credentials (reading certificate
-// and key files) and returns a client for its URLs. Options given here win
-// over cfg's URLs.
-func NewFromConfig(cfg Config, opts ...Option) (*Client, error) {
-	if err := cfg.Validate(); err != nil {
-		return nil, err
-	}
-	creds, err := cfg.Credentials()
-	if err != nil {
-		return nil, err
-	}
-	var base []Option
-	if cfg.AuthURL != "" {
-		base = append(base, WithAuthURL(cfg.AuthURL))
-	}
-	if cfg.APIURL != "" {
-		base = append(base, WithAPIURL(cfg.APIURL))
-	}
-	return New(creds, append(base, opts...)...)
 }
 
 // AuthURL is the auth service base the client uses.

@@ -122,19 +122,3 @@ func TestTokenCacheIgnoresFilesOthersCanRead(t *testing.T) {
 		t.Errorf("%d logins, want 2: a world-readable token file must not be trusted", n)
 	}
 }
-
-func TestDefaultTokenCacheDir(t *testing.T) {
-	t.Setenv(anaplan.EnvTokenCache, "off")
-	if d := anaplan.DefaultTokenCacheDir(); d != "" {
-		t.Errorf("off: %q", d)
-	}
-	t.Setenv(anaplan.EnvTokenCache, "/somewhere")
-	if d := anaplan.DefaultTokenCacheDir(); d != "/somewhere" {
-		t.Errorf("explicit: %q", d)
-	}
-	t.Setenv(anaplan.EnvTokenCache, "")
-	t.Setenv("XDG_CACHE_HOME", "/cache")
-	if d := anaplan.DefaultTokenCacheDir(); d != "/cache/anaplan-registry/tokens" {
-		t.Errorf("default: %q", d)
-	}
-}
