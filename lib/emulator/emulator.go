@@ -55,6 +55,10 @@ type Options struct {
 	// AllowRemote lets Start listen on a non-loopback address. The emulator
 	// has a public demo password: never expose it by accident.
 	AllowRemote bool
+	// ReadPageRows is the number of rows per page of a large read request
+	// (list items, or view rows in the tabular layout); 0 means
+	// DefaultReadPageRows.
+	ReadPageRows int
 	// Faults injects rate limits, 5xx, latency and dropped connections,
 	// deterministically under Faults.Seed; the zero value injects none.
 	Faults Faults
@@ -69,7 +73,8 @@ type Emulator struct {
 	bulk    *bulk // files, tasks and model data of the bulk API
 	store   *store
 	routes  []route
-	traffic *traffic // Stats and fault injection
+	traffic *traffic  // Stats and fault injection
+	txn     *txnState // read requests, model open state, calendars
 	handler http.Handler
 }
 
@@ -113,6 +118,7 @@ func New(opts Options) (*Emulator, error) {
 	if e.store, err = newStore(tenant.clone(), opts.StateDir, e.log); err != nil {
 		return nil, err
 	}
+	e.txn = newTxnState(opts.ReadPageRows)
 	e.routes = e.routeTable()
 	e.traffic = newTraffic(e, opts.Faults)
 	e.handler = e.middleware(&router{e: e, routes: compileRoutes(e.routes)})

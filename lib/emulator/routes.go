@@ -22,7 +22,11 @@ func (e *Emulator) routeTable() []route {
 		// read with GET /2/0/models/{modelId}, model objects live below.
 		{"", "/2/0/workspaces/{workspaceId}/models/{modelId}", nil},
 	}
-	return append(routes, e.bulkRoutes()...)
+	routes = append(routes, e.bulkRoutes()...)
+	routes = append(routes, e.transactionalRoutes()...)
+	routes = append(routes, e.modelAdminRoutes()...)
+	routes = append(routes, e.userRoutes()...)
+	return bothForms(routes)
 }
 
 // bulkRoutes is the bulk API (anaplan-api.md §5) under
