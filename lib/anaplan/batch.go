@@ -54,7 +54,7 @@ type WriteFailure struct {
 }
 
 func (f WriteFailure) String() string {
-	return fmt.Sprintf("#%d: %s: %s", f.Index, f.Type, f.Details)
+	return fmt.Sprintf("index %d: %s: %s", f.Index, f.Type, f.Details)
 }
 
 // batch is one request's worth of a write: elements [start, start+n) of

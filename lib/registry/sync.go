@@ -105,7 +105,11 @@ func (r SyncReport) WriteText(w io.Writer, prune bool) error {
 		}
 		fmt.Fprintf(&b, "  refused: %s\n", f)
 	}
-	fmt.Fprintf(&b, "%d changes\n", r.Changes())
+	if n := r.Changes(); n == 1 {
+		b.WriteString("1 change\n")
+	} else {
+		fmt.Fprintf(&b, "%d changes\n", n)
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
