@@ -55,6 +55,10 @@ type ReadRequest struct {
 	objectID string
 	key      string // listReadRequest or viewReadRequest
 	ID       string
+
+	// last is the latest status seen: pages below its AvailablePages need
+	// no new poll (one status request per page would double the round trips).
+	last ReadRequestStatus
 }
 
 // StartListRead starts a large read of a list's items.
@@ -156,8 +160,17 @@ var ErrReadFailed = errors.New("anaplan: the large read failed")
 // waitPage polls until page n is available, or the request is complete
 // with fewer pages (more false).
 func (r *ReadRequest) waitPage(ctx context.Context, n int) (more bool, err error) {
+	if n < r.last.AvailablePages {
+		return true, nil
+	}
+	if r.last.State == ReadComplete && r.last.Successful {
+		return false, nil
+	}
 	for {
 		st, err := r.Status(ctx)
+		if err == nil {
+			r.last = st
+		}
 		if err != nil {
 			return false, err
 		}
