@@ -297,3 +297,27 @@ func TestTxnModelAdministration(t *testing.T) {
 		t.Errorf("lookup of an unknown code = %v, %v", found, err)
 	}
 }
+
+// TestTxnBatchesPastAnaplansLimit adds more items than one call takes,
+// with the default limits: two requests, failures at input indexes.
+func TestTxnBatchesPastAnaplansLimit(t *testing.T) {
+	t.Parallel()
+	env := newTxn(t, 0, nil)
+	n := anaplan.MaxItemsPerCall + 5
+	items := make([]anaplan.ItemInput, n)
+	for i := range items {
+		items[i] = anaplan.ItemInput{Code: fmt.Sprintf("W%06d", i)}
+	}
+	items[7].Properties = map[string]string{"No Such Property": "x"} // refused in the first request
+	items[n-2].Code = items[3].Code                                  // a duplicate, in the second
+	res, err := env.m.AddListItems(t.Context(), env.lists["W1 Workspaces"].ID, items, anaplan.WriteOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Requests != 2 || res.Added != n-2 {
+		t.Errorf("%d requests, %d added; want 2 and %d", res.Requests, res.Added, n-2)
+	}
+	if len(res.Failures) != 2 || res.Failures[0].Index != 7 || res.Failures[1].Index != n-2 {
+		t.Errorf("failures = %v, want indexes 7 and %d", res.Failures, n-2)
+	}
+}
