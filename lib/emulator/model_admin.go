@@ -86,10 +86,15 @@ func (e *Emulator) getModelStatus(w http.ResponseWriter, r *http.Request) {
 	}{st})
 }
 
-// openModel serves POST …/open: 202, no body. The emulator opens at once.
+// openModel serves POST …/open: 202, no body; 422 for an archived model
+// (H:wake-up). The emulator opens at once.
 func (e *Emulator) openModel(w http.ResponseWriter, r *http.Request) {
 	m, ok := e.scopedModel(w, r)
 	if !ok {
+		return
+	}
+	if strings.EqualFold(m.ActiveState, "ARCHIVED") {
+		e.writeAPIError(w, r, http.StatusUnprocessableEntity, "The model is archived: unarchive it before opening it.")
 		return
 	}
 	e.txn.setClosed(m.ID, false)

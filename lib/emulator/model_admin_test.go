@@ -40,6 +40,16 @@ func TestModelStatusOpenAndClose(t *testing.T) {
 	if s := step(); s != "Open" {
 		t.Errorf("after open: %s", s)
 	}
+	archived := ""
+	for _, m := range emulator.Demo().Models {
+		if m.ActiveState == "ARCHIVED" && m.ID != emulator.DemoNoAccessModelID {
+			archived = m.ID
+		}
+	}
+	if archived == "" {
+		t.Fatal("the demo tenant has no archived model")
+	}
+	wantStatus(t, h.postJSON("/2/0/models/"+archived+"/open", tok, ""), http.StatusUnprocessableEntity)
 	wantStatus(t, h.get("/2/0/models/FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF/status", tok), http.StatusNotFound)
 	wantStatus(t, h.get("/2/0/models/"+emulator.DemoNoAccessModelID+"/status", tok), http.StatusNotFound)
 }

@@ -1,13 +1,11 @@
 package emulator
 
-import (
-	"bufio"
-	"net/http"
-)
+import "net/http"
 
-// Streaming helpers for large responses (view data, list CSV, read
-// request pages): rows go out in 32 KiB writes as they are produced, so a
-// million-cell answer never sits whole in memory.
+// Streaming helpers for large responses (view data, list items, read
+// request pages): the engine renders rows a chunk at a time and the
+// handler writes each chunk out, so a million-cell answer never sits
+// whole in memory.
 
 // trackedWriter remembers whether the response was started, so an error
 // found before the first row still gets Anaplan's error envelope.
@@ -28,19 +26,3 @@ func (t *trackedWriter) Write(b []byte) (int, error) {
 
 // Unwrap lets http.ResponseController reach the underlying writer.
 func (t *trackedWriter) Unwrap() http.ResponseWriter { return t.ResponseWriter }
-
-// flushWriter buffers writes to a response and hands them on in chunks.
-type flushWriter struct {
-	*bufio.Writer
-}
-
-func newFlushWriter(w http.ResponseWriter) *flushWriter {
-	return &flushWriter{bufio.NewWriterSize(w, 64<<10)}
-}
-
-func (f *flushWriter) maybeFlush() error {
-	if f.Buffered() > 32<<10 {
-		return f.Flush()
-	}
-	return nil
-}

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -108,21 +109,54 @@ func (e *Emulator) getListItems(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	items, _, err := bm.engine.ListItemsPage(listID, lo, hi-lo)
-	if err != nil {
-		e.writeEngineError(w, r, err)
-		return
-	}
-	if !queryFlag(r, "includeAll") {
-		for i := range items {
-			items[i].Properties = nil
-		}
-	}
 	var paging *pagingJSON
 	if paged {
-		paging = page.paging(r, len(items), size)
+		paging = page.paging(r, hi-lo, size)
 	}
-	writeEnvelopeWith(w, modelSuccess(r, m.ID, "list", paging), "listItems", items, len(items) > 0)
+	env := modelSuccess(r, m.ID, "list", paging)
+	if hi == lo {
+		writeJSON(w, http.StatusOK, env)
+		return
+	}
+	e.streamListItems(w, env, bm, listID, lo, hi, queryFlag(r, "includeAll"))
+}
+
+// streamListItems writes {"meta":…,"status":…,"listItems":[…]} item by
+// item: a million-item list never sits in memory as JSON or as structs.
+func (e *Emulator) streamListItems(w http.ResponseWriter, env envelope, bm *bulkModel, listID string, lo, hi int, includeAll bool) {
+	var head bytes.Buffer
+	henc := json.NewEncoder(&head)
+	henc.SetEscapeHTML(false)
+	if err := henc.Encode(env); err != nil {
+		e.log.Error("emulator: list items envelope", "error", err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	buf := bytes.NewBuffer(bytes.TrimSuffix(bytes.TrimSpace(head.Bytes()), []byte("}")))
+	buf.WriteString(`,"listItems":[`)
+	enc := json.NewEncoder(buf)
+	enc.SetEscapeHTML(false)
+	flush := func() error {
+		_, err := w.Write(buf.Bytes())
+		buf.Reset()
+		return err
+	}
+	first := true
+	err := bm.engine.EachListItem(listID, lo, hi, includeAll, func(it *engine.ListItem) error {
+		if !first {
+			buf.WriteByte(',')
+		}
+		first = false
+		return enc.Encode(it)
+	}, flush)
+	if err == nil {
+		buf.WriteString("]}\n")
+		err = flush()
+	}
+	if err != nil {
+		e.log.Debug("emulator: list items write ended", "error", err)
+	}
 }
 
 // itemJSON is an item of an add, update or delete request. Parent is a

@@ -357,3 +357,24 @@ func TestTxnWritesWhileAnImportRunsAre409(t *testing.T) {
 	})
 	wantStatus(t, h.postJSON(txnPath("/lists/"+listW1+"/items?action=add"), tok, `{"items":[{"code":"X"}]}`), http.StatusOK)
 }
+
+func TestTxnBuiltInDimensionsAndTabularViewData(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, emulator.Options{})
+	tok := h.login()
+	seedRegistry(t, h, tok)
+	wantStatus(t, h.get(txnPath("/dimensions/20000000003/items"), tok), http.StatusBadRequest)
+	v := h.get(txnPath("/dimensions/20000000020/items"), tok).json(t)["items"].([]any)
+	if len(v) != 2 || v[0].(map[string]any)["name"] != "Actual" {
+		t.Errorf("versions: %v", v)
+	}
+	u := h.postJSON(txnPath("/dimensions/101999999999/items"), tok, `{"names":["`+strings.ToUpper(emulator.DemoUser)+`"]}`)
+	if items := u.json(t)["items"].([]any); len(items) != 1 || items[0].(map[string]any)["name"] != emulator.DemoUser {
+		t.Errorf("users lookup: %s", u.body)
+	}
+	c := h.accept("GET", txnPath("/views/"+moduleW2+"/data?exportType=TABULAR_MULTI_COLUMN&moduleId="+moduleW2), tok, "text/csv", "")
+	wantStatus(t, c, 200)
+	if !strings.HasPrefix(string(c.body), "W2 Models,Workspace,Name,Current Size\r\nModel Registry,Admin Tools,,0\r\n") {
+		t.Errorf("tabular view data: %q", c.body)
+	}
+}

@@ -1,7 +1,9 @@
 package emulator
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -185,11 +187,16 @@ func (e *Emulator) getViewData(w http.ResponseWriter, r *http.Request) {
 		e.writeAPIError(w, r, http.StatusBadRequest, bad)
 		return
 	}
+	viewID := r.PathValue("viewId")
+	if xt := r.URL.Query().Get("exportType"); strings.HasPrefix(xt, "TABULAR_") {
+		e.writeTabularViewData(w, r, bm, viewID)
+		return
+	}
 	asJSON := acceptsJSON(r) && r.URL.Query().Get("format") == "v1"
 	tw := &trackedWriter{ResponseWriter: w}
 	w = tw
 	_, escaped := acceptsCSV(r)
-	err := bm.engine.ReadView(r.PathValue("viewId"), pages, func(g *engine.ViewGrid) error {
+	err := bm.engine.ReadView(viewID, pages, func(g *engine.ViewGrid) error {
 		if !asJSON {
 			w.Header().Set("Content-Type", "text/csv")
 			w.WriteHeader(http.StatusOK)
@@ -204,10 +211,38 @@ func (e *Emulator) getViewData(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// writeViewJSON streams {"pages":[…],"columnCoordinates":[[…]],"rows":[…]}.
+// writeTabularViewData answers view data with exportType=TABULAR_…: the
+// tabular layout (one row per combination of dimension items, every line
+// item a column) as CSV, within the same 1,000,000-cell limit.
+func (e *Emulator) writeTabularViewData(w http.ResponseWriter, r *http.Request, bm *bulkModel, viewID string) {
+	rows, err := bm.engine.ViewRowCount(viewID)
+	if err != nil {
+		e.writeEngineError(w, r, err)
+		return
+	}
+	md, _ := bm.engine.ViewMetadata(viewID)
+	lineItems, _ := bm.engine.LineItems(md.ViewID)
+	if len(lineItems) == 0 {
+		lineItems = make([]engine.LineItem, 1) // a line item standing in for its view
+	}
+	if cells := rows * len(lineItems); cells > engine.MaxViewCells {
+		e.writeAPIError(w, r, http.StatusBadRequest, fmt.Sprintf(
+			"The view has %d cells, more than %d: use a large read request (POST …/views/%s/readRequests).", cells, engine.MaxViewCells, viewID))
+		return
+	}
+	_, escaped := acceptsCSV(r)
+	w.Header().Set("Content-Type", "text/csv")
+	w.WriteHeader(http.StatusOK)
+	if err := bm.engine.WriteViewTabularCSV(w, viewID, 0, rows, escaped); err != nil {
+		e.log.Debug("emulator: tabular view data write ended", "error", err)
+	}
+}
+
+// writeViewJSON streams {"pages":[…],"columnCoordinates":[[…]],"rows":[…]},
+// a chunk of rows at a time.
 func writeViewJSON(w http.ResponseWriter, g *engine.ViewGrid) error {
-	bw := newFlushWriter(w)
-	enc := json.NewEncoder(bw)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	pages := g.Pages
 	if pages == nil {
@@ -217,33 +252,43 @@ func writeViewJSON(w http.ResponseWriter, g *engine.ViewGrid) error {
 	for i, c := range g.Columns {
 		cols[i] = []string{c}
 	}
-	bw.WriteString(`{"pages":`)
+	buf.WriteString(`{"pages":`)
 	_ = enc.Encode(pages)
-	bw.WriteString(`,"columnCoordinates":`)
+	buf.WriteString(`,"columnCoordinates":`)
 	_ = enc.Encode(cols)
-	bw.WriteString(`,"rows":[`)
+	buf.WriteString(`,"rows":[`)
 	first := true
+	flush := func() error {
+		_, err := w.Write(buf.Bytes())
+		buf.Reset()
+		return err
+	}
 	err := g.EachRow(func(label string, cells []string) error {
 		if !first {
-			bw.WriteByte(',')
+			buf.WriteByte(',')
 		}
 		first = false
-		if err := enc.Encode(viewDataRowJSON{RowCoordinates: []string{label}, Cells: cells}); err != nil {
-			return err
-		}
-		return bw.maybeFlush()
-	})
+		return enc.Encode(viewDataRowJSON{RowCoordinates: []string{label}, Cells: cells})
+	}, flush)
 	if err != nil {
 		return err
 	}
-	bw.WriteString("]}\n")
-	return bw.Flush()
+	buf.WriteString("]}\n")
+	return flush()
 }
 
 // getDimensionItems serves GET …/dimensions/{dimensionId}/items.
 func (e *Emulator) getDimensionItems(w http.ResponseWriter, r *http.Request) {
 	m, bm, ok := e.txnModel(w, r, true)
 	if !ok {
+		return
+	}
+	if items, builtin, refuse := e.builtinDimension(r.PathValue("dimensionId")); builtin {
+		if refuse != "" {
+			e.writeAPIError(w, r, http.StatusBadRequest, refuse)
+			return
+		}
+		writeEnvelopeWith(w, modelSuccess(r, m.ID, "dimension", nil), "items", items, len(items) > 0)
 		return
 	}
 	items, err := bm.engine.DimensionItems(r.PathValue("dimensionId"))
@@ -271,6 +316,11 @@ func (e *Emulator) lookupDimensionItems(w http.ResponseWriter, r *http.Request) 
 	}
 	if len(body.Names) == 0 && len(body.Codes) == 0 {
 		e.writeAPIError(w, r, http.StatusBadRequest, "Expected at least one of 'names' or 'codes' to be present and not empty.")
+		return
+	}
+	if items, builtin, _ := e.builtinDimension(r.PathValue("dimensionId")); builtin {
+		found := matchDimensionItems(items, body.Names, body.Codes)
+		writeEnvelopeWith(w, modelSuccess(r, m.ID, "dimension", nil), "items", found, len(found) > 0)
 		return
 	}
 	items, err := bm.engine.LookupDimensionItems(r.PathValue("dimensionId"), body.Names, body.Codes)

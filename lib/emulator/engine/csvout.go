@@ -1,17 +1,29 @@
 package engine
 
 import (
-	"bufio"
+	"bytes"
+	"io"
 	"strings"
 )
 
-// csvOut writes RFC 4180 records to a buffered writer without building
-// rows as slices: fields are quoted when they need it, or always when
-// quoteAll is set (Anaplan's "text/csv;escaped=true").
+// csvOut writes RFC 4180 records into a buffer without building rows as
+// slices: fields are quoted when they need it, or always when quoteAll is
+// set (Anaplan's "text/csv;escaped=true").
 type csvOut struct {
-	w        *bufio.Writer
+	w        *bytes.Buffer
 	quoteAll bool
 	first    bool
+}
+
+func newCSVOut(escaped bool) *csvOut {
+	return &csvOut{w: bytes.NewBuffer(make([]byte, 0, 64<<10)), quoteAll: escaped, first: true}
+}
+
+// drain writes what the buffer holds to w and empties it.
+func (c *csvOut) drain(w io.Writer) error {
+	_, err := w.Write(c.w.Bytes())
+	c.w.Reset()
+	return err
 }
 
 func (c *csvOut) field(s string) {

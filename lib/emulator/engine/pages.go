@@ -1,9 +1,6 @@
 package engine
 
-import (
-	"bufio"
-	"io"
-)
+import "io"
 
 // Windowed reads for list items and large-volume read requests
 // (anaplan-api.md §6 "Large-volume reads"): each call renders only the
@@ -49,6 +46,39 @@ func (l *list) item(ord int) ListItem {
 	return it
 }
 
+// EachListItem calls fn for the items [lo, hi) of a list, and flush
+// after every chunk of them: fn runs under the model's read lock and must
+// only buffer, flush runs outside it. withProperties false leaves
+// Properties nil. The item passed to fn is reused: copy what you keep.
+func (m *Model) EachListItem(listID string, lo, hi int, withProperties bool, fn func(*ListItem) error, flush func() error) error {
+	l, err := m.listByID(listID)
+	if err != nil {
+		return err
+	}
+	props := l.props
+	if !withProperties {
+		props = nil
+	}
+	var it ListItem
+	if len(props) > 0 {
+		it.Properties = make(map[string]string, len(props))
+	}
+	return m.streamRows(lo, hi, l.len, func(ord int) error {
+		it.ID, it.Name, it.Code = idString(l.ids[ord]), l.names[ord], l.codes[ord]
+		if l.parent != nil {
+			it.ListID, it.ListName = idString(l.parent.id), l.parent.name
+			it.Parent, it.ParentID = "", ""
+			if p := l.parents[ord]; p >= 0 {
+				it.Parent, it.ParentID = l.parent.names[p], idString(l.parent.ids[p])
+			}
+		}
+		for _, p := range props {
+			it.Properties[p.name] = propertyText(p, p.col.get(ord))
+		}
+		return fn(&it)
+	}, flush)
+}
+
 // ListSize is the number of items of a list.
 func (m *Model) ListSize(listID string) (int, error) {
 	l, err := m.listByID(listID)
@@ -68,11 +98,7 @@ func (m *Model) WriteListCSV(w io.Writer, listID string, lo, hi int, escaped boo
 	if err != nil {
 		return err
 	}
-	m.mu.RLock()
-	defer m.mu.RUnlock()
-	lo, hi = min(lo, l.len()), min(hi, l.len())
-	bw := bufio.NewWriterSize(w, 64<<10)
-	c := &csvOut{w: bw, quoteAll: escaped, first: true}
+	c := newCSVOut(escaped)
 	for _, h := range []string{"id", "name", "code", "parent", "parentId"} {
 		c.field(h)
 	}
@@ -80,7 +106,7 @@ func (m *Model) WriteListCSV(w io.Writer, listID string, lo, hi int, escaped boo
 		c.field(p.name)
 	}
 	c.end()
-	for ord := lo; ord < hi; ord++ {
+	err = m.streamRows(lo, hi, l.len, func(ord int) error {
 		c.field(idString(l.ids[ord]))
 		c.field(l.names[ord])
 		c.field(l.codes[ord])
@@ -94,13 +120,12 @@ func (m *Model) WriteListCSV(w io.Writer, listID string, lo, hi int, escaped boo
 			c.field(propertyText(p, p.col.get(ord)))
 		}
 		c.end()
-		if bw.Buffered() > 32<<10 {
-			if err := bw.Flush(); err != nil {
-				return err
-			}
-		}
+		return nil
+	}, func() error { return c.drain(w) })
+	if err != nil {
+		return err
 	}
-	return bw.Flush()
+	return c.drain(w)
 }
 
 // ViewRowCount is the number of rows of a view's tabular layout: every
@@ -128,16 +153,8 @@ func (m *Model) WriteViewTabularCSV(w io.Writer, viewID string, lo, hi int, esca
 	if err != nil {
 		return err
 	}
-	m.mu.RLock()
-	defer m.mu.RUnlock()
 	dims := v.mod.dims
-	total := 1
-	for _, l := range dims {
-		total *= l.len()
-	}
-	lo, hi = min(lo, total), min(hi, total)
-	bw := bufio.NewWriterSize(w, 64<<10)
-	c := &csvOut{w: bw, quoteAll: escaped, first: true}
+	c := newCSVOut(escaped)
 	for _, l := range dims {
 		c.field(l.name)
 	}
@@ -145,8 +162,15 @@ func (m *Model) WriteViewTabularCSV(w io.Writer, viewID string, lo, hi int, esca
 		c.field(li.name)
 	}
 	c.end()
+	total := func() int {
+		n := 1
+		for _, l := range dims {
+			n *= l.len()
+		}
+		return n
+	}
 	var key rowKey
-	for r := lo; r < hi; r++ {
+	err = m.streamRows(lo, hi, total, func(r int) error {
 		rest := r
 		for i := len(dims) - 1; i >= 0; i-- {
 			key[i] = int32(rest % dims[i].len())
@@ -159,11 +183,10 @@ func (m *Model) WriteViewTabularCSV(w io.Writer, viewID string, lo, hi int, esca
 			c.field(li.text(v.mod.cell(li, key)))
 		}
 		c.end()
-		if bw.Buffered() > 32<<10 {
-			if err := bw.Flush(); err != nil {
-				return err
-			}
-		}
+		return nil
+	}, func() error { return c.drain(w) })
+	if err != nil {
+		return err
 	}
-	return bw.Flush()
+	return c.drain(w)
 }

@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -112,28 +111,38 @@ func (m *Model) ViewMetadata(viewID string) (ViewMetadata, error) {
 	return md, nil
 }
 
-// ViewGrid is one page of a view as GET …/views/{viewId}/data returns it.
-// It is valid only inside the callback of ReadView, which holds the
-// model's read lock: rows are produced while they are written out.
+// ViewGrid is one page of a view as GET …/views/{viewId}/data returns it:
+// its labels, resolved when the read starts, and its rows, read in
+// chunks by EachRow.
 type ViewGrid struct {
 	Pages   []string // label of the selected item of each page dimension
 	Columns []string // line item names
 	Rows    int
+	m       *Model
 	v       view
 	key     rowKey
 }
 
 // ReadView resolves the page selectors (the first item of each page
-// dimension by default) and calls fn with the grid. A view of more than
+// dimension by default) and calls fn with the grid, without holding the
+// model's lock (EachRow takes it per chunk). A view of more than
 // MaxViewCells cells fails with ErrTooMany.
 func (m *Model) ReadView(viewID string, pages []PageSelector, fn func(*ViewGrid) error) error {
 	v, err := m.viewByID(viewID)
 	if err != nil {
 		return err
 	}
+	g, err := m.resolveGrid(v, viewID, pages)
+	if err != nil {
+		return err
+	}
+	return fn(g)
+}
+
+func (m *Model) resolveGrid(v view, viewID string, pages []PageSelector) (*ViewGrid, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	g := &ViewGrid{v: v, Rows: v.mod.dims[0].len()}
+	g := &ViewGrid{m: m, v: v, Rows: v.mod.dims[0].len()}
 	for _, li := range v.lineItems {
 		g.Columns = append(g.Columns, li.name)
 	}
@@ -150,11 +159,11 @@ func (m *Model) ReadView(viewID string, pages []PageSelector, fn func(*ViewGrid)
 			}
 		}
 		if i < 0 {
-			return fmt.Errorf("Invalid page selector [%s]: %w", p.DimensionID, ErrBadPage)
+			return nil, fmt.Errorf("Invalid page selector [%s]: %w", p.DimensionID, ErrBadPage)
 		}
 		ord, ok := v.mod.dims[i].ordinalOf(p.ItemID)
 		if !ok {
-			return fmt.Errorf("Invalid page selector [%s:%s]: %w", p.DimensionID, p.ItemID, ErrBadPage)
+			return nil, fmt.Errorf("Invalid page selector [%s:%s]: %w", p.DimensionID, p.ItemID, ErrBadPage)
 		}
 		g.key[i] = ord
 	}
@@ -164,36 +173,42 @@ func (m *Model) ReadView(viewID string, pages []PageSelector, fn func(*ViewGrid)
 		}
 	}
 	if cells := g.Rows * len(g.Columns); cells > MaxViewCells {
-		return fmt.Errorf("engine: view %s has %d cells, more than %d: use a large read request (…/readRequests): %w",
+		return nil, fmt.Errorf("engine: view %s has %d cells, more than %d: use a large read request (…/readRequests): %w",
 			viewID, cells, MaxViewCells, ErrTooMany)
 	}
-	return fn(g)
+	return g, nil
 }
 
-// EachRow calls fn for every row with its label and cell texts; cells is
-// reused between calls.
-func (g *ViewGrid) EachRow(fn func(label string, cells []string) error) error {
-	rows := g.v.mod.dims[0]
+// EachRow calls row for every row with its label and cell texts (cells
+// is reused between calls), and flush after every chunk of rows: row runs
+// under the model's read lock and must only buffer, flush runs outside it
+// and may write to the network.
+func (g *ViewGrid) EachRow(row func(label string, cells []string) error, flush func() error) error {
+	dims := g.v.mod.dims
 	cells := make([]string, len(g.v.lineItems))
 	key := g.key
-	for ord := 0; ord < g.Rows; ord++ {
+	bound := func() int {
+		for i := 1; i < len(dims); i++ {
+			if int(key[i]) >= dims[i].len() {
+				return 0 // the page item was deleted meanwhile
+			}
+		}
+		return dims[0].len()
+	}
+	return g.m.streamRows(0, g.Rows, bound, func(ord int) error {
 		key[0] = int32(ord)
 		for i, li := range g.v.lineItems {
 			cells[i] = li.text(g.v.mod.cell(li, key))
 		}
-		if err := fn(rows.names[ord], cells); err != nil {
-			return err
-		}
-	}
-	return nil
+		return row(dims[0].names[ord], cells)
+	}, flush)
 }
 
 // WriteCSV writes the grid as CSV: a header row (the row dimension's
 // corner left blank, then the line item names), then one row per item.
 // escaped quotes every field.
 func (g *ViewGrid) WriteCSV(w io.Writer, escaped bool) error {
-	bw := bufio.NewWriterSize(w, 64<<10)
-	c := &csvOut{w: bw, quoteAll: escaped, first: true}
+	c := newCSVOut(escaped)
 	c.field("")
 	for _, name := range g.Columns {
 		c.field(name)
@@ -205,15 +220,12 @@ func (g *ViewGrid) WriteCSV(w io.Writer, escaped bool) error {
 			c.field(s)
 		}
 		c.end()
-		if bw.Buffered() > 32<<10 {
-			return bw.Flush()
-		}
 		return nil
-	})
+	}, func() error { return c.drain(w) })
 	if err != nil {
 		return err
 	}
-	return bw.Flush()
+	return c.drain(w)
 }
 
 // DimensionItems lists the items of a dimension (a list), in list order;
