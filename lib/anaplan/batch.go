@@ -58,14 +58,55 @@ func (f WriteFailure) String() string {
 }
 
 // batch is one request's worth of a write: elements [start, start+n) of
-// the input, encoded.
+// the input, encoded once into the request body itself (prefix, the
+// elements comma-separated, suffix), so a batch costs its body and an
+// offset per element, not an allocation per element and a copy.
 type batch struct {
 	start, n int
-	elems    [][]byte // each element's JSON
-	size     int      // sum of len(elems) plus commas
+	data     []byte // the body; complete (suffix included) once the batch is cut
+	ends     []int  // where each element's encoding ends in data
+	prefix   string
+	suffix   string
 	// remap, when set, is the input index of each element: a batch
 	// re-sent with only some of its elements after a lost answer.
 	remap []int
+}
+
+func newBatch(start int, prefix, suffix string, capacity int) *batch {
+	b := &batch{start: start, prefix: prefix, suffix: suffix, data: make([]byte, 0, capacity)}
+	b.data = append(b.data, prefix...)
+	return b
+}
+
+// add appends one encoded element.
+func (b *batch) add(e []byte) {
+	if b.n > 0 {
+		b.data = append(b.data, ',')
+	}
+	b.data = append(b.data, e...)
+	b.ends = append(b.ends, len(b.data))
+	b.n++
+}
+
+// size is the body's length once cut.
+func (b *batch) size() int { return len(b.data) + len(b.suffix) }
+
+// cut closes the body.
+func (b *batch) cut() *batch {
+	b.data = append(b.data, b.suffix...)
+	return b
+}
+
+// body is the request body of a cut batch.
+func (b *batch) body() []byte { return b.data }
+
+// elem is element k's encoding.
+func (b *batch) elem(k int) []byte {
+	from := len(b.prefix)
+	if k > 0 {
+		from = b.ends[k-1] + 1 // after the comma
+	}
+	return b.data[from:b.ends[k]]
 }
 
 // index is the input index of element k of the batch.
@@ -76,69 +117,46 @@ func (b *batch) index(k int) int {
 	return b.start + k
 }
 
-// subset is a batch of the elements ks (ascending) of b.
+// subset is a cut batch of the elements ks (ascending) of b.
 func (b *batch) subset(ks []int) *batch {
-	nb := &batch{start: b.index(ks[0]), remap: make([]int, 0, len(ks))}
+	nb := newBatch(b.index(ks[0]), b.prefix, b.suffix, len(b.data))
+	nb.remap = make([]int, 0, len(ks))
 	for _, k := range ks {
-		if nb.n > 0 {
-			nb.size++
-		}
-		nb.elems = append(nb.elems, b.elems[k])
-		nb.size += len(b.elems[k])
+		nb.add(b.elem(k))
 		nb.remap = append(nb.remap, b.index(k))
-		nb.n++
 	}
-	return nb
+	return nb.cut()
 }
 
-// body wraps the elements in prefix … suffix, comma-separated.
-func (b *batch) body(prefix, suffix string) []byte {
-	buf := make([]byte, 0, len(prefix)+b.size+len(suffix))
-	buf = append(buf, prefix...)
-	for i, e := range b.elems {
-		if i > 0 {
-			buf = append(buf, ',')
-		}
-		buf = append(buf, e...)
-	}
-	return append(buf, suffix...)
-}
-
-// batches encodes elements one at a time and cuts them into batches of at
-// most perCall elements and maxBytes of body (overhead included). An
-// element too large for any body is an error naming it.
-func batches[T any](seq iter.Seq[T], encode func(T) ([]byte, error), perCall, maxBytes, overhead int) iter.Seq2[*batch, error] {
+// batches encodes elements one at a time into request bodies of at most
+// perCall elements and maxBytes (prefix and suffix included). An element
+// too large for any body is an error naming it.
+func batches[T any](seq iter.Seq[T], encode func(T) ([]byte, error), perCall, maxBytes int, prefix, suffix string) iter.Seq2[*batch, error] {
 	return func(yield func(*batch, error) bool) {
-		cur := &batch{}
+		capacity := min(maxBytes, 1<<20)
+		cur := newBatch(0, prefix, suffix, capacity)
 		i := 0
 		for v := range seq {
-			b, err := encode(v)
+			e, err := encode(v)
 			if err != nil {
 				yield(nil, fmt.Errorf("anaplan: encoding element %d: %w", i, err))
 				return
 			}
-			if len(b)+overhead > maxBytes {
-				yield(nil, fmt.Errorf("anaplan: element %d is %d bytes encoded, more than one request may carry (%d)", i, len(b), maxBytes))
+			if len(e)+len(prefix)+len(suffix) > maxBytes {
+				yield(nil, fmt.Errorf("anaplan: element %d is %d bytes encoded, more than one request may carry (%d)", i, len(e), maxBytes))
 				return
 			}
-			extra := len(b)
-			if cur.n > 0 {
-				extra++ // the comma
-			}
-			if cur.n > 0 && (cur.n >= perCall || cur.size+extra+overhead > maxBytes) {
-				if !yield(cur, nil) {
+			if cur.n > 0 && (cur.n >= perCall || cur.size()+1+len(e) > maxBytes) {
+				if !yield(cur.cut(), nil) {
 					return
 				}
-				cur = &batch{start: i}
-				extra = len(b)
+				cur = newBatch(i, prefix, suffix, max(capacity, len(cur.data)))
 			}
-			cur.elems = append(cur.elems, b)
-			cur.size += extra
-			cur.n++
+			cur.add(e)
 			i++
 		}
 		if cur.n > 0 {
-			yield(cur, nil)
+			yield(cur.cut(), nil)
 		}
 	}
 }
@@ -186,4 +204,43 @@ func compactJSON(v any) ([]byte, error) {
 		return nil, err
 	}
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// ahead runs seq one batch ahead of its consumer in a goroutine, so that
+// encoding the next batch overlaps sending the current one. Memory holds
+// at most two batches besides the one being sent. Stopping early (or an
+// error) ends the goroutine.
+func ahead(seq iter.Seq2[*batch, error]) iter.Seq2[*batch, error] {
+	return func(yield func(*batch, error) bool) {
+		type item struct {
+			b   *batch
+			err error
+		}
+		ch := make(chan item, 1)
+		done := make(chan struct{})
+		exited := make(chan struct{})
+		defer func() {
+			close(done)
+			<-exited // the input is never read after the caller returns
+		}()
+		go func() {
+			defer close(exited)
+			defer close(ch)
+			for b, err := range seq {
+				select {
+				case ch <- item{b, err}:
+				case <-done:
+					return
+				}
+				if err != nil {
+					return
+				}
+			}
+		}()
+		for it := range ch {
+			if !yield(it.b, it.err) || it.err != nil {
+				return
+			}
+		}
+	}
 }

@@ -25,11 +25,11 @@ func TestBatchesCutAtCountAndBytes(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var got [][]int
-			for b, err := range batches(slices.Values(in), enc, tt.perCall, tt.maxBytes, 2) {
+			for b, err := range batches(slices.Values(in), enc, tt.perCall, tt.maxBytes, "[", "]") {
 				if err != nil {
 					t.Fatal(err)
 				}
-				body := b.body("[", "]")
+				body := b.body()
 				if len(body) > tt.maxBytes {
 					t.Errorf("batch at %d is %d bytes, over %d", b.start, len(body), tt.maxBytes)
 				}
@@ -52,7 +52,7 @@ func TestBatchesCutAtCountAndBytes(t *testing.T) {
 func TestBatchesRejectAnElementTooLargeForAnyRequest(t *testing.T) {
 	t.Parallel()
 	enc := func(s string) ([]byte, error) { return json.Marshal(s) }
-	for _, err := range batches(slices.Values([]string{"ok", strings.Repeat("x", 100)}), enc, 10, 50, 2) {
+	for _, err := range batches(slices.Values([]string{"ok", strings.Repeat("x", 100)}), enc, 10, 50, "[", "]") {
 		if err != nil {
 			if !strings.Contains(err.Error(), "element 1") {
 				t.Errorf("error %q does not name element 1", err)
@@ -71,9 +71,13 @@ func TestFailureIndexesPointIntoTheInput(t *testing.T) {
 		t.Errorf("index = %d, want 100002", got[0].Index)
 	}
 	// A batch re-sent with some of its elements maps back through remap.
-	sub := (&batch{start: 10, n: 4, elems: [][]byte{[]byte("0"), []byte("1"), []byte("2"), []byte("3")}}).subset([]int{1, 3})
-	if string(sub.body("[", "]")) != "[1,3]" {
-		t.Errorf("subset body = %s", sub.body("[", "]"))
+	whole := newBatch(10, "[", "]", 0)
+	for _, e := range []string{"0", "1", "2", "3"} {
+		whole.add([]byte(e))
+	}
+	sub := whole.cut().subset([]int{1, 3})
+	if string(sub.body()) != "[1,3]" {
+		t.Errorf("subset body = %s", sub.body())
 	}
 	if got := (failuresJSON{{Index: 1}}).shift(sub); got[0].Index != 13 {
 		t.Errorf("remapped index = %d, want 13", got[0].Index)

@@ -51,7 +51,9 @@ func (m *ModelHandle) WriteCells(ctx context.Context, moduleID string, cells []C
 }
 
 // WriteCellsSeq is WriteCells over a sequence, for writes too large to hold
-// as a slice: memory holds one batch.
+// as a slice: memory holds the batch being sent and the next one, which is
+// encoded meanwhile (cells is ranged over in a goroutine of its own, never
+// after WriteCellsSeq returns).
 func (m *ModelHandle) WriteCellsSeq(ctx context.Context, moduleID string, cells iter.Seq[Cell], opts WriteOptions) (CellsResult, error) {
 	var res CellsResult
 	if err := requireID("module", moduleID); err != nil {
@@ -62,7 +64,7 @@ func (m *ModelHandle) WriteCellsSeq(ctx context.Context, moduleID string, cells 
 		return res, err
 	}
 	perCall, maxBytes := opts.limits(MaxCellsPerCall)
-	for b, err := range batches(cells, encodeCell, perCall, maxBytes, 2) {
+	for b, err := range ahead(batches(cells, encodeCell, perCall, maxBytes, "[", "]")) {
 		if err != nil {
 			return res, err
 		}
@@ -71,7 +73,7 @@ func (m *ModelHandle) WriteCellsSeq(ctx context.Context, moduleID string, cells 
 			Failures             failuresJSON `json:"failures"`
 		}
 		res.Requests++
-		err := m.c.do(ctx, request{method: http.MethodPost, path: p, body: bytesBody("application/json", b.body("[", "]")), repeatable: true}, &ans)
+		err := m.c.do(ctx, request{method: http.MethodPost, path: p, body: bytesBody("application/json", b.body()), repeatable: true}, &ans)
 		if err != nil {
 			return res, fmt.Errorf("anaplan: writing cells %d-%d into module %s of %s: %w", b.start, b.start+b.n-1, moduleID, m, err)
 		}

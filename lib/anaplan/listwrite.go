@@ -112,12 +112,12 @@ func (m *ModelHandle) writeItems(ctx context.Context, listID string, action item
 	}
 	perCall, maxBytes := opts.limits(MaxItemsPerCall)
 	const prefix, suffix = `{"items":[`, `]}`
-	for b, err := range batches(slices.Values(items), func(it ItemInput) ([]byte, error) { return compactJSON(it) },
-		perCall, maxBytes, len(prefix)+len(suffix)) {
+	for b, err := range ahead(batches(slices.Values(items), func(it ItemInput) ([]byte, error) { return compactJSON(it) },
+		perCall, maxBytes, prefix, suffix)) {
 		if err != nil {
 			return res, err
 		}
-		if err := m.sendItemBatch(ctx, p, listID, action, items, b, prefix, suffix, &res); err != nil {
+		if err := m.sendItemBatch(ctx, p, listID, action, items, b, &res); err != nil {
 			return res, fmt.Errorf("anaplan: %s items %d-%d of %d in list %s of %s: %w",
 				action, b.start, b.start+b.n-1, len(items), listID, m, err)
 		}
@@ -133,9 +133,9 @@ func (m *ModelHandle) writeItems(ctx context.Context, listID string, action item
 // sendItemBatch sends one batch and merges its answer into res; after a
 // lost answer to an add or delete it checks what happened and sends only
 // what did not.
-func (m *ModelHandle) sendItemBatch(ctx context.Context, path, listID string, action itemAction, items []ItemInput, b *batch, prefix, suffix string, res *ItemsResult) error {
+func (m *ModelHandle) sendItemBatch(ctx context.Context, path, listID string, action itemAction, items []ItemInput, b *batch, res *ItemsResult) error {
 	for round := 0; ; round++ {
-		ans, err := m.postItems(ctx, path, action, b.body(prefix, suffix))
+		ans, err := m.postItems(ctx, path, action, b.body())
 		res.Requests++
 		if err == nil {
 			res.Added += ans.Added
