@@ -292,6 +292,9 @@ func TestTxnModelAdministration(t *testing.T) {
 	if err != nil || len(lis) != 3 || lis[0].Format == "" {
 		t.Errorf("line items of %s = %+v, %v", mods[1].Name, lis, err)
 	}
+	if _, err := env.m.Dashboards(ctx); err != nil {
+		t.Errorf("dashboards: %v", err)
+	}
 	found, err := env.m.LookupDimensionItems(ctx, env.lists["W1 Workspaces"].ID, nil, []string{"nothing"})
 	if err != nil || len(found) != 0 {
 		t.Errorf("lookup of an unknown code = %v, %v", found, err)

@@ -151,3 +151,15 @@ func (m *ModelHandle) LookupDimensionItems(ctx context.Context, dimensionID stri
 	err = m.c.do(ctx, request{method: http.MethodPost, path: p, body: body, repeatable: true}, &out)
 	return out.Items, err
 }
+
+// Dashboard is one dashboard (page) of a model.
+type Dashboard struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	Code string `json:"code,omitempty"`
+}
+
+// Dashboards lists the model's dashboards.
+func (m *ModelHandle) Dashboards(ctx context.Context) ([]Dashboard, error) {
+	return listAll[Dashboard](ctx, m, "dashboards", "dashboards")
+}
