@@ -68,6 +68,7 @@ type Emulator struct {
 	roots   *x509.CertPool
 	bulk    *bulk // files, tasks and model data of the bulk API
 	store   *store
+	alm     *alm // ALM revisions, syncs and online status
 	routes  []route
 	traffic *traffic // Stats and fault injection
 	handler http.Handler
@@ -111,6 +112,9 @@ func New(opts Options) (*Emulator, error) {
 		return nil, err
 	}
 	if e.store, err = newStore(tenant.clone(), opts.StateDir, e.log); err != nil {
+		return nil, err
+	}
+	if e.alm, err = newALM(tenant, e.store, opts.StateDir, opts.TaskDuration, e.log); err != nil {
 		return nil, err
 	}
 	e.routes = e.routeTable()
