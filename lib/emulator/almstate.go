@@ -169,6 +169,14 @@ func (a *alm) nextID(kind string) string {
 	return strings.ToUpper(hex.EncodeToString(sum[:16]))
 }
 
+// settleAt is settle for readers outside the ALM API (the model lists):
+// a completed sync has saved its target model by then.
+func (a *alm) settleAt(now time.Time) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.settle(now)
+}
+
 // settle applies every sync that has completed by now; the caller holds a.mu.
 func (a *alm) settle(now time.Time) {
 	changed := false
