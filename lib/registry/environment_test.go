@@ -14,8 +14,8 @@ func TestDefaultRulesClassifyHowTenantsNameCopies(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		name, workspace, state string
-		category           string // Environment category value
-		want               registry.Environment
+		category               string // Environment category value
+		want                   registry.Environment
 	}{
 		{"Sales - DEV", "Sales", "UNLOCKED", "", registry.EnvDev},
 		{"Sales Development", "Sales", "UNLOCKED", "", registry.EnvDev},
