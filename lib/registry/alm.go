@@ -61,10 +61,10 @@ type LineageOptions struct {
 
 // LineageStats count what ReadLineage did.
 type LineageStats struct {
-	Models int // models in the registry
-	Cached int // answered from the cache
-	Asked  int // read from the ALM API
-	Calls  int // ALM requests made
+	Models int `json:"models"` // models in the registry
+	Cached int `json:"cached"` // answered from the cache
+	Asked  int `json:"asked"`  // read from the ALM API
+	Calls  int `json:"calls"`  // ALM requests made
 }
 
 // lineageCache is the cache file's content.

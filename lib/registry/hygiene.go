@@ -81,7 +81,9 @@ func hygiene(r *Registry, env []Environment, family []int, families []Family, li
 		if mod.IsZero() || m.ActiveState == "ARCHIVED" {
 			continue
 		}
-		idle := o.Now.Sub(mod)
+		// Whole calendar days (UTC), so a list made twice in one day
+		// reads the same.
+		idle := utcDay(o.Now).Sub(utcDay(mod))
 		days := int(idle / (24 * time.Hour))
 		switch {
 		case (env[i] == EnvDev || env[i] == EnvTest || env[i] == EnvUAT) && idle >= o.IdleAfter:
@@ -95,4 +97,10 @@ func hygiene(r *Registry, env []Environment, family []int, families []Family, li
 			cmp.Compare(a.Workspace, b.Workspace), cmp.Compare(a.ModelName, b.ModelName), cmp.Compare(a.ModelID, b.ModelID))
 	})
 	return out
+}
+
+// utcDay is t's UTC date at midnight.
+func utcDay(t time.Time) time.Time {
+	y, m, d := t.UTC().Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
