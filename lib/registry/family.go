@@ -120,10 +120,11 @@ func buildFamilies(r *Registry, env []Environment, lineage map[string]ModelLinea
 	}
 	// Models outside any lineage join the one lineage family sharing
 	// their name, else a family by name.
-	keys := make([]string, n)
+	keys, display := make([]string, n), make([]string, n)
 	byKey := map[string][]int{} // key -> lineage roots having it
 	for i, m := range r.Models {
-		keys[i] = familyKey(m.Name)
+		display[i] = familyDisplayName(m.Name)
+		keys[i] = keyOf(display[i])
 		if linked[i] {
 			root := find(i)
 			if !slices.Contains(byKey[keys[i]], root) {
@@ -149,13 +150,13 @@ func buildFamilies(r *Registry, env []Environment, lineage map[string]ModelLinea
 		f.Lineage = true
 		if s, ok := source[root]; ok {
 			f.SourceModelID = r.Models[s].ID
-			f.Name = familyName(r, members, s)
+			f.Name = familyName(display, members, s)
 		}
 		out = append(out, f)
 	}
 	for _, members := range names {
 		f := newFamily(r, env, members)
-		f.Name = familyName(r, members, -1)
+		f.Name = familyName(display, members, -1)
 		out = append(out, f)
 	}
 	slices.SortFunc(out, func(a, b Family) int {
@@ -196,15 +197,15 @@ func newFamily(r *Registry, env []Environment, members []int) Family {
 
 // familyName is the display name most members share; ties go to the
 // source's (src >= 0), then to the alphabetically first.
-func familyName(r *Registry, members []int, src int) string {
+func familyName(display []string, members []int, src int) string {
 	count := map[string]int{}
 	for _, i := range members {
-		count[familyDisplayName(r.Models[i].Name)]++
+		count[display[i]]++
 	}
 	best, bestN := "", 0
 	srcName := ""
 	if src >= 0 {
-		srcName = familyDisplayName(r.Models[src].Name)
+		srcName = display[src]
 	}
 	for name, c := range count {
 		if c > bestN || (c == bestN && (name == srcName || (best != srcName && name < best))) {

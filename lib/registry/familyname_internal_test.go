@@ -20,6 +20,11 @@ func TestFamilyDisplayName(t *testing.T) {
 		{"Prévisions Ventes – 東京", "Prévisions Ventes – 東京"},
 		{"FP&A Planning Archive 2024-03-31", "FP&A Planning"},
 		{"Training Model - Level 1", "Training Model - Level 1"},
+		{"Plan 2024.03.31", "Plan"},
+		{"Plan - TEST 2019", "Plan"},
+		{"Plan 12-2024", "Plan 12"},
+		{"Plan Pre-Prod", "Plan"},
+		{"Plan FY2024 - Live", "Plan FY2024"},
 	} {
 		if got := familyDisplayName(tc.name); got != tc.want {
 			t.Errorf("familyDisplayName(%q) = %q, want %q", tc.name, got, tc.want)
