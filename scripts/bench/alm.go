@@ -92,8 +92,9 @@ directory.`, groupThousands(int64(models)), repeats)
 	var rows [][]string
 	for _, s := range []string{subjectALMFirst, subjectALMSecond, subjectALMOff} {
 		get := func(metric string) summary { return b.res.summary("alm", kase, s, metric) }
+		count := func(metric string) string { return groupThousands(int64(get(metric).Median)) }
 		rows = append(rows, []string{s, get("wall").spread("s"), get("rss").spread("MB"),
-			sig(get("requests").Median), sig(get("alm-calls").Median), sig(get("asked").Median)})
+			count("requests"), count("alm-calls"), count("asked")})
 	}
 	sec.Tables = append(sec.Tables, table{
 		Header: []string{"Run", "Wall", "Peak RSS", "Requests", "ALM calls", "Models asked"},
