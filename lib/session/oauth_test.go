@@ -224,3 +224,34 @@ func TestPrintDevicePromptShowsTheLinkWithTheCode(t *testing.T) {
 		}
 	}
 }
+
+// TestAPIURLWithoutVersionPath: ANAPLAN_API_URL as other clients spell it
+// (the host alone) reaches the sandbox's /2/0; another path fails with a
+// message that names the API URL and the missing /2/0.
+func TestAPIURLWithoutVersionPath(t *testing.T) {
+	srv := sandbox(t)
+	for _, tc := range []struct {
+		apiURL, wantErr string
+	}{
+		{srv.URL, ""},
+		{srv.URL + "/", ""},
+		{srv.URL + "/api", "does not end in /2/0"},
+	} {
+		setEnv(t, "ANAPLAN_USERNAME="+emulator.DemoUser, "ANAPLAN_PASSWORD="+emulator.DemoPassword,
+			"ANAPLAN_AUTH_URL="+srv.AuthURL(), "ANAPLAN_API_URL="+tc.apiURL)
+		s, err := session.Connect(session.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = s.Client.Me(context.Background())
+		s.Close()
+		switch {
+		case tc.wantErr == "" && err != nil:
+			t.Errorf("ANAPLAN_API_URL=%s: %v", tc.apiURL, err)
+		case tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr) || !strings.Contains(err.Error(), tc.apiURL)):
+			t.Errorf("ANAPLAN_API_URL=%s: error %v, want one naming the URL and saying %q", tc.apiURL, err, tc.wantErr)
+		case tc.wantErr != "" && !errors.Is(err, anaplan.ErrNotFound):
+			t.Errorf("ANAPLAN_API_URL=%s: error %v does not match ErrNotFound", tc.apiURL, err)
+		}
+	}
+}
