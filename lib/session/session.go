@@ -35,7 +35,8 @@ func isLoopback(host string) bool {
 // credentials are configured, for the built-in emulator's demo tenant.
 type Session struct {
 	Client   *anaplan.Client
-	Emulated bool // true when the client talks to the in-process emulator
+	Emulated bool   // true when the client talks to the in-process emulator
+	Auth     string // how it logs in: AuthBasic, AuthCert or AuthOAuth
 
 	server *emulator.Server
 	user   string
@@ -142,7 +143,7 @@ func Connect(opts Options) (*Session, error) {
 		case AuthOAuth:
 			user = "the OAuth device login of client " + cfg.OAuthClientID
 		}
-		s := &Session{Client: c, user: user, logger: logger}
+		s := &Session{Client: c, Auth: kind, user: user, logger: logger}
 		s.cache = newRegistryCache(opts, c.APIURL(), user)
 		return s, nil
 	}
@@ -156,8 +157,9 @@ func Connect(opts Options) (*Session, error) {
 		// The emulator remembers its tokens in StateDir: so can the client.
 		clientOpts = append(clientOpts, anaplan.WithTokenCache(filepath.Join(opts.StateDir, "client-tokens")))
 	}
-	creds := anaplan.BasicAuth(emulator.DemoUser, emulator.DemoPassword)
+	creds, kind := anaplan.BasicAuth(emulator.DemoUser, emulator.DemoPassword), AuthBasic
 	if cfg.Auth == AuthOAuth {
+		kind = AuthOAuth
 		creds = anaplan.DeviceAuth(emulator.DemoOAuthClientID, anaplan.DeviceOptions{OAuthURL: srv.URL, Prompt: opts.prompt(true)})
 	}
 	c, err := anaplan.New(creds, append(clientOpts, opts.ClientOptions...)...)
@@ -165,7 +167,7 @@ func Connect(opts Options) (*Session, error) {
 		srv.Close()
 		return nil, err
 	}
-	s := &Session{Client: c, Emulated: true, server: srv, user: emulator.DemoUser, logger: logger}
+	s := &Session{Client: c, Emulated: true, Auth: kind, server: srv, user: emulator.DemoUser, logger: logger}
 	s.cache = newRegistryCache(opts, c.APIURL(), emulator.DemoUser)
 	return s, nil
 }
@@ -173,6 +175,10 @@ func Connect(opts Options) (*Session, error) {
 // Describe says in one line what the session talks to. It never contains
 // a secret, and no port: notebook outputs must be reproducible.
 func (s *Session) Describe() string {
+	if s.Emulated && s.Auth == AuthOAuth {
+		return "No Anaplan credentials configured: using the built-in emulator's demo tenant (user " + s.user +
+			", OAuth device login; the emulator approves every code itself)."
+	}
 	if s.Emulated {
 		return "No Anaplan credentials configured: using the built-in emulator's demo tenant (user " + s.user + ")."
 	}
