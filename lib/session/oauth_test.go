@@ -131,9 +131,11 @@ func keys(m map[string]any) []string {
 func TestConnectOAuthOnTheBuiltInEmulator(t *testing.T) {
 	setEnv(t)
 	var shown []string
+	rec := &session.Recorder{}
 	s, err := session.Connect(session.Options{
 		Auth:             session.AuthOAuth,
 		DevicePromptHTML: func(html string) { shown = append(shown, html) },
+		ClientOptions:    []anaplan.Option{rec.ClientOption()},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -157,6 +159,23 @@ func TestConnectOAuthOnTheBuiltInEmulator(t *testing.T) {
 	}
 	if regexp.MustCompile(`127\.0\.0\.1:[0-9]`).MatchString(html) || strings.Contains(html, "data:image") {
 		t.Errorf("the emulator's prompt shows its port or a QR code, which differ on every run:\n%s", html)
+	}
+
+	// What a notebook shows of the exchanges: nothing secret, nothing that varies.
+	var all strings.Builder
+	for _, e := range rec.Exchanges() {
+		all.WriteString(e.Text(-1))
+	}
+	text := all.String()
+	for _, want := range []string{"POST /oauth/device/code", `"device_code": ‹hidden:`, `"user_code": ‹varies: xxxx-xxxx›`,
+		`activate?user_code=‹varies: xxxx-xxxx›"`, "POST /oauth/token", `"access_token": ‹hidden:`,
+		"Authorization: Bearer ‹hidden: the OAuth access_token›", "GET /2/0/users/me"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("recorded exchanges lack %q:\n%s", want, text)
+		}
+	}
+	if regexp.MustCompile(`127\.0\.0\.1:[0-9]|[A-Z0-9]{4}-[A-Z0-9]{4}`).MatchString(text) {
+		t.Errorf("recorded exchanges show a port or a user code:\n%s", text)
 	}
 }
 
