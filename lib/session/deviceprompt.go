@@ -86,5 +86,5 @@ func maskedDevicePromptHTML(p anaplan.DevicePrompt) string {
 	return `<div class="device-login"><p>To log in, open <code>` + html.EscapeString(l) +
 		`</code> and confirm the code <strong><code>` + html.EscapeString(code) + `</code></strong>.</p>` +
 		`<p><em>The built-in emulator approves the code at once as ` + html.EscapeString(emulator.DemoUser) +
-		`. On Anaplan, you open the link (or scan the QR code shown here) and approve it yourself.</em></p></div>`
+		`. On Anaplan this box links the page and shows a QR code of the link: you open it and approve the code yourself.</em></p></div>`
 }
