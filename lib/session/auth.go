@@ -150,7 +150,7 @@ func (c Config) validateAuth() []error {
 		}
 	case AuthOAuth:
 		if c.OAuthClientID == "" {
-			errs = append(errs, fmt.Errorf("anaplan: OAuth is chosen (%s=oauth) but %s is not set: copy the device-grant client's ID from Anaplan Administration > OAuth",
+			errs = append(errs, fmt.Errorf("anaplan: OAuth is chosen (%s=oauth, or a script's -oauth) but %s is not set: copy the device-grant client's ID from Anaplan Administration > OAuth",
 				EnvAuth, EnvOAuthClientID))
 		}
 		if c.OAuthURL != "" {
