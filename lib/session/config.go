@@ -264,7 +264,9 @@ func (c Config) Validate() error {
 
 // Credentials builds the configured credentials, reading the certificate
 // and key files. Errors name the file and the problem (missing, not PEM,
-// wrong key password, key not matching the certificate).
+// wrong key password, key not matching the certificate). The kind is
+// AuthKind's; an OAuth device login prints its link and code on stderr
+// (Connect's Options.DevicePrompt shows them elsewhere).
 func (c Config) Credentials() (anaplan.Credentials, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
