@@ -22,6 +22,14 @@ func TestAuthenticateNotebook(t *testing.T) {
 		{"anaplan.CertificateAuth", "Authorization: CACertificate LS0tLS1CRUdJTi"},
 		{"anaplan.CertificateAuth", `"encodedDataFormat": "v2"`},
 		{"anaplan.CertificateAuth", "201 Created\n"},
+		// OAuth: the device grant, masked, approved by the emulator.
+		{"o.Auth = session.AuthOAuth", `<code>http://127.0.0.1:‹port›/activate?user_code=‹varies: xxxx-xxxx›</code>`},
+		{"o.Auth = session.AuthOAuth", "The built-in emulator approves the code at once"},
+		{"o.Auth = session.AuthOAuth", "POST /oauth/device/code"},
+		{"o.Auth = session.AuthOAuth", "&#34;device_code&#34;: ‹hidden: 43 characters›"},
+		{"o.Auth = session.AuthOAuth", "&#34;refresh_token&#34;: ‹hidden: 43 characters›"},
+		{"o.Auth = session.AuthOAuth", "Authorization: Bearer ‹hidden: the OAuth access_token›"},
+		{"o.Auth = session.AuthOAuth", "Logged in with OAuth as <strong>demo.admin@example.com</strong>"},
 		// A failed login.
 		{"not-the-password", "401 Unauthorized\n"},
 		{"not-the-password", `"status": "FAILURE_BAD_CREDENTIAL"`},

@@ -181,7 +181,7 @@ func newRequest(ctx context.Context, method, target string, body *requestBody) (
 func (c *Client) errorFrom(resp *http.Response, secrets ...string) *APIError {
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	return newAPIError(resp, body, c.now(), secrets...)
+	return c.hintAPIPath(newAPIError(resp, body, c.now(), secrets...))
 }
 
 // doRaw sends r and returns the JSON body of the 2xx answer, unparsed, for

@@ -12,6 +12,7 @@ package session
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -35,6 +36,9 @@ type Config struct {
 	CertFile, KeyFile, KeyPassword string // ANAPLAN_CERT_FILE, ANAPLAN_KEY_FILE, ANAPLAN_KEY_PASSWORD
 	CertFormatV1                   bool   // ANAPLAN_CERT_FORMAT=v1 (v2 is the default)
 	AuthURL, APIURL                string // ANAPLAN_AUTH_URL, ANAPLAN_API_URL
+	// How to log in and where (auth.go): ANAPLAN_AUTH, ANAPLAN_OAUTH_CLIENT_ID
+	// (not a secret), ANAPLAN_OAUTH_URL, ANAPLAN_REGION.
+	Auth, OAuthClientID, OAuthURL, Region string
 }
 
 // The environment variables LoadConfig reads.
@@ -132,6 +136,9 @@ func LoadConfig(envFile string) (Config, error) {
 	default:
 		return Config{}, fmt.Errorf("anaplan: %s=%q: expected v1 or v2", EnvCertFormat, f)
 	}
+	if err := cfg.loadAuth(get); err != nil {
+		return Config{}, err
+	}
 	if cfg.AuthURL == "" {
 		cfg.AuthURL = anaplan.DefaultAuthURL
 	}
@@ -204,10 +211,15 @@ func lineOfKey(b []byte, key string) int {
 // and key files) and returns a client for its URLs. Options given here win
 // over c's URLs.
 func (c Config) NewClient(opts ...anaplan.Option) (*anaplan.Client, error) {
+	return c.newClient(nil, opts...)
+}
+
+// newClient is NewClient with the OAuth device login's prompt.
+func (c Config) newClient(prompt func(context.Context, anaplan.DevicePrompt) error, opts ...anaplan.Option) (*anaplan.Client, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
-	creds, err := c.Credentials()
+	creds, err := c.credentials(prompt)
 	if err != nil {
 		return nil, err
 	}
@@ -226,7 +238,8 @@ func (c Config) NewClient(opts ...anaplan.Option) (*anaplan.Client, error) {
 // the emulator send it to Validate and report the mistake rather than
 // quietly falling back to the emulator.
 func (c Config) HasCredentials() bool {
-	return c.Username != "" || c.Password != "" || c.CertFile != "" || c.KeyFile != ""
+	return c.Username != "" || c.Password != "" || c.CertFile != "" || c.KeyFile != "" ||
+		c.OAuthClientID != "" || c.Auth != ""
 }
 
 func (c Config) hasBasic() bool { return c.Username != "" || c.Password != "" }
@@ -237,24 +250,7 @@ func (c Config) hasCert() bool  { return c.CertFile != "" || c.KeyFile != "" }
 // a silent preference, so nobody authenticates as someone unexpected), and
 // URLs that are malformed or plain http to a non-loopback host.
 func (c Config) Validate() error {
-	var errs []error
-	if c.hasBasic() && (c.Username == "" || c.Password == "") {
-		missing := EnvPassword
-		if c.Username == "" {
-			missing = EnvUsername
-		}
-		errs = append(errs, fmt.Errorf("anaplan: basic authentication is half configured: %s is not set", missing))
-	}
-	if c.hasCert() && (c.CertFile == "" || c.KeyFile == "") {
-		missing := EnvKeyFile
-		if c.CertFile == "" {
-			missing = EnvCertFile
-		}
-		errs = append(errs, fmt.Errorf("anaplan: certificate authentication is half configured: %s is not set", missing))
-	}
-	if c.hasBasic() && c.hasCert() {
-		errs = append(errs, fmt.Errorf("anaplan: both basic (%s) and certificate (%s) credentials are configured: keep one", EnvUsername, EnvCertFile))
-	}
+	errs := c.validateAuth()
 	for _, u := range []struct{ name, env, value string }{{"auth URL", EnvAuthURL, c.AuthURL}, {"API URL", EnvAPIURL, c.APIURL}} {
 		if u.value == "" {
 			continue
@@ -268,15 +264,29 @@ func (c Config) Validate() error {
 
 // Credentials builds the configured credentials, reading the certificate
 // and key files. Errors name the file and the problem (missing, not PEM,
-// wrong key password, key not matching the certificate).
+// wrong key password, key not matching the certificate). The kind is
+// AuthKind's; an OAuth device login prints its link and code on stderr
+// (Connect's Options.DevicePrompt shows them elsewhere).
 func (c Config) Credentials() (anaplan.Credentials, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
-	switch {
-	case c.Username != "":
+	return c.credentials(nil)
+}
+
+// credentials builds the chosen kind's credentials; prompt is the device
+// login's (nil: PrintDevicePrompt to stderr).
+func (c Config) credentials(prompt func(context.Context, anaplan.DevicePrompt) error) (anaplan.Credentials, error) {
+	kind, err := c.AuthKind()
+	if err != nil {
+		return nil, err
+	}
+	switch kind {
+	case AuthOAuth:
+		return c.oauthCredentials(prompt), nil
+	case AuthBasic:
 		return anaplan.BasicAuth(c.Username, c.Password), nil
-	case c.CertFile != "":
+	case AuthCert:
 		certPEM, err := readConfigFile(EnvCertFile, c.CertFile)
 		if err != nil {
 			return nil, err
@@ -295,8 +305,8 @@ func (c Config) Credentials() (anaplan.Credentials, error) {
 		}
 		return creds, nil
 	}
-	return nil, fmt.Errorf("anaplan: no credentials configured: set %s and %s, or %s and %s (in the environment or .env)",
-		EnvUsername, EnvPassword, EnvCertFile, EnvKeyFile)
+	return nil, fmt.Errorf("anaplan: no credentials configured: set %s and %s, or %s and %s, or %s (in the environment or .env)",
+		EnvUsername, EnvPassword, EnvCertFile, EnvKeyFile, EnvOAuthClientID)
 }
 
 func readConfigFile(env, path string) ([]byte, error) {
@@ -312,8 +322,8 @@ func readConfigFile(env, path string) ([]byte, error) {
 
 // String shows every field with the two passwords masked.
 func (c Config) String() string {
-	return fmt.Sprintf("session.Config{Username:%q, Password:%s, CertFile:%q, KeyFile:%q, KeyPassword:%s, CertFormatV1:%t, AuthURL:%q, APIURL:%q}",
-		c.Username, mask(c.Password), c.CertFile, c.KeyFile, mask(c.KeyPassword), c.CertFormatV1, c.AuthURL, c.APIURL)
+	return fmt.Sprintf("session.Config{Username:%q, Password:%s, CertFile:%q, KeyFile:%q, KeyPassword:%s, CertFormatV1:%t, AuthURL:%q, APIURL:%q, %s}",
+		c.Username, mask(c.Password), c.CertFile, c.KeyFile, mask(c.KeyPassword), c.CertFormatV1, c.AuthURL, c.APIURL, c.authString())
 }
 
 // GoString keeps %#v masked too.
@@ -358,5 +368,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("username", c.Username), slog.String("password", mask(c.Password)),
 		slog.String("certFile", c.CertFile), slog.String("keyFile", c.KeyFile),
 		slog.String("keyPassword", mask(c.KeyPassword)), slog.Bool("certFormatV1", c.CertFormatV1),
-		slog.String("authURL", c.AuthURL), slog.String("apiURL", c.APIURL))
+		slog.String("authURL", c.AuthURL), slog.String("apiURL", c.APIURL),
+		slog.String("auth", c.Auth), slog.String("oauthClientID", c.OAuthClientID),
+		slog.String("oauthURL", c.OAuthURL), slog.String("region", c.Region))
 }

@@ -181,6 +181,8 @@ func maskAuthorization(v string) string {
 		return "Basic ‹hidden: base64 of username:password›"
 	case "AnaplanAuthToken":
 		return "AnaplanAuthToken ‹hidden: the tokenValue›"
+	case "Bearer":
+		return "Bearer ‹hidden: the OAuth access_token›"
 	case "CACertificate":
 		if len(cred) > 40 {
 			return fmt.Sprintf("CACertificate %s…‹%d characters: the certificate PEM in base64›", cred[:20], len(cred))

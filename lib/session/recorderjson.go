@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -35,18 +36,22 @@ var (
 	// secretKeys hold credentials: their value is never shown, only its length.
 	secretKeys = map[string]bool{
 		"tokenValue": true, "refreshToken": true, "access_token": true, "refresh_token": true,
-		"id_token": true, "password": true, "client_secret": true,
+		"id_token": true, "password": true, "client_secret": true, "device_code": true,
 	}
 	// variableKeys differ on every login: shown by shape (a UUID stays
 	// recognisable as one) or by length.
 	variableKeys = map[string]bool{
 		"tokenId": true, "refreshTokenId": true, "encodedData": true, "encodedSignedData": true,
+		"user_code": true, // OAuth device login
 	}
 	// epochKeys are times in epoch milliseconds, shown relative to the answer.
 	epochKeys = map[string]bool{"expiresAt": true, "creationTime": true}
 	// clockKeys are wall-clock times as text (the API's error bodies).
 	clockKeys = map[string]bool{"timestamp": true}
 )
+
+// userCodeParam is the OAuth user code in a verification link.
+var userCodeParam = regexp.MustCompile(`user_code=[^&]*`)
 
 // parseJSON reads one JSON value into a masked tree.
 func (m masker) parseJSON(data []byte) (*jsonNode, error) {
@@ -114,6 +119,11 @@ func (m masker) scalar(key string, tok json.Token) string {
 		}
 		if m.origin != "" {
 			v = strings.ReplaceAll(v, m.origin, m.shownOrigin)
+		}
+		if key == "verification_uri_complete" { // the user code is in it
+			v = userCodeParam.ReplaceAllStringFunc(v, func(p string) string {
+				return "user_code=‹varies: " + shape(strings.TrimPrefix(p, "user_code=")) + "›"
+			})
 		}
 		return quoteJSON(v)
 	case json.Number:

@@ -1,6 +1,7 @@
 package session
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -34,7 +35,8 @@ func isLoopback(host string) bool {
 // credentials are configured, for the built-in emulator's demo tenant.
 type Session struct {
 	Client   *anaplan.Client
-	Emulated bool // true when the client talks to the in-process emulator
+	Emulated bool   // true when the client talks to the in-process emulator
+	Auth     string // how it logs in: AuthBasic, AuthCert or AuthOAuth
 
 	server *emulator.Server
 	user   string
@@ -68,6 +70,17 @@ type Options struct {
 	// CacheFor is how long a cached registry is reused (default
 	// DefaultCacheFor).
 	CacheFor time.Duration
+	// Auth, when set, overrides ANAPLAN_AUTH (a script's -oauth flag).
+	// With no credentials configured at all, the built-in emulator then
+	// logs in that way too (AuthOAuth: its demo device-grant client).
+	Auth string
+	// DevicePrompt shows an OAuth device login's link and code; nil
+	// prints them on stderr (PrintDevicePrompt). See also DevicePromptHTML.
+	DevicePrompt func(context.Context, anaplan.DevicePrompt) error
+	// DevicePromptHTML, when set and DevicePrompt is not, receives the
+	// prompt as HTML (DevicePromptHTML; masked on the built-in emulator,
+	// whose port and codes vary): a notebook passes its displayHTML.
+	DevicePromptHTML func(html string)
 }
 
 // DefaultOptions are the settings scripts and notebooks use: the nearest
@@ -96,6 +109,10 @@ func Connect(opts Options) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
+	configured := cfg.HasCredentials()
+	if opts.Auth != "" {
+		cfg.Auth = opts.Auth
+	}
 	clientOpts := []anaplan.Option{}
 	logger := opts.Logger
 	if logger != nil {
@@ -103,24 +120,34 @@ func Connect(opts Options) (*Session, error) {
 	} else {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	if cfg.HasCredentials() {
+	if configured {
+		kind, err := cfg.AuthKind()
+		if err != nil {
+			return nil, err
+		}
+		if kind == AuthOAuth && opts.TokenCacheDir == "" {
+			logger.Warn("anaplan: the token cache is off: every run needs a new OAuth device login")
+		}
 		clientOpts = append(clientOpts, anaplan.WithTokenCache(opts.TokenCacheDir))
 		if u, err := url.Parse(cfg.APIURL); err == nil && isLoopback(u.Hostname()) {
 			clientOpts = append(clientOpts, anaplan.WithPollInterval(emulatorPollInterval)) // a sandbox
 		}
-		c, err := cfg.NewClient(append(clientOpts, opts.ClientOptions...)...)
+		c, err := cfg.newClient(opts.prompt(false), append(clientOpts, opts.ClientOptions...)...)
 		if err != nil {
 			return nil, err
 		}
 		user := cfg.Username
-		if user == "" {
+		switch kind {
+		case AuthCert:
 			user = "certificate " + cfg.CertFile
+		case AuthOAuth:
+			user = "the OAuth device login of client " + cfg.OAuthClientID
 		}
-		s := &Session{Client: c, user: user, logger: logger}
+		s := &Session{Client: c, Auth: kind, user: user, logger: logger}
 		s.cache = newRegistryCache(opts, c.APIURL(), user)
 		return s, nil
 	}
-	srv, err := emulator.Start("", emulator.Options{StateDir: opts.StateDir, Logger: opts.Logger})
+	srv, err := emulator.Start("", emulator.Options{StateDir: opts.StateDir, Logger: opts.Logger, OAuth: emulatorOAuth})
 	if err != nil {
 		return nil, fmt.Errorf("starting the built-in emulator: %w", err)
 	}
@@ -130,13 +157,17 @@ func Connect(opts Options) (*Session, error) {
 		// The emulator remembers its tokens in StateDir: so can the client.
 		clientOpts = append(clientOpts, anaplan.WithTokenCache(filepath.Join(opts.StateDir, "client-tokens")))
 	}
-	c, err := anaplan.New(anaplan.BasicAuth(emulator.DemoUser, emulator.DemoPassword),
-		append(clientOpts, opts.ClientOptions...)...)
+	creds, kind := anaplan.BasicAuth(emulator.DemoUser, emulator.DemoPassword), AuthBasic
+	if cfg.Auth == AuthOAuth {
+		kind = AuthOAuth
+		creds = anaplan.DeviceAuth(emulator.DemoOAuthClientID, anaplan.DeviceOptions{OAuthURL: srv.URL, Prompt: opts.prompt(true)})
+	}
+	c, err := anaplan.New(creds, append(clientOpts, opts.ClientOptions...)...)
 	if err != nil {
 		srv.Close()
 		return nil, err
 	}
-	s := &Session{Client: c, Emulated: true, server: srv, user: emulator.DemoUser, logger: logger}
+	s := &Session{Client: c, Emulated: true, Auth: kind, server: srv, user: emulator.DemoUser, logger: logger}
 	s.cache = newRegistryCache(opts, c.APIURL(), emulator.DemoUser)
 	return s, nil
 }
@@ -144,6 +175,10 @@ func Connect(opts Options) (*Session, error) {
 // Describe says in one line what the session talks to. It never contains
 // a secret, and no port: notebook outputs must be reproducible.
 func (s *Session) Describe() string {
+	if s.Emulated && s.Auth == AuthOAuth {
+		return "No Anaplan credentials configured: using the built-in emulator's demo tenant (user " + s.user +
+			", OAuth device login; the emulator approves every code itself)."
+	}
 	if s.Emulated {
 		return "No Anaplan credentials configured: using the built-in emulator's demo tenant (user " + s.user + ")."
 	}

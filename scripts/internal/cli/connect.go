@@ -13,6 +13,9 @@ import (
 type Connection struct {
 	EnvFile string
 	Verbose bool
+	// Auth overrides ANAPLAN_AUTH (session.Options.Auth), e.g. from a
+	// script's -oauth flag.
+	Auth string
 }
 
 // ConnectionFlags registers -env and -v on fs.
@@ -29,6 +32,8 @@ func (c *Connection) Connect(stderr io.Writer) (*session.Session, error) {
 	opts := session.DefaultOptions() // the demo tenant keeps what runs load into it
 	opts.EnvFile = c.EnvFile
 	opts.Logger = c.Logger(stderr)
+	opts.Auth = c.Auth
+	opts.DevicePrompt = session.PrintDevicePrompt(stderr) // stdout keeps only the result
 	s, err := session.Connect(opts)
 	if err != nil {
 		return nil, err
