@@ -32,11 +32,15 @@ func (h *DB) Forecast(ctx context.Context, tenant string) ([]Capacity, error) {
 		return nil, err
 	}
 	last := runs[len(runs)-1]
-	series, err := h.workspaceSeries(ctx, tenant, runs)
+	tenantID, err := h.tenantOf(ctx, last)
 	if err != nil {
 		return nil, err
 	}
-	latest, err := readAsOf(ctx, h.db, tenant, workspaceTable, `first_run <= ? AND (until_run IS NULL OR until_run > ?)`, last.ID, last.ID)
+	series, err := h.workspaceSeries(ctx, tenantID, runs)
+	if err != nil {
+		return nil, err
+	}
+	latest, err := readAsOf(ctx, h.db, tenantID, workspaceTable, asOf, last.ID, last.ID)
 	if err != nil {
 		return nil, fmt.Errorf("history: %s: %w", h.path, err)
 	}
@@ -83,7 +87,7 @@ type point struct {
 
 // workspaceSeries is each workspace's used size at every run that saw it,
 // rebuilt from the stored changes.
-func (h *DB) workspaceSeries(ctx context.Context, tenant string, runs []Run) (map[string][]point, error) {
+func (h *DB) workspaceSeries(ctx context.Context, tenant int64, runs []Run) (map[string][]point, error) {
 	rows, err := h.db.QueryContext(ctx, `SELECT workspace_id, first_run, until_run, current_size FROM workspace_versions WHERE tenant = ?`, tenant)
 	if err != nil {
 		return nil, fmt.Errorf("history: %s: %w", h.path, err)
@@ -156,8 +160,13 @@ func (h *DB) FastestGrowing(ctx context.Context, tenant string, n int) ([]ModelG
 	if err != nil {
 		return nil, err
 	}
-	rows, err := h.db.QueryContext(ctx, `SELECT model_id, first_run, memory_usage FROM model_activity
-		WHERE tenant = ? AND first_run = (SELECT min(first_run) FROM model_activity a WHERE a.tenant = model_activity.tenant AND a.model_id = model_activity.model_id)`, tenant)
+	tenantID, err := h.tenantOf(ctx, last)
+	if err != nil {
+		return nil, err
+	}
+	// The first activity row of each model: the key's order makes it cheap.
+	rows, err := h.db.QueryContext(ctx, `SELECT model_id, min(first_run), memory_usage FROM model_activity
+		WHERE tenant = ? GROUP BY model_id`, tenantID)
 	if err != nil {
 		return nil, fmt.Errorf("history: %s: %w", h.path, err)
 	}

@@ -35,15 +35,22 @@ func (h *DB) Record(ctx context.Context, tenant string, at time.Time, workspaces
 	}
 	defer tx.Rollback()
 	run := Run{Tenant: tenant, TakenAt: at.UTC().Truncate(time.Millisecond), Workspaces: len(workspaces), Models: len(models)}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO tenants (name) VALUES (?) ON CONFLICT (name) DO NOTHING`, tenant); err != nil {
+		return Run{}, h.writeError(err)
+	}
+	var tenantID int64
+	if err := tx.QueryRowContext(ctx, `SELECT id FROM tenants WHERE name = ?`, tenant).Scan(&tenantID); err != nil {
+		return Run{}, h.writeError(err)
+	}
 	var last sql.NullString
-	if err := tx.QueryRowContext(ctx, `SELECT max(taken_at) FROM runs WHERE tenant = ?`, tenant).Scan(&last); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT max(taken_at) FROM runs WHERE tenant = ?`, tenantID).Scan(&last); err != nil {
 		return Run{}, h.writeError(err)
 	}
 	if last.Valid && last.String > run.TakenAt.Format(timeLayout) {
 		return Run{}, fmt.Errorf("history: a run of %s at %s is already recorded, later than this one (%s): is the clock right?", tenant, last.String, run.TakenAt.Format(timeLayout))
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO runs (tenant, taken_at, workspaces, models) VALUES (?, ?, ?, ?)`,
-		tenant, run.TakenAt.Format(timeLayout), run.Workspaces, run.Models)
+		tenantID, run.TakenAt.Format(timeLayout), run.Workspaces, run.Models)
 	if err != nil {
 		return Run{}, h.writeError(err)
 	}
@@ -56,13 +63,13 @@ func (h *DB) Record(ctx context.Context, tenant string, at time.Time, workspaces
 	for id, m := range modelByID {
 		identities[id], activities[id] = m.identity(), m.activity()
 	}
-	if err := syncTable(ctx, tx, tenant, run.ID, workspaceTable, wsByID); err != nil {
+	if err := syncTable(ctx, tx, tenantID, run.ID, workspaceTable, wsByID); err != nil {
 		return Run{}, h.writeError(err)
 	}
-	if err := syncTable(ctx, tx, tenant, run.ID, identityTable, identities); err != nil {
+	if err := syncTable(ctx, tx, tenantID, run.ID, identityTable, identities); err != nil {
 		return Run{}, h.writeError(err)
 	}
-	if err := syncTable(ctx, tx, tenant, run.ID, activityTable, activities); err != nil {
+	if err := syncTable(ctx, tx, tenantID, run.ID, activityTable, activities); err != nil {
 		return Run{}, h.writeError(err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -108,7 +115,7 @@ type table[V comparable] struct {
 // syncTable brings a versioned table in line with the run's values: an
 // unchanged row stays open, a changed one is closed at run and reopened
 // with the new value, a vanished one is closed, a new one opened.
-func syncTable[V comparable](ctx context.Context, tx *sql.Tx, tenant string, run int64, t table[V], now map[string]V) error {
+func syncTable[V comparable](ctx context.Context, tx *sql.Tx, tenant int64, run int64, t table[V], now map[string]V) error {
 	current, err := readCurrent(ctx, tx, tenant, t)
 	if err != nil {
 		return err
@@ -144,13 +151,13 @@ func syncTable[V comparable](ctx context.Context, tx *sql.Tx, tenant string, run
 	return nil
 }
 
-func readCurrent[V comparable](ctx context.Context, q querier, tenant string, t table[V]) (map[string]V, error) {
+func readCurrent[V comparable](ctx context.Context, q querier, tenant int64, t table[V]) (map[string]V, error) {
 	return readAsOf(ctx, q, tenant, t, `until_run IS NULL`)
 }
 
-// readAsOf reads a table's rows that satisfy cond (a condition on first_run
+// readAsOf reads a tenant's (by tenants.id) rows that satisfy cond (a condition on first_run
 // and until_run with its own arguments), keyed by id.
-func readAsOf[V comparable](ctx context.Context, q querier, tenant string, t table[V], cond string, args ...any) (map[string]V, error) {
+func readAsOf[V comparable](ctx context.Context, q querier, tenant int64, t table[V], cond string, args ...any) (map[string]V, error) {
 	rows, err := q.QueryContext(ctx, fmt.Sprintf(`SELECT %s, %s FROM %s WHERE tenant = ? AND %s`,
 		t.idColumn, strings.Join(t.columns, ", "), t.name, cond), append([]any{tenant}, args...)...)
 	if err != nil {

@@ -16,7 +16,7 @@ var ErrNoRun = errors.New("history: no such run")
 // Runs lists the tenant's runs, oldest first.
 func (h *DB) Runs(ctx context.Context, tenant string) ([]Run, error) {
 	rows, err := h.db.QueryContext(ctx,
-		`SELECT id, tenant, taken_at, workspaces, models FROM runs WHERE tenant = ? ORDER BY id`, tenant)
+		runsQuery+` WHERE t.name = ? ORDER BY r.id`, tenant)
 	if err != nil {
 		return nil, fmt.Errorf("history: %s: %w", h.path, err)
 	}
@@ -34,7 +34,7 @@ func (h *DB) Runs(ctx context.Context, tenant string) ([]Run, error) {
 
 // Tenants lists the tenants the database has runs of.
 func (h *DB) Tenants(ctx context.Context) ([]string, error) {
-	rows, err := h.db.QueryContext(ctx, `SELECT DISTINCT tenant FROM runs ORDER BY tenant`)
+	rows, err := h.db.QueryContext(ctx, `SELECT name FROM tenants ORDER BY name`)
 	if err != nil {
 		return nil, fmt.Errorf("history: %s: %w", h.path, err)
 	}
@@ -48,6 +48,19 @@ func (h *DB) Tenants(ctx context.Context) ([]string, error) {
 		out = append(out, t)
 	}
 	return out, rows.Err()
+}
+
+// runsQuery reads runs with their tenant's name (r: runs, t: tenants).
+const runsQuery = `SELECT r.id, t.name, r.taken_at, r.workspaces, r.models FROM runs r JOIN tenants t ON t.id = r.tenant`
+
+// tenantOf is the tenants.id of a run's tenant.
+func (h *DB) tenantOf(ctx context.Context, run Run) (int64, error) {
+	var id int64
+	err := h.db.QueryRowContext(ctx, `SELECT tenant FROM runs WHERE id = ?`, run.ID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("%w: %s has no run %d", ErrNoRun, h.path, run.ID)
+	}
+	return id, err
 }
 
 func scanRun(scan func(...any) error) (Run, error) {
@@ -67,7 +80,7 @@ func scanRun(scan func(...any) error) (Run, error) {
 // Run returns the tenant's run with that id.
 func (h *DB) Run(ctx context.Context, tenant string, id int64) (Run, error) {
 	r, err := scanRun(h.db.QueryRowContext(ctx,
-		`SELECT id, tenant, taken_at, workspaces, models FROM runs WHERE tenant = ? AND id = ?`, tenant, id).Scan)
+		runsQuery+` WHERE t.name = ? AND r.id = ?`, tenant, id).Scan)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Run{}, fmt.Errorf("%w: %s has no run %d of %s", ErrNoRun, h.path, id, tenant)
 	}
@@ -77,7 +90,7 @@ func (h *DB) Run(ctx context.Context, tenant string, id int64) (Run, error) {
 // RunAt returns the tenant's last run taken at or before t.
 func (h *DB) RunAt(ctx context.Context, tenant string, t time.Time) (Run, error) {
 	r, err := scanRun(h.db.QueryRowContext(ctx,
-		`SELECT id, tenant, taken_at, workspaces, models FROM runs WHERE tenant = ? AND taken_at <= ? ORDER BY id DESC LIMIT 1`,
+		runsQuery+` WHERE t.name = ? AND r.taken_at <= ? ORDER BY r.id DESC LIMIT 1`,
 		tenant, t.UTC().Format(timeLayout)).Scan)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Run{}, fmt.Errorf("%w: %s has no run of %s at or before %s", ErrNoRun, h.path, tenant, t.UTC().Format(time.RFC3339))
@@ -85,18 +98,24 @@ func (h *DB) RunAt(ctx context.Context, tenant string, t time.Time) (Run, error)
 	return r, err
 }
 
+// asOf selects the rows that held at a run (given twice).
+const asOf = `first_run <= ? AND (until_run IS NULL OR until_run > ?)`
+
 // Snapshot returns the tenant as run saw it.
 func (h *DB) Snapshot(ctx context.Context, run Run) (Snapshot, error) {
-	const asOf = `first_run <= ? AND (until_run IS NULL OR until_run > ?)`
-	ws, err := readAsOf(ctx, h.db, run.Tenant, workspaceTable, asOf, run.ID, run.ID)
+	tenant, err := h.tenantOf(ctx, run)
+	if err != nil {
+		return Snapshot{}, err
+	}
+	ws, err := readAsOf(ctx, h.db, tenant, workspaceTable, asOf, run.ID, run.ID)
 	if err != nil {
 		return Snapshot{}, fmt.Errorf("history: %s: %w", h.path, err)
 	}
-	ids, err := readAsOf(ctx, h.db, run.Tenant, identityTable, asOf, run.ID, run.ID)
+	ids, err := readAsOf(ctx, h.db, tenant, identityTable, asOf, run.ID, run.ID)
 	if err != nil {
 		return Snapshot{}, fmt.Errorf("history: %s: %w", h.path, err)
 	}
-	acts, err := readAsOf(ctx, h.db, run.Tenant, activityTable, asOf, run.ID, run.ID)
+	acts, err := readAsOf(ctx, h.db, tenant, activityTable, asOf, run.ID, run.ID)
 	if err != nil {
 		return Snapshot{}, fmt.Errorf("history: %s: %w", h.path, err)
 	}
