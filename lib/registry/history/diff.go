@@ -36,13 +36,14 @@ const (
 // are empty and Bytes is the difference, Percent its ratio to the old size
 // (0 when the old size was 0).
 type Change struct {
-	Kind        ChangeKind
-	ID          string // model id, or workspace id for workspace changes
-	Name        string // the model's (or workspace's) name in the newer snapshot, else the older
-	WorkspaceID string // the model's workspace in the newer snapshot, else the older
-	From, To    string
-	Bytes       int64
-	Percent     float64
+	Kind        ChangeKind `json:"kind"`
+	ID          string     `json:"id"`                    // model id, or workspace id for workspace changes
+	Name        string     `json:"name"`                  // the model's (or workspace's) name in the newer snapshot, else the older
+	WorkspaceID string     `json:"workspaceId,omitempty"` // the model's workspace in the newer snapshot, else the older
+	From        string     `json:"from,omitempty"`
+	To          string     `json:"to,omitempty"`
+	Bytes       int64      `json:"bytes,omitempty"`
+	Percent     float64    `json:"percent,omitempty"`
 }
 
 // Diff lists what changed from one snapshot to another: workspaces first,

@@ -6,11 +6,11 @@ import (
 
 // Run is one recorded registry run.
 type Run struct {
-	ID         int64     // increasing with time
-	Tenant     string    // API host and user, as given to Record
-	TakenAt    time.Time // UTC
-	Workspaces int
-	Models     int
+	ID         int64     `json:"id"`     // increasing with time
+	Tenant     string    `json:"tenant"` // API host and user, as given to Record
+	TakenAt    time.Time `json:"takenAt"`
+	Workspaces int       `json:"workspaces"`
+	Models     int       `json:"models"`
 }
 
 // Workspace is a workspace as one run saw it. Sizes are bytes.
