@@ -65,6 +65,7 @@ func New(ctx context.Context, creds Credentials, opts ...Option) (*Client, error
 	if err != nil {
 		return nil, err
 	}
+	apiURL = withAPIVersion(apiURL) // "https://api.anaplan.com" means its /2/0
 	c := &Client{
 		creds:         creds,
 		authURL:       authURL,
@@ -94,7 +95,8 @@ func New(ctx context.Context, creds Credentials, opts ...Option) (*Client, error
 		c.logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	c.stored = newTokenStore(s.tokenCacheDir, authURL.Hostname(), creds.identity())
-	if tok, obtained, ok := c.stored.load(); ok && c.now().Before(tok.ExpiresAt) {
+	// An expired token is still worth loading when it has an OAuth refresh token.
+	if tok, obtained, ok := c.stored.load(); ok && (c.now().Before(tok.ExpiresAt) || tok.refresh != "") {
 		c.tokens.set(tok, obtained)
 		c.logger.Debug("anaplan: reusing cached token", "token", tok)
 	}

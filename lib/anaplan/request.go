@@ -126,7 +126,7 @@ func (c *Client) roundTrip(ctx context.Context, r request) (*http.Response, erro
 			if err != nil {
 				return nil, err
 			}
-			req.Header.Set("Authorization", "AnaplanAuthToken "+tok.value)
+			req.Header.Set("Authorization", tok.authorization())
 			req.Header.Set("Accept", accept)
 			req.Header.Set("User-Agent", c.userAgent)
 			return req, nil

@@ -19,6 +19,8 @@ type Token struct {
 	RefreshID string    // refreshTokenId
 	ExpiresAt time.Time // as the auth service reported it
 	value     string
+	refresh   string // OAuth refresh token (a secret); "" for auth-service tokens
+	scheme    string // "" means AnaplanAuthToken; schemeBearer for OAuth
 }
 
 // Value is the raw token, as sent in "Authorization: AnaplanAuthToken <value>".
@@ -213,7 +215,7 @@ func (c *Client) shared(ctx context.Context, key string, fn func(context.Context
 			return nil, errClosed
 		}
 		defer c.tokens.inFlight.Done()
-		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), authFlightTimeout)
+		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.flightTimeout())
 		defer cancel()
 		defer context.AfterFunc(c.tokens.closing, cancel)()
 		return fn(fctx)
@@ -254,6 +256,10 @@ func (c *Client) refreshOrAuthenticate(ctx context.Context, force bool) (Token, 
 
 // authenticate gets a new token with the client's credentials.
 func (c *Client) authenticate(ctx context.Context) (Token, error) {
+	if ti, ok := c.creds.(tokenIssuer); ok { // OAuth: oauthhooks.go
+		prev, _ := c.tokens.get()
+		return ti.issue(ctx, c, prev)
+	}
 	if err := c.creds.check(); err != nil {
 		return Token{}, err
 	}
@@ -279,6 +285,9 @@ func (c *Client) authenticate(ctx context.Context) (Token, error) {
 // refresh extends cur with POST /token/refresh. Anaplan keeps the token
 // value and moves expiresAt; a new value, if one comes, is taken.
 func (c *Client) refresh(ctx context.Context, cur Token) (Token, error) {
+	if ti, ok := c.creds.(tokenIssuer); ok {
+		return ti.renew(ctx, c, cur)
+	}
 	var ar authResponse
 	err := c.authCall(ctx, http.MethodPost, "/token/refresh", func(req *http.Request) error {
 		req.Header.Set("Authorization", "AnaplanAuthToken "+cur.value)
@@ -337,6 +346,9 @@ func (c *Client) storeToken(ar authResponse, prev Token) (Token, error) {
 // first if there is none). It does not re-authenticate on a 401: it reports
 // what the service thinks of the token the client holds.
 func (c *Client) Validate(ctx context.Context) (TokenValidation, error) {
+	if _, ok := c.creds.(tokenIssuer); ok {
+		return TokenValidation{}, errOAuthValidate
+	}
 	tok, err := c.Token(ctx)
 	if err != nil {
 		return TokenValidation{}, err
@@ -377,6 +389,9 @@ func (c *Client) Logout(ctx context.Context) error {
 	c.tokens.set(Token{}, time.Time{})
 	if err := c.stored.clear(); err != nil {
 		c.logger.Warn("anaplan: could not delete the cached token", "error", err)
+	}
+	if tok.scheme == schemeBearer {
+		return nil // OAuth: no revocation endpoint is documented; forgetting the tokens is the logout
 	}
 	err := c.authCall(ctx, http.MethodPost, "/token/logout", func(req *http.Request) error {
 		req.Header.Set("Authorization", "AnaplanAuthToken "+tok.value)

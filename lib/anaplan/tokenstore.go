@@ -52,6 +52,9 @@ type tokenFile struct {
 	ExpiresAt time.Time `json:"expiresAt"`
 	Value     string    `json:"tokenValue"`
 	Obtained  time.Time `json:"obtained"`
+	// OAuth only: the refresh token and the scheme ("Bearer").
+	RefreshToken string `json:"refreshToken,omitempty"`
+	Scheme       string `json:"scheme,omitempty"`
 }
 
 // tokenStore reads and writes one cached token file.
@@ -83,7 +86,7 @@ func (s *tokenStore) load() (tok Token, obtained time.Time, ok bool) {
 	if json.Unmarshal(b, &f) != nil || f.Value == "" {
 		return Token{}, time.Time{}, false
 	}
-	return Token{ID: f.TokenID, RefreshID: f.RefreshID, ExpiresAt: f.ExpiresAt, value: f.Value}, f.Obtained, true
+	return Token{ID: f.TokenID, RefreshID: f.RefreshID, ExpiresAt: f.ExpiresAt, value: f.Value, refresh: f.RefreshToken, scheme: f.Scheme}, f.Obtained, true
 }
 
 // save writes tok atomically with mode 0600.
@@ -91,7 +94,7 @@ func (s *tokenStore) save(tok Token, obtained time.Time) error {
 	if s == nil {
 		return nil
 	}
-	b, err := json.Marshal(tokenFile{tok.ID, tok.RefreshID, tok.ExpiresAt, tok.value, obtained})
+	b, err := json.Marshal(tokenFile{tok.ID, tok.RefreshID, tok.ExpiresAt, tok.value, obtained, tok.refresh, tok.scheme})
 	if err != nil {
 		return err
 	}

@@ -58,6 +58,9 @@ type Options struct {
 	// Faults injects rate limits, 5xx, latency and dropped connections,
 	// deterministically under Faults.Seed; the zero value injects none.
 	Faults Faults
+	// OAuth configures the OAuth service (oauth.go); the zero value
+	// registers the demo device-grant clients.
+	OAuth OAuthOptions
 }
 
 // Emulator serves one tenant. It is safe for concurrent use.
@@ -70,6 +73,7 @@ type Emulator struct {
 	store   *store
 	routes  []route
 	traffic *traffic // Stats and fault injection
+	oauth   *oauthService
 	handler http.Handler
 }
 
@@ -92,6 +96,9 @@ func New(opts Options) (*Emulator, error) {
 	if err := opts.Faults.validate(); err != nil {
 		return nil, fmt.Errorf("emulator: %w", err)
 	}
+	if err := opts.OAuth.validate(); err != nil {
+		return nil, fmt.Errorf("emulator: %w", err)
+	}
 	e := &Emulator{
 		now:   opts.Now,
 		ttl:   opts.TokenTTL,
@@ -111,6 +118,9 @@ func New(opts Options) (*Emulator, error) {
 		return nil, err
 	}
 	if e.store, err = newStore(tenant.clone(), opts.StateDir, e.log); err != nil {
+		return nil, err
+	}
+	if e.oauth, err = newOAuthService(opts.OAuth, opts.StateDir, e.log); err != nil {
 		return nil, err
 	}
 	e.routes = e.routeTable()

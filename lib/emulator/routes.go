@@ -22,6 +22,7 @@ func (e *Emulator) routeTable() []route {
 		// read with GET /2/0/models/{modelId}, model objects live below.
 		{"", "/2/0/workspaces/{workspaceId}/models/{modelId}", nil},
 	}
+	routes = append(routes, e.oauthRoutes()...) // OAuth service and verification page
 	return append(routes, e.bulkRoutes()...)
 }
 

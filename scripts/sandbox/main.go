@@ -46,6 +46,8 @@ type config struct {
 	models      int
 	verbose     bool
 	faults      emulator.Faults
+	oauthPoll   time.Duration
+	approveAs   string
 }
 
 func parseFlags(args []string, stdout io.Writer) (*config, error) {
@@ -62,6 +64,8 @@ func parseFlags(args []string, stdout io.Writer) (*config, error) {
 	fs.IntVar(&c.workspaces, "workspaces", 0, "serve a generated tenant with `N` workspaces instead of the demo tenant (default models/250, at least 1)")
 	fs.IntVar(&c.models, "models", 0, "serve a generated tenant with `M` models instead of the demo tenant")
 	fs.BoolVar(&c.verbose, "v", false, "log every request to stderr")
+	fs.StringVar(&c.approveAs, "oauth-approve-as", "", "approve every OAuth device code at once as the user with this `EMAIL` (for tests with nobody at the page)")
+	fs.DurationVar(&c.oauthPoll, "oauth-interval", emulator.DefaultDevicePollEvery, "the OAuth device grant's poll `interval` (whole seconds), e.g. 1s for quick tests")
 	fs.Float64Var(&c.faults.RateLimit, "rate-limit", 0, "answer fraction `F` of requests 429 with a short Retry-After")
 	fs.Float64Var(&c.faults.ErrorRate, "error-rate", 0, "answer fraction `F` of requests 500, 502 or 503")
 	fs.Float64Var(&c.faults.DropRate, "drop-rate", 0, "drop the connection of fraction `F` of requests")
@@ -85,6 +89,8 @@ func parseFlags(args []string, stdout io.Writer) (*config, error) {
 		return nil, fmt.Errorf("unexpected argument %q (see -h)", fs.Arg(0))
 	case c.tokenTTL <= 0:
 		return nil, fmt.Errorf("-token-ttl %v: want a positive duration such as 35m", c.tokenTTL)
+	case c.oauthPoll < time.Second || c.oauthPoll%time.Second != 0:
+		return nil, fmt.Errorf("-oauth-interval %v: want whole seconds of at least 1s, e.g. 5s", c.oauthPoll)
 	case c.workspaces < 0 || c.models < 0:
 		return nil, fmt.Errorf("-workspaces %d -models %d: want counts of at least 0", c.workspaces, c.models)
 	}
@@ -133,6 +139,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		Faults:      c.faults,
 		Logger:      slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
 		AllowRemote: c.allowRemote,
+		OAuth:       emulator.OAuthOptions{PollInterval: c.oauthPoll, ApproveAs: c.approveAs},
 	}
 	if err := c.definitions.load(&opts); err != nil {
 		return err
@@ -176,9 +183,10 @@ Log in as %s
 Point the toolkit at it (or put these lines in .env):
   ANAPLAN_AUTH_URL=%s
   ANAPLAN_API_URL=%s
+%s
 
 Ctrl-C stops it.
-`, srv.URL, tenant, state, c.tokenTTL, faults, srv.AuthURL(), srv.APIURL(), emulator.DemoUser, srv.AuthURL(), srv.APIURL())
+`, srv.URL, tenant, state, c.tokenTTL, faults, srv.AuthURL(), srv.APIURL(), emulator.DemoUser, srv.AuthURL(), srv.APIURL(), oauthBanner(srv.URL, c.oauthPoll, c.approveAs))
 
 	<-ctx.Done()
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

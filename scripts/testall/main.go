@@ -72,6 +72,7 @@ func runOn(ctx context.Context, h host, args []string, stdout, stderr io.Writer)
 		do   func(context.Context) error
 	}{
 		{"jupyter", t.ensureJupyter},
+		{"chromium", t.ensureChromium}, // chromium.go
 		{"gofmt", t.gofmt},
 		{"go vet", t.vet},
 		{"go test", func(ctx context.Context) error { return t.test(ctx, *race) }},

@@ -22,6 +22,9 @@ type fakeMachine struct {
 	ran       []string          // command lines, in order
 	dirs      map[string]string // command line -> working directory
 	installed bool              // whether Jupyter works
+	// noChromium: chromium is missing (present by default, so that tests
+	// of other steps need not list it; see chromium_test.go).
+	noChromium bool
 }
 
 func newFakeMachine() *fakeMachine {
@@ -38,7 +41,7 @@ func (m *fakeMachine) host() host {
 	return host{
 		isRoot: m.root,
 		lookPath: func(file string) (string, error) {
-			if slices.Contains(m.onPath, file) {
+			if slices.Contains(m.onPath, file) || (file == "chromium" && !m.noChromium) {
 				return "/usr/bin/" + file, nil
 			}
 			return "", exec.ErrNotFound
@@ -52,6 +55,8 @@ func (m *fakeMachine) host() host {
 				io.WriteString(stdout, m.goEnv)
 			case strings.HasPrefix(line, "jupyter ") && !m.installed:
 				return errors.New("exit status 1")
+			case strings.Contains(line, "apt-get install") && strings.HasSuffix(line, " chromium"):
+				m.noChromium = false
 			case strings.Contains(line, "apt-get install"):
 				m.installed = true
 				m.onPath = append(m.onPath, "jupyter")
