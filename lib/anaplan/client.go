@@ -21,8 +21,7 @@ import (
 	"time"
 )
 
-// Client talks to one Anaplan tenant (or emulator). Create it with New or
-// NewFromConfig.
+// Client talks to one Anaplan tenant (or emulator). Create it with New.
 type Client struct {
 	creds         Credentials
 	authURL       *url.URL
@@ -41,9 +40,9 @@ type Client struct {
 }
 
 // New returns a client that authenticates with creds. It checks its options
-// but does not touch the network: the first call authenticates.
-func New(ctx context.Context, creds Credentials, opts ...Option) (*Client, error) {
-	_ = ctx // reserved: New may one day probe the service; callers already pass one
+// but does not touch the network (so it takes no context): the first call
+// authenticates.
+func New(creds Credentials, opts ...Option) (*Client, error) {
 	if creds == nil {
 		return nil, errors.New("anaplan: no credentials: use BasicAuth or CertificateAuth")
 	}
@@ -103,27 +102,6 @@ func New(ctx context.Context, creds Credentials, opts ...Option) (*Client, error
 	return c, nil
 }
 
-// NewFromConfig validates cfg, loads its credentials (reading certificate
-// and key files) and returns a client for its URLs. Options given here win
-// over cfg's URLs.
-func NewFromConfig(ctx context.Context, cfg Config, opts ...Option) (*Client, error) {
-	if err := cfg.Validate(); err != nil {
-		return nil, err
-	}
-	creds, err := cfg.Credentials()
-	if err != nil {
-		return nil, err
-	}
-	var base []Option
-	if cfg.AuthURL != "" {
-		base = append(base, WithAuthURL(cfg.AuthURL))
-	}
-	if cfg.APIURL != "" {
-		base = append(base, WithAPIURL(cfg.APIURL))
-	}
-	return New(ctx, creds, append(base, opts...)...)
-}
-
 // AuthURL is the auth service base the client uses.
 func (c *Client) AuthURL() string { return c.authURL.String() }
 
@@ -161,13 +139,4 @@ func defaultHTTPClient() *http.Client {
 	// instead of the transport's default of 2 idle per host.
 	t.MaxIdleConnsPerHost = 8
 	return &http.Client{Transport: t}
-}
-
-// formatMasked prints s for any verb: quoted for %q, as is otherwise. Types
-// holding secrets use it so that no verb falls back to printing fields.
-func formatMasked(f fmt.State, verb rune, s string) {
-	if verb == 'q' {
-		s = fmt.Sprintf("%q", s)
-	}
-	_, _ = io.WriteString(f, s)
 }

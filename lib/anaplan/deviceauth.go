@@ -246,7 +246,7 @@ func (d *deviceCredentials) renew(ctx context.Context, c *Client, cur Token) (To
 		return Token{}, errNoRefreshToken
 	}
 	var ans tokenAnswer
-	err := d.call(ctx, c, "/oauth/token", map[string]string{"grant_type": "refresh_token", "client_id": d.clientID, "refresh_token": cur.refresh}, false, &ans, cur.refresh)
+	err := d.call(ctx, c, "/oauth/token", map[string]string{"grant_type": "refresh_token", "client_id": d.clientID, "refresh_token": cur.refresh.reveal()}, false, &ans, cur.refresh.reveal())
 	var oe *OAuthError
 	if errors.As(err, &oe) && (oe.Code == "invalid_grant" || oe.StatusCode == http.StatusUnauthorized) {
 		// Forget it, so that the next attempt starts a device login
@@ -265,7 +265,7 @@ func (d *deviceCredentials) renew(ctx context.Context, c *Client, cur Token) (To
 
 // store turns a token answer into the cached token; keepRefresh is the
 // refresh token to keep when the answer brings none (non-rotating).
-func (d *deviceCredentials) store(ctx context.Context, c *Client, ans tokenAnswer, keepRefresh string) (Token, error) {
+func (d *deviceCredentials) store(ctx context.Context, c *Client, ans tokenAnswer, keepRefresh secret) (Token, error) {
 	if ans.AccessToken == "" {
 		return Token{}, errors.New("anaplan: the OAuth service answered without an access_token")
 	}
@@ -281,8 +281,8 @@ func (d *deviceCredentials) store(ctx context.Context, c *Client, ans tokenAnswe
 	tok := Token{
 		ID:        "oauth-" + hex.EncodeToString(sum[:6]), // names the token in logs without revealing it
 		ExpiresAt: now.Add(life),
-		value:     ans.AccessToken,
-		refresh:   ans.RefreshToken,
+		value:     secret(ans.AccessToken),
+		refresh:   secret(ans.RefreshToken),
 		scheme:    schemeBearer,
 	}
 	rotated := tok.refresh != "" && keepRefresh != "" && tok.refresh != keepRefresh

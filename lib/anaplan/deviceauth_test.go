@@ -147,7 +147,7 @@ func (env *oauthEnv) client(clientID string, opts ...anaplan.Option) *anaplan.Cl
 		anaplan.WithHTTPClient(&http.Client{Transport: env.tr}),
 		anaplan.WithLogger(slog.New(slog.NewTextHandler(&env.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))),
 	}
-	c, err := anaplan.New(context.Background(), env.creds(clientID), append(base, opts...)...)
+	c, err := anaplan.New(env.creds(clientID), append(base, opts...)...)
 	if err != nil {
 		env.t.Fatal(err)
 	}
@@ -480,7 +480,7 @@ func TestDeviceAuthRefusesBadSettings(t *testing.T) {
 		"http remote":   anaplan.DeviceAuth(emulator.DemoOAuthClientID, anaplan.DeviceOptions{Prompt: prompt, OAuthURL: "http://example.com"}),
 		"query in base": anaplan.DeviceAuth(emulator.DemoOAuthClientID, anaplan.DeviceOptions{Prompt: prompt, OAuthURL: "https://x.example?a=b"}),
 	} {
-		if _, err := anaplan.New(context.Background(), creds); err == nil {
+		if _, err := anaplan.New(creds); err == nil {
 			t.Errorf("%s: New accepted it", name)
 		}
 	}
@@ -497,7 +497,7 @@ func TestAPIURLWithoutVersion(t *testing.T) {
 	defer e.Close()
 	srv := httptest.NewServer(e.Handler())
 	defer srv.Close()
-	c, err := anaplan.New(context.Background(), anaplan.BasicAuth(emulator.DemoUser, emulator.DemoPassword),
+	c, err := anaplan.New(anaplan.BasicAuth(emulator.DemoUser, emulator.DemoPassword),
 		anaplan.WithAuthURL(srv.URL), anaplan.WithAPIURL(srv.URL+"/"))
 	if err != nil {
 		t.Fatal(err)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"path/filepath"
 
 	"github.com/anaplan-registry/toolkit/lib/anaplan"
 )
@@ -25,8 +26,8 @@ func ExampleDeviceAuth() {
 		},
 	})
 	ctx := context.Background()
-	c, err := anaplan.New(ctx, creds, anaplan.WithAuthURL(hosts.Auth), anaplan.WithAPIURL(hosts.API),
-		anaplan.WithTokenCache(anaplan.DefaultTokenCacheDir()))
+	c, err := anaplan.New(creds, anaplan.WithAuthURL(hosts.Auth), anaplan.WithAPIURL(hosts.API),
+		anaplan.WithTokenCache(filepath.Join(os.TempDir(), "anaplan-tokens")))
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -162,7 +162,7 @@ func (f *fakeAnaplan) clientWith(t *testing.T, creds anaplan.Credentials, opts .
 		anaplan.WithClock(f.clock.Now),
 		anaplan.WithSleep(w.sleep),
 	}
-	c, err := anaplan.New(t.Context(), creds, append(base, opts...)...)
+	c, err := anaplan.New(creds, append(base, opts...)...)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}

@@ -37,9 +37,9 @@ func (c *Client) flightTimeout() time.Duration {
 // authorization is the Authorization header value for the token.
 func (t Token) authorization() string {
 	if t.scheme == schemeBearer {
-		return schemeBearer + " " + t.value
+		return schemeBearer + " " + t.value.reveal()
 	}
-	return "AnaplanAuthToken " + t.value
+	return "AnaplanAuthToken " + t.value.reveal()
 }
 
 // errOAuthValidate answers Validate for OAuth credentials: Anaplan's

@@ -148,7 +148,7 @@ func (c *Client) roundTrip(ctx context.Context, r request) (*http.Response, erro
 		}
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, c.errorFrom(resp, used.value)
+		return nil, c.errorFrom(resp, used.value.reveal())
 	}
 	return resp, nil
 }

@@ -55,6 +55,10 @@ type Options struct {
 	// AllowRemote lets Start listen on a non-loopback address. The emulator
 	// has a public demo password: never expose it by accident.
 	AllowRemote bool
+	// ReadPageRows is the number of rows per page of a large read request
+	// (list items, or view rows in the tabular layout); 0 means
+	// DefaultReadPageRows.
+	ReadPageRows int
 	// Faults injects rate limits, 5xx, latency and dropped connections,
 	// deterministically under Faults.Seed; the zero value injects none.
 	Faults Faults
@@ -74,6 +78,7 @@ type Emulator struct {
 	routes  []route
 	traffic *traffic // Stats and fault injection
 	oauth   *oauthService
+	txn     *txnState // read requests, model open state, calendars
 	handler http.Handler
 }
 
@@ -123,6 +128,7 @@ func New(opts Options) (*Emulator, error) {
 	if e.oauth, err = newOAuthService(opts.OAuth, opts.StateDir, e.log); err != nil {
 		return nil, err
 	}
+	e.txn = newTxnState(opts.ReadPageRows)
 	e.routes = e.routeTable()
 	e.traffic = newTraffic(e, opts.Faults)
 	e.handler = e.middleware(&router{e: e, routes: compileRoutes(e.routes)})

@@ -23,7 +23,11 @@ func (e *Emulator) routeTable() []route {
 		{"", "/2/0/workspaces/{workspaceId}/models/{modelId}", nil},
 	}
 	routes = append(routes, e.oauthRoutes()...) // OAuth service and verification page
-	return append(routes, e.bulkRoutes()...)
+	routes = append(routes, e.bulkRoutes()...)
+	routes = append(routes, e.transactionalRoutes()...)
+	routes = append(routes, e.modelAdminRoutes()...)
+	routes = append(routes, e.userRoutes()...)
+	return bothForms(routes)
 }
 
 // bulkRoutes is the bulk API (anaplan-api.md §5) under

@@ -146,6 +146,7 @@ func patchIntegrationSpec(doc *openapi3.T) {
 	email := schemas["User"].Value.Properties["email"].Value
 	email.Pattern = strings.ReplaceAll(email.Pattern, `\\`, `\`)
 	regexp.MustCompile(email.Pattern) // still a valid pattern
+	patchTxnSpec(doc)
 
 	// §3: every Integration API error carries the error envelope
 	// {"status":{code,message},"path","timestamp"}: 400 for bad paging or

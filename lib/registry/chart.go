@@ -21,7 +21,7 @@ func (s Summary) CapacityChartSVG() ([]byte, error) {
 		if !u.HasAllowance {
 			continue
 		}
-		labels = append(labels, truncate(displayText(u.Name), 32))
+		labels = append(labels, truncate(CellText(u.Name), 32))
 		values = append(values, u.UsedPercent)
 	}
 	if len(values) == 0 {
@@ -46,7 +46,7 @@ func (s Summary) StatesChartSVG() ([]byte, error) {
 	var labels []string
 	var values []float64
 	for _, c := range slices.Backward(s.States) {
-		labels = append(labels, displayText(c.Key))
+		labels = append(labels, CellText(c.Key))
 		values = append(values, float64(c.Count))
 	}
 	opt := charts.NewBarChartOptionWithData([][]float64{values})

@@ -98,7 +98,7 @@ func (s Summary) WriteText(w io.Writer) error {
 		if i == 0 {
 			sep = ""
 		}
-		fmt.Fprintf(w, "%s %s %d", sep, displayText(c.Key), c.Count)
+		fmt.Fprintf(w, "%s %s %d", sep, CellText(c.Key), c.Count)
 	}
 	fmt.Fprintln(w)
 	if s.Orphans > 0 {

@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 
 	"github.com/anaplan-registry/toolkit/lib/registry"
+	"github.com/anaplan-registry/toolkit/lib/session"
 	"github.com/anaplan-registry/toolkit/scripts/internal/cli"
 )
 
@@ -37,7 +38,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 
-	session, err := conn.Connect(ctx, stderr)
+	session, err := conn.Connect(stderr)
 	if err != nil {
 		return err
 	}
@@ -58,7 +59,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 // loadInto loads the files into the target model and fails, naming the
 // dumps, when an import rejected rows.
-func loadInto(ctx context.Context, s *registry.Session, reg *registry.Registry, files registry.Files,
+func loadInto(ctx context.Context, s *session.Session, reg *registry.Registry, files registry.Files,
 	target, process, dumps string, stdout, stderr io.Writer) error {
 	model, err := reg.FindModel(target)
 	if err != nil {

@@ -25,7 +25,7 @@ func deviceLogin(ctx context.Context, t *testing.T, oauthURL, apiURL, clientID s
 			return nil
 		},
 	})
-	c, err := anaplan.New(ctx, creds, anaplan.WithAuthURL(oauthURL), anaplan.WithAPIURL(apiURL))
+	c, err := anaplan.New(creds, anaplan.WithAuthURL(oauthURL), anaplan.WithAPIURL(apiURL))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package registry_test
+package session_test
 
 import (
 	"context"
@@ -13,12 +13,12 @@ import (
 
 	"github.com/anaplan-registry/toolkit/lib/anaplan"
 	"github.com/anaplan-registry/toolkit/lib/emulator"
-	"github.com/anaplan-registry/toolkit/lib/registry"
+	"github.com/anaplan-registry/toolkit/lib/session"
 )
 
 // recorded starts the demo emulator over real HTTP on a loopback port and
 // returns a client for creds whose traffic goes through a new recorder.
-func recorded(t *testing.T, creds anaplan.Credentials) (*anaplan.Client, *registry.Recorder, *httptest.Server) {
+func recorded(t *testing.T, creds anaplan.Credentials) (*anaplan.Client, *session.Recorder, *httptest.Server) {
 	t.Helper()
 	e, err := emulator.New(emulator.Options{})
 	if err != nil {
@@ -26,8 +26,8 @@ func recorded(t *testing.T, creds anaplan.Credentials) (*anaplan.Client, *regist
 	}
 	srv := httptest.NewServer(e.Handler())
 	t.Cleanup(srv.Close)
-	rec := &registry.Recorder{}
-	c, err := anaplan.New(context.Background(), creds,
+	rec := &session.Recorder{}
+	c, err := anaplan.New(creds,
 		anaplan.WithAuthURL(srv.URL), anaplan.WithAPIURL(srv.URL+"/2/0"), rec.ClientOption())
 	if err != nil {
 		t.Fatal(err)
@@ -39,7 +39,7 @@ func demoBasic() anaplan.Credentials {
 	return anaplan.BasicAuth(emulator.DemoUser, emulator.DemoPassword)
 }
 
-func only(t *testing.T, rec *registry.Recorder) registry.Exchange {
+func only(t *testing.T, rec *session.Recorder) session.Exchange {
 	t.Helper()
 	ex := rec.Exchanges()
 	if len(ex) != 1 {
@@ -184,7 +184,7 @@ func (f roundTrip) RoundTrip(r *http.Request) (*http.Response, error) { return f
 
 func TestRecorderShowsBodiesThatAreNotJSON(t *testing.T) {
 	t.Parallel()
-	rec := &registry.Recorder{Transport: roundTrip(func(r *http.Request) (*http.Response, error) {
+	rec := &session.Recorder{Transport: roundTrip(func(r *http.Request) (*http.Response, error) {
 		body, _ := io.ReadAll(r.Body)
 		return &http.Response{
 			StatusCode: http.StatusOK,
@@ -213,7 +213,7 @@ func TestRecorderShowsBodiesThatAreNotJSON(t *testing.T) {
 func TestRecorderRecordsFailuresWithoutThePort(t *testing.T) {
 	t.Parallel()
 	refused := errors.New(`dial tcp 127.0.0.1:40123: connect: connection refused`)
-	rec := &registry.Recorder{Transport: roundTrip(func(*http.Request) (*http.Response, error) { return nil, refused })}
+	rec := &session.Recorder{Transport: roundTrip(func(*http.Request) (*http.Response, error) { return nil, refused })}
 	req, _ := http.NewRequest("GET", "http://127.0.0.1:40123/2/0/users/me", nil)
 	if _, err := (&http.Client{Transport: rec}).Do(req); err == nil {
 		t.Fatal("the request succeeded, want the transport's error")

@@ -1,18 +1,20 @@
-package anaplan_test
+package session_test
 
 import (
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/anaplan-registry/toolkit/lib/anaplan"
+	"github.com/anaplan-registry/toolkit/lib/emulator"
+	"github.com/anaplan-registry/toolkit/lib/session"
 )
 
 var anaplanEnv = []string{
-	anaplan.EnvUsername, anaplan.EnvPassword, anaplan.EnvCertFile, anaplan.EnvKeyFile,
-	anaplan.EnvKeyPassword, anaplan.EnvCertFormat, anaplan.EnvAuthURL, anaplan.EnvAPIURL,
+	session.EnvUsername, session.EnvPassword, session.EnvCertFile, session.EnvKeyFile,
+	session.EnvKeyPassword, session.EnvCertFormat, session.EnvAuthURL, session.EnvAPIURL,
 }
 
 // clearEnv unsets every ANAPLAN_* variable for the test (restored after).
@@ -36,11 +38,11 @@ func writeFile(t *testing.T, name, content string) string {
 
 func TestLoadConfigMissingFileIsFine(t *testing.T) {
 	clearEnv(t)
-	cfg, err := anaplan.LoadConfig(filepath.Join(t.TempDir(), ".env"))
+	cfg, err := session.LoadConfig(filepath.Join(t.TempDir(), ".env"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := anaplan.Config{AuthURL: anaplan.DefaultAuthURL, APIURL: anaplan.DefaultAPIURL}
+	want := session.Config{AuthURL: anaplan.DefaultAuthURL, APIURL: anaplan.DefaultAPIURL}
 	if cfg != want {
 		t.Errorf("LoadConfig = %v, want %v", cfg, want)
 	}
@@ -59,11 +61,11 @@ ANAPLAN_CERT_FORMAT=V1
 ANAPLAN_AUTH_URL=http://127.0.0.1:8080
 ANAPLAN_API_URL=http://127.0.0.1:8080/2/0   # emulator
 `)
-	cfg, err := anaplan.LoadConfig(path)
+	cfg, err := session.LoadConfig(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := anaplan.Config{
+	want := session.Config{
 		CertFile: "/keys/cert.pem", KeyFile: "/keys/key.pem", KeyPassword: "p#ss word", CertFormatV1: true,
 		AuthURL: "http://127.0.0.1:8080", APIURL: "http://127.0.0.1:8080/2/0",
 	}
@@ -78,9 +80,9 @@ ANAPLAN_API_URL=http://127.0.0.1:8080/2/0   # emulator
 func TestLoadConfigEnvironmentWins(t *testing.T) {
 	clearEnv(t)
 	path := writeFile(t, ".env", "ANAPLAN_USERNAME=file@example.com\nANAPLAN_PASSWORD=file-password\nANAPLAN_API_URL=https://eu3.api.anaplan.com/2/0\n")
-	t.Setenv(anaplan.EnvUsername, "env@example.com")
-	t.Setenv(anaplan.EnvPassword, "") // set but empty: blanks the file's value
-	cfg, err := anaplan.LoadConfig(path)
+	t.Setenv(session.EnvUsername, "env@example.com")
+	t.Setenv(session.EnvPassword, "") // set but empty: blanks the file's value
+	cfg, err := session.LoadConfig(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +106,7 @@ func TestLoadConfigMalformedFile(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			clearEnv(t)
 			path := writeFile(t, ".env", tt.content)
-			_, err := anaplan.LoadConfig(path)
+			_, err := session.LoadConfig(path)
 			if err == nil {
 				t.Fatal("LoadConfig accepted a malformed file")
 			}
@@ -120,33 +122,33 @@ func TestLoadConfigMalformedFile(t *testing.T) {
 
 func TestLoadConfigBadCertFormat(t *testing.T) {
 	clearEnv(t)
-	t.Setenv(anaplan.EnvCertFormat, "v3")
-	if _, err := anaplan.LoadConfig(""); err == nil || !strings.Contains(err.Error(), anaplan.EnvCertFormat) {
+	t.Setenv(session.EnvCertFormat, "v3")
+	if _, err := session.LoadConfig(""); err == nil || !strings.Contains(err.Error(), session.EnvCertFormat) {
 		t.Errorf("LoadConfig with ANAPLAN_CERT_FORMAT=v3 = %v, want an error naming the variable", err)
 	}
 }
 
 func TestConfigValidate(t *testing.T) {
 	t.Parallel()
-	basic := anaplan.Config{Username: "a@example.com", Password: "pw"}
-	withURLs := func(auth, api string) anaplan.Config {
+	basic := session.Config{Username: "a@example.com", Password: "pw"}
+	withURLs := func(auth, api string) session.Config {
 		c := basic
 		c.AuthURL, c.APIURL = auth, api
 		return c
 	}
 	tests := []struct {
 		name string
-		cfg  anaplan.Config
+		cfg  session.Config
 		want string // "" = valid
 	}{
 		{"basic", basic, ""},
-		{"certificate", anaplan.Config{CertFile: "c.pem", KeyFile: "k.pem"}, ""},
-		{"nothing configured", anaplan.Config{}, ""},
-		{"username without password", anaplan.Config{Username: "a@example.com"}, "ANAPLAN_PASSWORD is not set"},
-		{"password without username", anaplan.Config{Password: "pw"}, "ANAPLAN_USERNAME is not set"},
-		{"certificate without key", anaplan.Config{CertFile: "c.pem"}, "ANAPLAN_KEY_FILE is not set"},
-		{"key without certificate", anaplan.Config{KeyFile: "k.pem"}, "ANAPLAN_CERT_FILE is not set"},
-		{"basic and certificate", anaplan.Config{Username: "a", Password: "b", CertFile: "c", KeyFile: "k"}, "keep one"},
+		{"certificate", session.Config{CertFile: "c.pem", KeyFile: "k.pem"}, ""},
+		{"nothing configured", session.Config{}, ""},
+		{"username without password", session.Config{Username: "a@example.com"}, "ANAPLAN_PASSWORD is not set"},
+		{"password without username", session.Config{Password: "pw"}, "ANAPLAN_USERNAME is not set"},
+		{"certificate without key", session.Config{CertFile: "c.pem"}, "ANAPLAN_KEY_FILE is not set"},
+		{"key without certificate", session.Config{KeyFile: "k.pem"}, "ANAPLAN_CERT_FILE is not set"},
+		{"basic and certificate", session.Config{Username: "a", Password: "b", CertFile: "c", KeyFile: "k"}, "keep one"},
 		{"regional https", withURLs("https://eu3.auth.anaplan.com", "https://eu3.api.anaplan.com/2/0"), ""},
 		{"loopback IPv4", withURLs("http://127.0.0.1:8080", "http://127.0.0.1:8080/2/0/"), ""},
 		{"loopback 127/8", withURLs("http://127.1.2.3:8080", "http://127.1.2.3:8080/2/0"), ""},
@@ -181,7 +183,6 @@ func TestConfigValidate(t *testing.T) {
 
 func TestConfigCredentials(t *testing.T) {
 	t.Parallel()
-	p := pki()
 	dir := t.TempDir()
 	write := func(name string, b []byte) string {
 		path := filepath.Join(dir, name)
@@ -190,23 +191,24 @@ func TestConfigCredentials(t *testing.T) {
 		}
 		return path
 	}
-	cert := write("cert.pem", p.certPEM)
-	key := write("key.pem", encryptedPKCS8PEM(p.key, keyPassword))
-	otherKey := write("other.pem", pkcs1PEM(p.otherKey))
+	keyPassword := emulator.DemoKeyPassword
+	cert := write("cert.pem", emulator.DemoCertificatePEM())
+	key := write("key.pem", emulator.DemoEncryptedKeyPEM())
+	otherKey := write("other.pem", emulator.DemoCAKeyPEM()) // the CA's key: not the certificate's
 	notPEM := write("notpem.txt", []byte("this is not a key"))
 	tests := []struct {
 		name string
-		cfg  anaplan.Config
+		cfg  session.Config
 		want string // "" = credentials built
 	}{
-		{"basic", anaplan.Config{Username: "a@example.com", Password: "pw"}, ""},
-		{"certificate", anaplan.Config{CertFile: cert, KeyFile: key, KeyPassword: keyPassword, CertFormatV1: true}, ""},
-		{"none", anaplan.Config{}, "no credentials configured"},
-		{"missing certificate file", anaplan.Config{CertFile: filepath.Join(dir, "nope.pem"), KeyFile: key}, "ANAPLAN_CERT_FILE=" + filepath.Join(dir, "nope.pem") + ": no such file"},
-		{"key not PEM", anaplan.Config{CertFile: cert, KeyFile: notPEM}, "not PEM"},
-		{"wrong key password", anaplan.Config{CertFile: cert, KeyFile: key, KeyPassword: "wrong-" + keyPassword}, "wrong password"},
-		{"key of another certificate", anaplan.Config{CertFile: cert, KeyFile: otherKey}, "does not match the certificate"},
-		{"half configured", anaplan.Config{Username: "a@example.com"}, "half configured"},
+		{"basic", session.Config{Username: "a@example.com", Password: "pw"}, ""},
+		{"certificate", session.Config{CertFile: cert, KeyFile: key, KeyPassword: keyPassword, CertFormatV1: true}, ""},
+		{"none", session.Config{}, "no credentials configured"},
+		{"missing certificate file", session.Config{CertFile: filepath.Join(dir, "nope.pem"), KeyFile: key}, "ANAPLAN_CERT_FILE=" + filepath.Join(dir, "nope.pem") + ": no such file"},
+		{"key not PEM", session.Config{CertFile: cert, KeyFile: notPEM}, "not PEM"},
+		{"wrong key password", session.Config{CertFile: cert, KeyFile: key, KeyPassword: "wrong-" + keyPassword}, "wrong password"},
+		{"key of another certificate", session.Config{CertFile: cert, KeyFile: otherKey}, "does not match the certificate"},
+		{"half configured", session.Config{Username: "a@example.com"}, "half configured"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -228,54 +230,42 @@ func TestConfigCredentials(t *testing.T) {
 	}
 }
 
-func TestNewFromConfig(t *testing.T) {
+func TestConfigNewClient(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
-	cfg := anaplan.Config{Username: f.user, Password: f.password, AuthURL: f.srv.URL, APIURL: f.srv.URL + "/2/0"}
-	c, err := anaplan.NewFromConfig(t.Context(), cfg, anaplan.WithClock(f.clock.Now))
+	e, err := emulator.New(emulator.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.APIURL() != f.srv.URL+"/2/0" || c.AuthURL() != f.srv.URL {
+	srv := httptest.NewServer(e.Handler())
+	t.Cleanup(srv.Close)
+	cfg := session.Config{Username: emulator.DemoUser, Password: emulator.DemoPassword, AuthURL: srv.URL, APIURL: srv.URL + "/2/0"}
+	c, err := cfg.NewClient()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if c.APIURL() != srv.URL+"/2/0" || c.AuthURL() != srv.URL {
 		t.Errorf("client URLs = %s, %s", c.AuthURL(), c.APIURL())
 	}
-	mustMe(t, c)
+	if me, err := c.Me(t.Context()); err != nil || me.Email != emulator.DemoUser {
+		t.Errorf("Me = %+v, %v; want the demo user", me, err)
+	}
 
 	cfg.Password = ""
-	if _, err := anaplan.NewFromConfig(t.Context(), cfg); err == nil {
-		t.Error("NewFromConfig accepted a half-configured Config")
-	}
-}
-
-func TestNewRejectsUnsafeURLs(t *testing.T) {
-	t.Parallel()
-	creds := anaplan.BasicAuth("a@example.com", "pw")
-	for _, opt := range []anaplan.Option{
-		anaplan.WithAuthURL("http://auth.anaplan.com"),
-		anaplan.WithAPIURL("http://api.anaplan.com/2/0"),
-		anaplan.WithAPIURL("not a url"),
-		anaplan.WithRefreshMargin(-time.Second),
-		anaplan.WithPollInterval(0),
-	} {
-		if _, err := anaplan.New(t.Context(), creds, opt); err == nil {
-			t.Errorf("New accepted a bad option")
-		}
-	}
-	c, err := anaplan.New(t.Context(), creds)
-	if err != nil || c.AuthURL() != anaplan.DefaultAuthURL || c.APIURL() != anaplan.DefaultAPIURL {
-		t.Errorf("New with defaults = %v, %v", c, err)
+	if _, err := cfg.NewClient(); err == nil {
+		t.Error("NewClient accepted a half-configured Config")
 	}
 }
 
 func TestLoadConfigResolvesPathsRelativeToTheEnvFile(t *testing.T) {
-	for _, k := range []string{anaplan.EnvCertFile, anaplan.EnvKeyFile} {
+	for _, k := range []string{session.EnvCertFile, session.EnvKeyFile} {
 		t.Setenv(k, "")
 		os.Unsetenv(k)
 	}
 	dir := t.TempDir()
 	env := filepath.Join(dir, ".env")
 	os.WriteFile(env, []byte("ANAPLAN_CERT_FILE=certs/me.pem\nANAPLAN_KEY_FILE=/abs/key.pem\n"), 0o600)
-	cfg, err := anaplan.LoadConfig(env)
+	cfg, err := session.LoadConfig(env)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -285,21 +275,21 @@ func TestLoadConfigResolvesPathsRelativeToTheEnvFile(t *testing.T) {
 }
 
 func TestDefaultEnvFile(t *testing.T) {
-	t.Setenv(anaplan.EnvFileVar, "/dev/null")
-	if got := anaplan.DefaultEnvFile(); got != "/dev/null" {
-		t.Errorf("with %s set: %q", anaplan.EnvFileVar, got)
+	t.Setenv(session.EnvFileVar, "/dev/null")
+	if got := session.DefaultEnvFile(); got != "/dev/null" {
+		t.Errorf("with %s set: %q", session.EnvFileVar, got)
 	}
-	os.Unsetenv(anaplan.EnvFileVar)
+	os.Unsetenv(session.EnvFileVar)
 	root := t.TempDir()
 	sub := filepath.Join(root, "notebooks")
 	os.Mkdir(sub, 0o755)
 	os.WriteFile(filepath.Join(root, "go.mod"), []byte("module x\n"), 0o644)
 	t.Chdir(sub)
-	if got := anaplan.DefaultEnvFile(); got != ".env" {
+	if got := session.DefaultEnvFile(); got != ".env" {
 		t.Errorf("no .env anywhere: %q, want .env", got)
 	}
 	os.WriteFile(filepath.Join(root, ".env"), nil, 0o600)
-	if got := anaplan.DefaultEnvFile(); got != filepath.Join(root, ".env") {
+	if got := session.DefaultEnvFile(); got != filepath.Join(root, ".env") {
 		t.Errorf("got %q, want the repository's .env", got)
 	}
 }

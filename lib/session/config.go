@@ -1,10 +1,21 @@
-package anaplan
+// Package session is the toolkit's app layer, between the scripts and
+// notebooks and the client: configuration from ANAPLAN_* variables and
+// .env (Config, LoadConfig), where tokens are cached between runs, the
+// fallback to the built-in emulator when nothing is configured (Connect),
+// what the notebooks show (Recorder, HTML tables) and the short-lived cache
+// of the tenant's registry that lets notebook cells, each a new process,
+// read the tenant once.
+//
+// lib/anaplan itself reads no environment variable and no file but those
+// its options name; everything that does lives here.
+package session
 
 import (
 	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -12,6 +23,8 @@ import (
 	"strings"
 
 	"github.com/joho/godotenv"
+
+	"github.com/anaplan-registry/toolkit/lib/anaplan"
 )
 
 // Config is the connection configuration read from .env and the
@@ -72,8 +85,9 @@ func DefaultEnvFile() string {
 // LoadConfig reads envFile (usually ".env"; a missing file is fine, "" skips
 // it), then lets the process environment override it: a variable that is
 // set wins even when empty, so `ANAPLAN_PASSWORD= cmd` blanks a file value.
-// Empty URLs become DefaultAuthURL and DefaultAPIURL. LoadConfig checks
-// syntax only; call Validate (NewFromConfig does) for consistency.
+// Empty URLs become anaplan.DefaultAuthURL and anaplan.DefaultAPIURL.
+// LoadConfig checks syntax only; call Validate (NewClient does) for
+// consistency.
 func LoadConfig(envFile string) (Config, error) {
 	vars := map[string]string{}
 	fromFile := func(name string) bool { _, set := os.LookupEnv(name); return !set && vars[name] != "" }
@@ -119,10 +133,10 @@ func LoadConfig(envFile string) (Config, error) {
 		return Config{}, fmt.Errorf("anaplan: %s=%q: expected v1 or v2", EnvCertFormat, f)
 	}
 	if cfg.AuthURL == "" {
-		cfg.AuthURL = DefaultAuthURL
+		cfg.AuthURL = anaplan.DefaultAuthURL
 	}
 	if cfg.APIURL == "" {
-		cfg.APIURL = DefaultAPIURL
+		cfg.APIURL = anaplan.DefaultAPIURL
 	}
 	return cfg, nil
 }
@@ -186,6 +200,27 @@ func lineOfKey(b []byte, key string) int {
 	return 1
 }
 
+// NewClient validates c, loads its credentials (reading the certificate
+// and key files) and returns a client for its URLs. Options given here win
+// over c's URLs.
+func (c Config) NewClient(opts ...anaplan.Option) (*anaplan.Client, error) {
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	creds, err := c.Credentials()
+	if err != nil {
+		return nil, err
+	}
+	var base []anaplan.Option
+	if c.AuthURL != "" {
+		base = append(base, anaplan.WithAuthURL(c.AuthURL))
+	}
+	if c.APIURL != "" {
+		base = append(base, anaplan.WithAPIURL(c.APIURL))
+	}
+	return anaplan.New(creds, append(base, opts...)...)
+}
+
 // HasCredentials reports whether any credential variable is set. A partly
 // configured Config counts, so that callers choosing between Anaplan and
 // the emulator send it to Validate and report the mistake rather than
@@ -224,7 +259,7 @@ func (c Config) Validate() error {
 		if u.value == "" {
 			continue
 		}
-		if _, err := parseBaseURL(u.name+" ("+u.env+")", u.value); err != nil {
+		if err := anaplan.CheckBaseURL(u.name+" ("+u.env+")", u.value); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -234,13 +269,13 @@ func (c Config) Validate() error {
 // Credentials builds the configured credentials, reading the certificate
 // and key files. Errors name the file and the problem (missing, not PEM,
 // wrong key password, key not matching the certificate).
-func (c Config) Credentials() (Credentials, error) {
+func (c Config) Credentials() (anaplan.Credentials, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
 	switch {
 	case c.Username != "":
-		return BasicAuth(c.Username, c.Password), nil
+		return anaplan.BasicAuth(c.Username, c.Password), nil
 	case c.CertFile != "":
 		certPEM, err := readConfigFile(EnvCertFile, c.CertFile)
 		if err != nil {
@@ -250,11 +285,11 @@ func (c Config) Credentials() (Credentials, error) {
 		if err != nil {
 			return nil, err
 		}
-		var opts []CertOption
+		var opts []anaplan.CertOption
 		if c.CertFormatV1 {
-			opts = append(opts, WithCertFormatV1())
+			opts = append(opts, anaplan.WithCertFormatV1())
 		}
-		creds, err := CertificateAuth(certPEM, keyPEM, c.KeyPassword, opts...)
+		creds, err := anaplan.CertificateAuth(certPEM, keyPEM, c.KeyPassword, opts...)
 		if err != nil {
 			return nil, fmt.Errorf("%w (%s=%s, %s=%s)", err, EnvCertFile, c.CertFile, EnvKeyFile, c.KeyFile)
 		}
@@ -277,7 +312,7 @@ func readConfigFile(env, path string) ([]byte, error) {
 
 // String shows every field with the two passwords masked.
 func (c Config) String() string {
-	return fmt.Sprintf("anaplan.Config{Username:%q, Password:%s, CertFile:%q, KeyFile:%q, KeyPassword:%s, CertFormatV1:%t, AuthURL:%q, APIURL:%q}",
+	return fmt.Sprintf("session.Config{Username:%q, Password:%s, CertFile:%q, KeyFile:%q, KeyPassword:%s, CertFormatV1:%t, AuthURL:%q, APIURL:%q}",
 		c.Username, mask(c.Password), c.CertFile, c.KeyFile, mask(c.KeyPassword), c.CertFormatV1, c.AuthURL, c.APIURL)
 }
 
@@ -285,7 +320,13 @@ func (c Config) String() string {
 func (c Config) GoString() string { return c.String() }
 
 // Format keeps every fmt verb (%v, %+v, %#v, %s, %q, …) to String.
-func (c Config) Format(f fmt.State, verb rune) { formatMasked(f, verb, c.String()) }
+func (c Config) Format(f fmt.State, verb rune) {
+	s := c.String()
+	if verb == 'q' {
+		s = fmt.Sprintf("%q", s)
+	}
+	_, _ = io.WriteString(f, s)
+}
 
 // MarshalJSON masks the passwords too, so a Config shown as JSON (in a
 // notebook, a debug dump) cannot leak them.
@@ -299,6 +340,14 @@ func (c Config) MarshalJSON() ([]byte, error) {
 func maskJSON(secret string) string {
 	if secret == "" {
 		return ""
+	}
+	return "[REDACTED]"
+}
+
+// mask shows whether a secret is set, never any of it.
+func mask(secret string) string {
+	if secret == "" {
+		return `""`
 	}
 	return "[REDACTED]"
 }

@@ -1,4 +1,4 @@
-package registry_test
+package session_test
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/anaplan-registry/toolkit/lib/registry"
+	"github.com/anaplan-registry/toolkit/lib/session"
 )
 
 // clearAnaplanEnv blanks every ANAPLAN_ variable for the test (a set but
@@ -25,7 +26,7 @@ func clearAnaplanEnv(t *testing.T) {
 
 func TestConnectFallsBackToEmulator(t *testing.T) {
 	clearAnaplanEnv(t)
-	s, err := registry.Connect(context.Background(), registry.ConnectOptions{EnvFile: filepath.Join(t.TempDir(), "missing.env")})
+	s, err := session.Connect(session.Options{EnvFile: filepath.Join(t.TempDir(), "missing.env")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +48,7 @@ func TestConnectRefusesHalfConfiguration(t *testing.T) {
 	env := filepath.Join(t.TempDir(), ".env")
 	os.WriteFile(env, []byte("ANAPLAN_USERNAME=someone@example.com\n"), 0o600)
 	os.Unsetenv("ANAPLAN_USERNAME")
-	s, err := registry.Connect(context.Background(), registry.ConnectOptions{EnvFile: env})
+	s, err := session.Connect(session.Options{EnvFile: env})
 	if err == nil {
 		s.Close()
 		t.Fatal("a username without a password connected; want an error, not the demo tenant")
@@ -64,12 +65,12 @@ func TestConnectStateSurvivesProcesses(t *testing.T) {
 	clearAnaplanEnv(t)
 	t.Setenv("TMPDIR", t.TempDir())
 	t.Setenv("ANAPLAN_ENV_FILE", "/dev/null")
-	opts := registry.DefaultOptions()
+	opts := session.DefaultOptions()
 	if opts.EnvFile != "/dev/null" || !strings.HasPrefix(opts.StateDir, os.Getenv("TMPDIR")) {
 		t.Fatalf("DefaultOptions() = %+v", opts)
 	}
 	for i := range 2 {
-		s, err := registry.Connect(context.Background(), opts)
+		s, err := session.Connect(opts)
 		if err != nil {
 			t.Fatalf("connect %d: %v", i, err)
 		}
@@ -87,10 +88,10 @@ func TestConnectStateSurvivesProcesses(t *testing.T) {
 // first one got, on an emulator restarted on another port.
 func TestConnectReusesTokenAcrossCells(t *testing.T) {
 	clearAnaplanEnv(t)
-	opts := registry.ConnectOptions{EnvFile: "/dev/null", StateDir: t.TempDir()}
+	opts := session.Options{EnvFile: "/dev/null", StateDir: t.TempDir()}
 	var values []string
 	for range 2 {
-		s, err := registry.Connect(context.Background(), opts)
+		s, err := session.Connect(opts)
 		if err != nil {
 			t.Fatal(err)
 		}

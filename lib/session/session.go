@@ -1,7 +1,6 @@
-package registry
+package session
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -9,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/anaplan-registry/toolkit/lib/anaplan"
@@ -23,7 +23,7 @@ const emulatorPollInterval = 250 * time.Millisecond
 // isLoopback reports whether host is this machine (where only an emulator,
 // never Anaplan, can be).
 func isLoopback(host string) bool {
-	if host == "localhost" {
+	if strings.EqualFold(host, "localhost") {
 		return true
 	}
 	ip := net.ParseIP(host)
@@ -38,11 +38,14 @@ type Session struct {
 
 	server *emulator.Server
 	user   string
+	logger *slog.Logger
+	cache  registryCache
+	last   registryRead // what the last Registry or ReadRegistry returned
 }
 
-// ConnectOptions say where configuration comes from and how the offline
-// fallback behaves.
-type ConnectOptions struct {
+// Options say where configuration comes from, how the offline fallback
+// behaves and where the registry cache lives.
+type Options struct {
 	// EnvFile is the .env file to read (a missing file is fine); "" reads
 	// only the process environment.
 	EnvFile string
@@ -58,17 +61,27 @@ type ConnectOptions struct {
 	Logger *slog.Logger
 	// ClientOptions are passed to the client after the URLs and logger.
 	ClientOptions []anaplan.Option
+	// CacheDir keeps the registry Session.Registry read, so the next
+	// process (a notebook cell) reuses it instead of reading the tenant
+	// again; "" turns the cache off.
+	CacheDir string
+	// CacheFor is how long a cached registry is reused (default
+	// DefaultCacheFor).
+	CacheFor time.Duration
 }
 
-// DefaultOptions are the settings notebooks use: the nearest .env (see
-// anaplan.DefaultEnvFile) and the emulator's state kept under the temp
-// directory, so that each notebook cell, a new process, continues where the
-// previous one stopped (tokens, uploaded files, loaded model data).
-func DefaultOptions() ConnectOptions {
-	return ConnectOptions{
-		EnvFile:       anaplan.DefaultEnvFile(),
+// DefaultOptions are the settings scripts and notebooks use: the nearest
+// .env (see DefaultEnvFile), the token cache of DefaultTokenCacheDir, the
+// emulator's state and the registry cache kept under the temp directory,
+// so that each notebook cell, a new process, continues where the previous
+// one stopped (tokens, uploaded files, loaded model data, the tenant read).
+func DefaultOptions() Options {
+	return Options{
+		EnvFile:       DefaultEnvFile(),
 		StateDir:      filepath.Join(os.TempDir(), "anaplan-registry-emulator"),
-		TokenCacheDir: anaplan.DefaultTokenCacheDir(),
+		TokenCacheDir: DefaultTokenCacheDir(),
+		CacheDir:      filepath.Join(os.TempDir(), "anaplan-registry-cache"),
+		CacheFor:      DefaultCacheFor,
 	}
 }
 
@@ -76,21 +89,26 @@ func DefaultOptions() ConnectOptions {
 // it talks to the configured tenant; with none at all it starts the
 // emulator on a loopback port and logs in as the demo user. Half-configured
 // credentials are an error, never a silent fallback to the demo tenant.
-func Connect(ctx context.Context, opts ConnectOptions) (*Session, error) {
-	cfg, err := anaplan.LoadConfig(opts.EnvFile)
+// Connect sends nothing (so it takes no context): the first call logs in,
+// or reuses a cached token.
+func Connect(opts Options) (*Session, error) {
+	cfg, err := LoadConfig(opts.EnvFile)
 	if err != nil {
 		return nil, err
 	}
 	clientOpts := []anaplan.Option{}
-	if opts.Logger != nil {
-		clientOpts = append(clientOpts, anaplan.WithLogger(opts.Logger))
+	logger := opts.Logger
+	if logger != nil {
+		clientOpts = append(clientOpts, anaplan.WithLogger(logger))
+	} else {
+		logger = slog.New(slog.DiscardHandler)
 	}
 	if cfg.HasCredentials() {
 		clientOpts = append(clientOpts, anaplan.WithTokenCache(opts.TokenCacheDir))
 		if u, err := url.Parse(cfg.APIURL); err == nil && isLoopback(u.Hostname()) {
 			clientOpts = append(clientOpts, anaplan.WithPollInterval(emulatorPollInterval)) // a sandbox
 		}
-		c, err := anaplan.NewFromConfig(ctx, cfg, append(clientOpts, opts.ClientOptions...)...)
+		c, err := cfg.NewClient(append(clientOpts, opts.ClientOptions...)...)
 		if err != nil {
 			return nil, err
 		}
@@ -98,7 +116,9 @@ func Connect(ctx context.Context, opts ConnectOptions) (*Session, error) {
 		if user == "" {
 			user = "certificate " + cfg.CertFile
 		}
-		return &Session{Client: c, user: user}, nil
+		s := &Session{Client: c, user: user, logger: logger}
+		s.cache = newRegistryCache(opts, c.APIURL(), user)
+		return s, nil
 	}
 	srv, err := emulator.Start("", emulator.Options{StateDir: opts.StateDir, Logger: opts.Logger})
 	if err != nil {
@@ -110,13 +130,15 @@ func Connect(ctx context.Context, opts ConnectOptions) (*Session, error) {
 		// The emulator remembers its tokens in StateDir: so can the client.
 		clientOpts = append(clientOpts, anaplan.WithTokenCache(filepath.Join(opts.StateDir, "client-tokens")))
 	}
-	c, err := anaplan.New(ctx, anaplan.BasicAuth(emulator.DemoUser, emulator.DemoPassword),
+	c, err := anaplan.New(anaplan.BasicAuth(emulator.DemoUser, emulator.DemoPassword),
 		append(clientOpts, opts.ClientOptions...)...)
 	if err != nil {
 		srv.Close()
 		return nil, err
 	}
-	return &Session{Client: c, Emulated: true, server: srv, user: emulator.DemoUser}, nil
+	s := &Session{Client: c, Emulated: true, server: srv, user: emulator.DemoUser, logger: logger}
+	s.cache = newRegistryCache(opts, c.APIURL(), emulator.DemoUser)
+	return s, nil
 }
 
 // Describe says in one line what the session talks to. It never contains
