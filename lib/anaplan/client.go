@@ -3,7 +3,10 @@
 // retries, paging, reads of users, workspaces and models, and the bulk API
 // of a model (c.Model(workspaceID, modelID)): metadata, streaming chunked
 // upload and download of files, import/export/process/action tasks with
-// polling, cancellation and failure dumps.
+// polling, cancellation and failure dumps; and the transactional API of a
+// model: lists and their items, modules, line items, views and their data,
+// batched item and cell writes, large read requests streamed page by page,
+// and model administration (status, calendar, versions, users).
 //
 // A Client is safe for concurrent use. It authenticates lazily on its first
 // call, refreshes its token a few minutes before it expires, and on a 401

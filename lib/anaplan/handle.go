@@ -59,6 +59,11 @@ func listUnder[T any](ctx context.Context, m *ModelHandle, key string, segments 
 	return list[T](m.c, ctx, p, nil, key, ListOptions{})
 }
 
+// listAll reads a whole unpaged collection under the model.
+func listAll[T any](ctx context.Context, m *ModelHandle, key string, segments ...string) ([]T, error) {
+	return Collect(listUnder[T](ctx, m, key, segments...))
+}
+
 // getUnder reads one object found under key, at segments under the model.
 func getUnder[T any](ctx context.Context, m *ModelHandle, q url.Values, key string, segments ...string) (T, error) {
 	p, err := m.path(segments...)

@@ -140,8 +140,7 @@ func (b *bench) scenario(ctx context.Context, name string) (section, []verdict, 
 	case "import":
 		return b.importScenario(ctx)
 	case "reads":
-		_, verdicts := placeholder(name)
-		return readsSection(), verdicts, nil
+		return b.readsScenario(ctx)
 	case "notebooks":
 		return b.notebookScenario(ctx)
 	case "scaling":

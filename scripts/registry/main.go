@@ -5,7 +5,10 @@
 // imports, failure dumps. With no credentials configured it runs against
 // the built-in emulator's demo tenant.
 //
-//	go run ./scripts/registry [-out DIR] [-load [-model NAME|ID] [-process NAME]] [-format table|csv|json]
+// With -sync it writes the registry into the model through the
+// transactional API instead: only what differs, items and cells.
+//
+//	go run ./scripts/registry [-out DIR] [-load [-model NAME|ID] [-process NAME]] [-sync [-prune]] [-format table|csv|json]
 package main
 
 import (
@@ -27,11 +30,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := cli.NewFlagSet("registry", "Reads every workspace and model of the tenant and writes the registry CSV files.", stderr)
 	out := fs.String("out", "out", "directory for workspaces.csv, models.csv and registry.csv")
 	load := fs.Bool("load", false, "then load the CSVs into the registry model (upload, run the imports)")
-	target := fs.String("model", "Model Registry", "with -load: name or id of the model to load into")
+	target := fs.String("model", "Model Registry", "with -load or -sync: name or id of the model to load into")
 	process := fs.String("process", "", "with -load: run this process instead of the imports one by one")
+	// -sync / -prune: the transactional load (sync.go).
+	syncFlags := addSyncFlags(fs)
 	format := cli.FormatFlag(fs)
 	conn := cli.ConnectionFlags(fs)
 	if err := cli.Parse(fs, args); err != nil {
+		return err
+	}
+	if err := syncFlags.check(); err != nil {
 		return err
 	}
 	if err := checkOutDir(*out); err != nil {
@@ -51,8 +59,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := report(stdout, *format, reg, files); err != nil || !*load {
+	if err := report(stdout, *format, reg, files); err != nil {
 		return err
+	}
+	if syncFlags.sync {
+		if err := syncInto(ctx, session, reg, *target, syncFlags.prune, stdout); err != nil || !*load {
+			return err
+		}
+	}
+	if !*load {
+		return nil
 	}
 	return loadInto(ctx, session, reg, files, *target, *process, filepath.Join(*out, "dumps"), stdout, stderr)
 }

@@ -42,6 +42,7 @@ type config struct {
 	stateDir    string
 	definitions modelDefinitions
 	tokenTTL    time.Duration
+	taskTime    time.Duration
 	workspaces  int
 	models      int
 	verbose     bool
@@ -61,6 +62,7 @@ func parseFlags(args []string, stdout io.Writer) (*config, error) {
 	fs.Var(c.definitions, "model", "make model `MODELID=FILE` stand in for yours in the bulk API: FILE is an engine definition\n"+
 		"(lib/emulator/engine/README.md); repeatable. The demo's Model Registry has one built in")
 	fs.DurationVar(&c.tokenTTL, "token-ttl", emulator.DefaultTokenTTL, "token lifetime, e.g. 2m to exercise refreshes")
+	fs.DurationVar(&c.taskTime, "task-duration", 0, "how long tasks and large read requests take to complete, e.g. 1ms (default 1s)")
 	fs.IntVar(&c.workspaces, "workspaces", 0, "serve a generated tenant with `N` workspaces instead of the demo tenant (default models/250, at least 1)")
 	fs.IntVar(&c.models, "models", 0, "serve a generated tenant with `M` models instead of the demo tenant")
 	fs.BoolVar(&c.verbose, "v", false, "log every request to stderr")
@@ -91,6 +93,8 @@ func parseFlags(args []string, stdout io.Writer) (*config, error) {
 		return nil, fmt.Errorf("-token-ttl %v: want a positive duration such as 35m", c.tokenTTL)
 	case c.oauthPoll < time.Second || c.oauthPoll%time.Second != 0:
 		return nil, fmt.Errorf("-oauth-interval %v: want whole seconds of at least 1s, e.g. 5s", c.oauthPoll)
+	case c.taskTime < 0:
+		return nil, fmt.Errorf("-task-duration %v: want a duration of at least 0, e.g. 1ms", c.taskTime)
 	case c.workspaces < 0 || c.models < 0:
 		return nil, fmt.Errorf("-workspaces %d -models %d: want counts of at least 0", c.workspaces, c.models)
 	}
@@ -134,12 +138,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		level = slog.LevelDebug
 	}
 	opts := emulator.Options{
-		TokenTTL:    c.tokenTTL,
-		StateDir:    c.stateDir,
-		Faults:      c.faults,
-		Logger:      slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
-		AllowRemote: c.allowRemote,
-		OAuth:       emulator.OAuthOptions{PollInterval: c.oauthPoll, ApproveAs: c.approveAs},
+		TokenTTL:     c.tokenTTL,
+		TaskDuration: c.taskTime,
+		StateDir:     c.stateDir,
+		Faults:       c.faults,
+		Logger:       slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
+		AllowRemote:  c.allowRemote,
+		OAuth:        emulator.OAuthOptions{PollInterval: c.oauthPoll, ApproveAs: c.approveAs},
 	}
 	if err := c.definitions.load(&opts); err != nil {
 		return err
