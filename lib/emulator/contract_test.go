@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -134,7 +135,7 @@ func contractCases() []contractCase {
 		{name: "unknown API path", method: "GET", path: "/2/0/no/such/thing", status: 404},
 		{name: "wrong method on a spec path", method: "DELETE", path: "/2/0/models/" + model, status: 405},
 		{name: "unknown path without token", method: "GET", path: "/2/0/no/such/thing", auth: noAuth, status: 401},
-	}, append(bulkContractCases(), txnContractCases()...)...)
+	}, slices.Concat(bulkContractCases(), txnContractCases(), almContractCases())...)
 }
 
 // busyModelID is a demo model with a transaction running.
@@ -179,6 +180,7 @@ func TestContractResponsesMatchOpenAPI(t *testing.T) {
 	h := newHarness(t, emulator.Options{})
 	authRouter := specRouter(t, authDoc, h.srv.URL)
 	apiRouter := specRouter(t, apiDoc, h.srv.URL+"/2/0")
+	almRouter := specRouter(t, almSpec(t), h.srv.URL+"/2/0")
 	env := &contractEnv{t: t, h: h}
 
 	for _, c := range contractCases() {
@@ -206,6 +208,8 @@ func TestContractResponsesMatchOpenAPI(t *testing.T) {
 			router := apiRouter
 			if strings.HasPrefix(c.path, "/token/") {
 				router = authRouter
+			} else if isALMPath(c.path) {
+				router = almRouter
 			}
 			validateAgainstSpec(t, router, h.srv.URL, c, authHeader, body, resp)
 		})

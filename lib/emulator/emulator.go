@@ -75,6 +75,7 @@ type Emulator struct {
 	roots   *x509.CertPool
 	bulk    *bulk // files, tasks and model data of the bulk API
 	store   *store
+	alm     *alm // ALM revisions, syncs and online status
 	routes  []route
 	traffic *traffic // Stats and fault injection
 	oauth   *oauthService
@@ -129,6 +130,9 @@ func New(opts Options) (*Emulator, error) {
 		return nil, err
 	}
 	e.txn = newTxnState(opts.ReadPageRows)
+	if e.alm, err = newALM(tenant, e.store, opts.StateDir, opts.TaskDuration, e.log); err != nil {
+		return nil, err
+	}
 	e.routes = e.routeTable()
 	e.traffic = newTraffic(e, opts.Faults)
 	e.handler = e.middleware(&router{e: e, routes: compileRoutes(e.routes)})

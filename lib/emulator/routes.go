@@ -23,6 +23,7 @@ func (e *Emulator) routeTable() []route {
 		{"", "/2/0/workspaces/{workspaceId}/models/{modelId}", nil},
 	}
 	routes = append(routes, e.oauthRoutes()...) // OAuth service and verification page
+	routes = append(routes, e.almRoutes()...)   // ALM API (§13), alm.go
 	routes = append(routes, e.bulkRoutes()...)
 	routes = append(routes, e.transactionalRoutes()...)
 	routes = append(routes, e.modelAdminRoutes()...)

@@ -154,14 +154,14 @@ func TestWriteFilesAtomic(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range []string{files.Workspaces, files.Models, files.Registry} {
+	for _, p := range []string{files.Workspaces, files.Models, files.Registry, files.Families, files.Hygiene} {
 		if _, err := os.Stat(p); err != nil {
 			t.Errorf("missing %s: %v", p, err)
 		}
 	}
 	entries, _ := os.ReadDir(dir)
-	if len(entries) != 3 {
-		t.Errorf("output dir holds %d entries, want exactly the 3 CSVs", len(entries))
+	if len(entries) != 5 {
+		t.Errorf("output dir holds %d entries, want exactly the 5 CSVs", len(entries))
 	}
 
 	// A path that is a file cannot become a directory: clear error, nothing written.
@@ -188,8 +188,8 @@ func TestWriteFilesKeepsOldFilesOnFailure(t *testing.T) {
 	if !bytes.Equal(before, after) {
 		t.Error("a failed write changed the existing models.csv")
 	}
-	if entries, _ := os.ReadDir(dir); len(entries) != 3 {
-		t.Errorf("a failed write left %d entries behind, want the 3 CSVs", len(entries))
+	if entries, _ := os.ReadDir(dir); len(entries) != 5 {
+		t.Errorf("a failed write left %d entries behind, want the 5 CSVs", len(entries))
 	}
 }
 

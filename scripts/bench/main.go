@@ -32,7 +32,7 @@ func main() { cli.Main(run) }
 
 // The scenarios, in the order. "reads" (large reads and cell
 // writes) waits for the transactional API.
-var allScenarios = []string{"registry", "upload", "import", "reads", "notebooks", "scaling"}
+var allScenarios = []string{"registry", "upload", "import", "reads", "notebooks", "scaling", "alm"}
 
 // bench is one run: its plan, where things are, and what it measured.
 type bench struct {
@@ -145,6 +145,8 @@ func (b *bench) scenario(ctx context.Context, name string) (section, []verdict, 
 		return b.notebookScenario(ctx)
 	case "scaling":
 		return b.scalingScenario(ctx)
+	case "alm":
+		return b.almScenario(ctx) // alm.go
 	}
 	return section{}, nil, fmt.Errorf("unknown scenario %q", name)
 }

@@ -138,7 +138,7 @@ func TestAcceptanceRegistryAgainstAFaultySandbox(t *testing.T) {
 	}
 	clean.stop(t)
 	wantFiles := readFiles(t, want)
-	if len(wantFiles) != 3 {
+	if len(wantFiles) != outputFiles {
 		t.Fatalf("the fault-free run wrote %v", wantFiles)
 	}
 

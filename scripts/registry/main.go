@@ -1,14 +1,15 @@
 // Command registry builds the model registry of an Anaplan tenant: it reads
 // every workspace and model and writes workspaces.csv and models.csv (the
 // shapes the tutorial's imports take) and registry.csv (every detail, for
-// people). With -load it then loads them into the registry model: uploads,
+// people), families.csv (the copies of each application by environment,
+// with flags) and hygiene.csv (what an admin should look at). With -load it then loads them into the registry model: uploads,
 // imports, failure dumps. With no credentials configured it runs against
 // the built-in emulator's demo tenant.
 //
 // With -sync it writes the registry into the model through the
 // transactional API instead: only what differs, items and cells.
 //
-//	go run ./scripts/registry [-out DIR] [-load [-model NAME|ID] [-process NAME]] [-sync [-prune]] [-format table|csv|json]
+//	go run ./scripts/registry [-out DIR] [-rules FILE] [-alm=false] [-load [-model NAME|ID] [-process NAME]] [-sync [-prune]] [-format table|csv|json]
 package main
 
 import (
@@ -36,6 +37,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	syncFlags := addSyncFlags(fs)
 	format := cli.FormatFlag(fs)
 	conn := cli.ConnectionFlags(fs)
+	orgFlags := newOrganiseFlags(fs) // environments, families, hygiene: organise.go
 	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}
@@ -43,6 +45,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if err := checkOutDir(*out); err != nil {
+		return err
+	}
+	if err := orgFlags.load(); err != nil {
 		return err
 	}
 
@@ -55,11 +60,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	_, almStats, err := orgFlags.organise(ctx, session.Client, reg, *out, stderr)
+	if err != nil {
+		return err
+	}
 	files, err := reg.WriteFiles(*out)
 	if err != nil {
 		return err
 	}
-	if err := report(stdout, *format, reg, files); err != nil {
+	if err := report(stdout, *format, reg, files, almStats); err != nil {
 		return err
 	}
 	if syncFlags.sync {
@@ -132,7 +141,7 @@ func checkOutDir(dir string) error {
 	return os.Remove(f.Name())
 }
 
-func report(w io.Writer, format cli.Format, reg *registry.Registry, files registry.Files) error {
+func report(w io.Writer, format cli.Format, reg *registry.Registry, files registry.Files, alm *registry.LineageStats) error {
 	summary := reg.Summary()
 	switch format {
 	case cli.FormatJSON:
@@ -144,15 +153,19 @@ func report(w io.Writer, format cli.Format, reg *registry.Registry, files regist
 			Models     int              `json:"models"`
 			States     []registry.Count `json:"modelsByState"`
 			Usage      []usageJSON      `json:"workspaceUsage"`
-		}{files, len(reg.Workspaces), len(reg.Models), summary.States, usage(summary)})
+			Org        organisationJSON `json:"organisation"`
+		}{files, len(reg.Workspaces), len(reg.Models), summary.States, usage(summary), organisationSummary(reg, alm)})
 	case cli.FormatCSV:
 		return reg.WriteRegistryCSV(w)
 	}
 	if err := summary.WriteText(w); err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "\nWrote %s (%d workspaces), %s (%d models) and %s.\n",
-		files.Workspaces, len(reg.Workspaces), files.Models, len(reg.Models), files.Registry)
+	if err := writeOrganisation(w, reg, alm); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\nWrote %s (%d workspaces), %s (%d models), %s, %s and %s.\n",
+		files.Workspaces, len(reg.Workspaces), files.Models, len(reg.Models), files.Registry, files.Families, files.Hygiene)
 	return nil
 }
 
