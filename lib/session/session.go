@@ -160,3 +160,15 @@ func (s *Session) Close() error {
 	}
 	return errors.Join(err, s.server.Close())
 }
+
+// Tenant names the tenant and user the session reads, for the history
+// database: the API host without its port (the built-in emulator is on a
+// new port in every process) and the user, e.g.
+// "api.anaplan.com demo.admin@example.com".
+func (s *Session) Tenant() string {
+	host := s.Client.APIURL()
+	if u, err := url.Parse(host); err == nil && u.Hostname() != "" {
+		host = strings.ToLower(u.Hostname())
+	}
+	return host + " " + strings.ToLower(s.user)
+}

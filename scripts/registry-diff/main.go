@@ -19,7 +19,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/anaplan-registry/toolkit/lib/anaplan"
 	"github.com/anaplan-registry/toolkit/lib/registry"
 	"github.com/anaplan-registry/toolkit/lib/registry/history"
 	"github.com/anaplan-registry/toolkit/scripts/internal/cli"
@@ -191,34 +190,9 @@ func changesTable(format cli.Format, changes []history.Change, newer history.Sna
 		if w, ok := newer.Workspace(c.WorkspaceID); ok {
 			ws = w.Name
 		}
-		t.Rows = append(t.Rows, []string{string(c.Kind), c.Name, ws, detail(c, newer), c.ID})
+		t.Rows = append(t.Rows, []string{string(c.Kind), c.Name, ws, c.Detail(func(id string) string { return workspaceName(newer, id) }), c.ID})
 	}
 	return t
-}
-
-// detail says the change in words people read.
-func detail(c history.Change, newer history.Snapshot) string {
-	switch c.Kind {
-	case history.ModelGrown, history.ModelShrunk, history.UsageChanged, history.AllowanceChanged:
-		sign := "+"
-		if c.Bytes < 0 {
-			sign = "-"
-		}
-		abs := c.Bytes
-		if abs < 0 {
-			abs = -abs
-		}
-		s := sign + registry.HumanBytes(anaplan.Bytes(abs))
-		if c.Percent != 0 {
-			s += fmt.Sprintf(" (%+.1f%%)", c.Percent)
-		}
-		return s
-	case history.ModelMoved:
-		return workspaceName(newer, c.From) + " -> " + workspaceName(newer, c.To)
-	case history.ModelAdded, history.ModelRemoved, history.WorkspaceAdded, history.WorkspaceRemoved:
-		return ""
-	}
-	return orNone(c.From) + " -> " + orNone(c.To)
 }
 
 func workspaceName(s history.Snapshot, id string) string {
@@ -226,11 +200,4 @@ func workspaceName(s history.Snapshot, id string) string {
 		return w.Name
 	}
 	return id
-}
-
-func orNone(s string) string {
-	if s == "" {
-		return "(none)"
-	}
-	return s
 }

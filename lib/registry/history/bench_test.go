@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -48,7 +49,7 @@ func (t *churnTenant) add() {
 		CreatedAt: "2024-01-01T00:00:00Z", Environment: env, EnvironmentRule: "name suffix " + env,
 		Family: fmt.Sprintf("Application %05d", i/len(envs)), ALMStatus: "in-sync",
 		ALM:         `{"latestRevision":"` + fmt.Sprintf("%032X", i/len(envs)) + `"}`,
-		MemoryUsage: int64(t.rng.IntN(1 << 30)), LastModified: "2026-01-01T00:00:00Z", LastSavedSerial: 1000,
+		MemoryUsage: int64(t.rng.IntN(1 << 30)), LastModified: "2026-01-01T00:00:00Z", LastSavedSerial: "1000",
 	})
 }
 
@@ -60,7 +61,7 @@ func (t *churnTenant) day(d int) {
 		switch r := t.rng.IntN(1000); {
 		case r < 100: // saved: size, date and serial move
 			m.MemoryUsage += int64(t.rng.IntN(10 << 20))
-			m.LastModified, m.LastSavedSerial = stamp, m.LastSavedSerial+1
+			m.LastModified, m.LastSavedSerial = stamp, strconv.Itoa(1000+d)
 		case r < 101:
 			m.Name += " (renamed)"
 		case r < 102:

@@ -2,6 +2,7 @@ package history
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 )
 
@@ -153,4 +154,48 @@ func indexBy[T any](items []T, id func(T) string) map[string]T {
 		out[id(it)] = it
 	}
 	return out
+}
+
+// Detail says the change in words people read, e.g. "+12.0 MiB (+4.1%)"
+// or "Finance -> Sales"; workspaceName turns a workspace id into its name
+// (it may return the id).
+func (c Change) Detail(workspaceName func(id string) string) string {
+	switch c.Kind {
+	case ModelGrown, ModelShrunk, UsageChanged, AllowanceChanged:
+		sign, abs := "+", c.Bytes
+		if abs < 0 {
+			sign, abs = "-", -abs
+		}
+		s := sign + HumanBytes(abs)
+		if c.Percent != 0 {
+			s += fmt.Sprintf(" (%+.1f%%)", c.Percent)
+		}
+		return s
+	case ModelMoved:
+		return workspaceName(c.From) + " -> " + workspaceName(c.To)
+	case ModelAdded, ModelRemoved, WorkspaceAdded, WorkspaceRemoved:
+		return ""
+	}
+	return orNone(c.From) + " -> " + orNone(c.To)
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
+}
+
+// HumanBytes writes a size in binary units: 512 B, 1.5 KiB, 2.0 GiB.
+func HumanBytes(b int64) string {
+	const unit = 1024
+	if b < unit {
+		return fmt.Sprintf("%d B", b)
+	}
+	div, exp := int64(unit), 0
+	for n := b / unit; n >= unit; n /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(b)/float64(div), "KMGTPE"[exp])
 }

@@ -36,8 +36,8 @@ func tenantV1() ([]history.Workspace, []history.Model) {
 		{ID: "w2", Name: "Sales", Active: true, SizeAllowance: 10 << 30, CurrentSize: 1 << 30},
 	}
 	ms := []history.Model{
-		{ID: "M1", Name: "FP&A DEV", WorkspaceID: "w1", ActiveState: "UNLOCKED", Environment: "dev", EnvironmentRule: "name: DEV", Family: "FP&A", MemoryUsage: 100, LastSavedSerial: 7},
-		{ID: "M2", Name: "FP&A PROD", WorkspaceID: "w1", ActiveState: "PRODUCTION", Environment: "prod", Family: "FP&A", ALMStatus: "in-sync", ALM: `{"latest":"R1"}`, MemoryUsage: 200, LastSavedSerial: 9},
+		{ID: "M1", Name: "FP&A DEV", WorkspaceID: "w1", ActiveState: "UNLOCKED", Environment: "dev", EnvironmentRule: "name: DEV", Family: "FP&A", MemoryUsage: 100, LastSavedSerial: "7"},
+		{ID: "M2", Name: "FP&A PROD", WorkspaceID: "w1", ActiveState: "PRODUCTION", Environment: "prod", Family: "FP&A", ALMStatus: "in-sync", ALM: `{"latest":"R1"}`, MemoryUsage: 200, LastSavedSerial: "9"},
 		{ID: "M3", Name: "Sales Plan", WorkspaceID: "w2", ActiveState: "UNLOCKED", Environment: "unknown", Family: "Sales Plan", MemoryUsage: 300},
 	}
 	return ws, ms
@@ -59,7 +59,7 @@ func TestSnapshotsRoundTrip(t *testing.T) {
 
 	ws2, ms2 := tenantV1()
 	ws2[0].CurrentSize = 5 << 30
-	ms2[0].MemoryUsage, ms2[0].LastSavedSerial = 150, 8
+	ms2[0].MemoryUsage, ms2[0].LastSavedSerial = 150, "8"
 	ms2[1].ALMStatus = "behind"
 	ms2 = append(ms2[:2], history.Model{ID: "M4", Name: "Copy of Sales Plan", WorkspaceID: "w2", ActiveState: "UNLOCKED", Environment: "sandbox", Family: "Sales Plan", MemoryUsage: 50})
 	r2 := record(t, db, day0.Add(24*time.Hour), ws2, ms2)

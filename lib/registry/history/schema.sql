@@ -71,7 +71,7 @@ CREATE TABLE IF NOT EXISTS model_activity (
 	until_run         INTEGER REFERENCES runs (id),
 	memory_usage      INTEGER NOT NULL,  -- bytes
 	last_modified     TEXT    NOT NULL,  -- RFC 3339 or empty
-	last_saved_serial INTEGER NOT NULL,
+	last_saved_serial TEXT    NOT NULL,  -- as Anaplan sent it
 	PRIMARY KEY (tenant, model_id, first_run)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS model_activity_current ON model_activity (tenant) WHERE until_run IS NULL;

@@ -38,7 +38,7 @@ type Model struct {
 
 	MemoryUsage     int64  // bytes
 	LastModified    string // RFC 3339, or empty
-	LastSavedSerial int64
+	LastSavedSerial string
 }
 
 // identity is the part of a model stored in model_versions.
@@ -52,7 +52,7 @@ type identity struct {
 type activity struct {
 	memoryUsage     int64
 	lastModified    string
-	lastSavedSerial int64
+	lastSavedSerial string
 }
 
 func (m Model) identity() identity {
