@@ -4,8 +4,10 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"time"
 )
@@ -151,4 +153,36 @@ func (h *DB) Latest(ctx context.Context, tenant string, n int) ([]Snapshot, erro
 		out = append(out, s)
 	}
 	return out, nil
+}
+
+// Canonical is what the database at path holds, as JSON without run ids
+// and times: every tenant's snapshots, oldest first. Two databases that
+// recorded the same tenant the same number of times compare equal, which
+// a byte comparison of SQLite files (timestamps, page layout) cannot do.
+func Canonical(ctx context.Context, path string) ([]byte, error) {
+	db, err := Open(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	tenants, err := db.Tenants(ctx)
+	if err != nil {
+		return nil, err
+	}
+	type tenantDump struct {
+		Tenant    string
+		Snapshots []Snapshot
+	}
+	var out []tenantDump
+	for _, t := range tenants {
+		snaps, err := db.Latest(ctx, t, math.MaxInt)
+		if err != nil {
+			return nil, err
+		}
+		for i := range snaps {
+			snaps[i].Run.ID, snaps[i].Run.TakenAt = 0, time.Time{}
+		}
+		out = append(out, tenantDump{t, snaps})
+	}
+	return json.MarshalIndent(out, "", " ")
 }
