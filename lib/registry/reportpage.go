@@ -55,7 +55,11 @@ func (r *Registry) ReportPage(in ReportInput) (report.Page, error) {
 		},
 	}
 	if first, ok := firstToFill(in.Capacity); ok {
-		p.Summary = append(p.Summary, report.Figure{Label: "fills first: " + CellText(first.Name), Value: first.Full.UTC().Format(time.DateOnly), Tone: report.Bad})
+		when := first.Full.UTC().Format(time.DateOnly)
+		if first.Free <= 0 {
+			when = "full now"
+		}
+		p.Summary = append(p.Summary, report.Figure{Label: "fills first: " + CellText(first.Name), Value: when, Tone: report.Bad})
 	}
 	capacity, err := r.capacitySection(in)
 	if err != nil {
@@ -111,7 +115,7 @@ func (r *Registry) capacitySection(in ReportInput) (report.Section, error) {
 		}
 		t.Rows = append(t.Rows, report.Row{
 			Cells: []string{CellText(c.Name), history.HumanBytes(c.Used), allowanceText(c.SizeAllowance), pct, growthText(c.GrowthPerDay), full, strconv.Itoa(c.Runs)},
-			Tones: []report.Tone{"", "", "", tone, "", toneIf(!c.Full.IsZero(), report.Warn), ""},
+			Tones: []report.Tone{"", "", "", tone, "", fullTone(c), ""},
 		})
 	}
 	s.Tables = append(s.Tables, t)
@@ -123,6 +127,16 @@ func (r *Registry) capacitySection(in ReportInput) (report.Section, error) {
 	}
 	s.Tables = append(s.Tables, fast)
 	return s, nil
+}
+
+func fullTone(c history.Capacity) report.Tone {
+	switch {
+	case c.SizeAllowance > 0 && c.Free <= 0:
+		return report.Bad
+	case !c.Full.IsZero():
+		return report.Warn
+	}
+	return report.Plain
 }
 
 func percentTone(p float64) report.Tone {
