@@ -68,6 +68,12 @@ type Options struct {
 	// CacheFor is how long a cached registry is reused (default
 	// DefaultCacheFor).
 	CacheFor time.Duration
+	// AdvanceDemo moves the built-in demo tenant one day on at each
+	// Connect (emulator.Tenant.Advance), counting the days in StateDir, so
+	// that repeated registry runs have a history to show: models created,
+	// grown, archived, moved, renamed, synced. Without StateDir it stays
+	// at day 0.
+	AdvanceDemo bool
 }
 
 // DefaultOptions are the settings scripts and notebooks use: the nearest
@@ -120,7 +126,11 @@ func Connect(opts Options) (*Session, error) {
 		s.cache = newRegistryCache(opts, c.APIURL(), user)
 		return s, nil
 	}
-	srv, err := emulator.Start("", emulator.Options{StateDir: opts.StateDir, Logger: opts.Logger})
+	tenant, err := demoTenant(opts)
+	if err != nil {
+		return nil, err
+	}
+	srv, err := emulator.Start("", emulator.Options{Tenant: tenant, StateDir: opts.StateDir, Logger: opts.Logger})
 	if err != nil {
 		return nil, fmt.Errorf("starting the built-in emulator: %w", err)
 	}

@@ -37,6 +37,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	syncFlags := addSyncFlags(fs)
 	format := cli.FormatFlag(fs)
 	conn := cli.ConnectionFlags(fs)
+	fs.BoolVar(&conn.AdvanceDemo, "advance-demo", true, "with the built-in demo tenant: move it a day on first (models created, grown, archived, moved, renamed, synced), so the history has something to show")
 	orgFlags := newOrganiseFlags(fs) // environments, families, hygiene: organise.go
 	histFlags := addHistoryFlags(fs) // -history, -report: history.go
 	if err := cli.Parse(fs, args); err != nil {

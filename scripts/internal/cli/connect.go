@@ -13,6 +13,9 @@ import (
 type Connection struct {
 	EnvFile string
 	Verbose bool
+	// AdvanceDemo moves the built-in demo tenant a day on (see
+	// session.Options.AdvanceDemo); scripts/registry sets it from a flag.
+	AdvanceDemo bool
 }
 
 // ConnectionFlags registers -env and -v on fs.
@@ -29,6 +32,7 @@ func (c *Connection) Connect(stderr io.Writer) (*session.Session, error) {
 	opts := session.DefaultOptions() // the demo tenant keeps what runs load into it
 	opts.EnvFile = c.EnvFile
 	opts.Logger = c.Logger(stderr)
+	opts.AdvanceDemo = c.AdvanceDemo
 	s, err := session.Connect(opts)
 	if err != nil {
 		return nil, err
