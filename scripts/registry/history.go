@@ -70,9 +70,10 @@ func (h *historyFlags) open(ctx context.Context, out string) (*history.DB, error
 	return history.Open(ctx, path)
 }
 
-// known is what the tenant's last recorded run learnt from ALM.
-func known(ctx context.Context, db *history.DB, tenant string) (map[string]registry.ModelLineage, error) {
-	if db == nil {
+// known is what the tenant's last recorded run learnt from ALM; nothing
+// when ALM is not read (the snapshot is not worth reading then).
+func known(ctx context.Context, db *history.DB, tenant string, alm bool) (map[string]registry.ModelLineage, error) {
+	if db == nil || !alm {
 		return nil, nil
 	}
 	last, err := db.Latest(ctx, tenant, 1)
@@ -90,20 +91,12 @@ func (h *historyFlags) record(ctx context.Context, db *history.DB, tenant string
 		return nil
 	}
 	ws, ms := reg.HistoryRows(lineage)
-	run, err := db.Record(ctx, tenant, time.Now(), ws, ms)
+	rec, err := db.RecordChanges(ctx, tenant, time.Now(), ws, ms)
 	if err != nil {
 		return err
 	}
-	runs, err := db.Latest(ctx, tenant, 2)
-	if err != nil {
-		return err
-	}
-	in := registry.ReportInput{Tenant: tenant, Run: run}
-	if len(runs) == 2 {
-		prev := runs[0].Run
-		in.Previous = &prev
-		in.Changes = history.Diff(runs[0], runs[1])
-	}
+	run := rec.Run
+	in := registry.ReportInput{Tenant: tenant, Run: run, Previous: rec.Previous, Changes: rec.Changes}
 	fmt.Fprintf(stdout, "\nHistory: run %d recorded in %s", run.ID, db.Path())
 	if in.Previous != nil {
 		fmt.Fprintf(stdout, "; %s since run %d (go run ./scripts/registry-diff for the list)", changeCounts(in.Changes), in.Previous.ID)

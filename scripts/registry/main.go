@@ -74,7 +74,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if db != nil {
 		defer db.Close()
 	}
-	known, err := known(ctx, db, session.Tenant())
+	known, err := known(ctx, db, session.Tenant(), *orgFlags.alm)
 	if err != nil {
 		return err
 	}

@@ -118,3 +118,26 @@ func TestForecastNamesTheWorkspaceThatFillsFirst(t *testing.T) {
 		t.Errorf("FastestGrowing = %+v, want A (1000/day) then B; C did not grow", fast)
 	}
 }
+
+// RecordChanges says what Diff of the two snapshots would, without
+// reading them back.
+func TestRecordChangesIsTheDiff(t *testing.T) {
+	db, _ := open(t)
+	ws, ms := tenantV1()
+	first, err := db.RecordChanges(context.Background(), tenant, day0, ws, ms)
+	if err != nil || first.Previous != nil || first.Changes != nil {
+		t.Fatalf("first run: %+v, %v", first, err)
+	}
+	ms[0].MemoryUsage, ms[1].ALMStatus = 999, "behind"
+	ms = ms[1:]
+	ws[1].CurrentSize++
+	second, err := db.RecordChanges(context.Background(), tenant, day0.Add(time.Hour), ws, ms)
+	if err != nil || second.Previous == nil || second.Previous.ID != first.Run.ID || !second.Previous.TakenAt.Equal(day0) {
+		t.Fatalf("second run: %+v, %v", second, err)
+	}
+	a, _ := db.Snapshot(context.Background(), first.Run)
+	b, _ := db.Snapshot(context.Background(), second.Run)
+	if want := history.Diff(a, b); !reflect.DeepEqual(second.Changes, want) || len(want) != 3 {
+		t.Errorf("RecordChanges says\n %+v\nDiff says\n %+v", second.Changes, want)
+	}
+}

@@ -13,12 +13,27 @@ import (
 // changed since the tenant's previous run is written. The whole run is one
 // transaction: on any error nothing is recorded.
 func (h *DB) Record(ctx context.Context, tenant string, at time.Time, workspaces []Workspace, models []Model) (Run, error) {
+	r, err := h.RecordChanges(ctx, tenant, at, workspaces, models)
+	return r.Run, err
+}
+
+// Recorded is a run just recorded and what changed since the previous one.
+type Recorded struct {
+	Run      Run
+	Previous *Run     // nil for the tenant's first run
+	Changes  []Change // Diff of the previous run's snapshot and this one's
+}
+
+// RecordChanges is Record, and says what changed since the previous run
+// at no extra cost: the previous values it compares with are the ones it
+// reads to store only the changes.
+func (h *DB) RecordChanges(ctx context.Context, tenant string, at time.Time, workspaces []Workspace, models []Model) (Recorded, error) {
 	if tenant == "" {
-		return Run{}, errors.New("history: Record needs the tenant (API host and user)")
+		return Recorded{}, errors.New("history: Record needs the tenant (API host and user)")
 	}
 	wsByID, err := byID(workspaces, func(w Workspace) string { return w.ID }, "workspace")
 	if err != nil {
-		return Run{}, err
+		return Recorded{}, err
 	}
 	for id, w := range wsByID {
 		w.ID = "" // the key holds it; stored values compare without it
@@ -26,36 +41,36 @@ func (h *DB) Record(ctx context.Context, tenant string, at time.Time, workspaces
 	}
 	modelByID, err := byID(models, func(m Model) string { return m.ID }, "model")
 	if err != nil {
-		return Run{}, err
+		return Recorded{}, err
 	}
 
 	tx, err := h.db.BeginTx(ctx, nil) // immediate (see Open): one writer at a time
 	if err != nil {
-		return Run{}, h.writeError(err)
+		return Recorded{}, h.writeError(err)
 	}
 	defer tx.Rollback()
 	run := Run{Tenant: tenant, TakenAt: at.UTC().Truncate(time.Millisecond), Workspaces: len(workspaces), Models: len(models)}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO tenants (name) VALUES (?) ON CONFLICT (name) DO NOTHING`, tenant); err != nil {
-		return Run{}, h.writeError(err)
+		return Recorded{}, h.writeError(err)
 	}
 	var tenantID int64
 	if err := tx.QueryRowContext(ctx, `SELECT id FROM tenants WHERE name = ?`, tenant).Scan(&tenantID); err != nil {
-		return Run{}, h.writeError(err)
+		return Recorded{}, h.writeError(err)
 	}
 	var last sql.NullString
 	if err := tx.QueryRowContext(ctx, `SELECT max(taken_at) FROM runs WHERE tenant = ?`, tenantID).Scan(&last); err != nil {
-		return Run{}, h.writeError(err)
+		return Recorded{}, h.writeError(err)
 	}
 	if last.Valid && last.String > run.TakenAt.Format(timeLayout) {
-		return Run{}, fmt.Errorf("history: a run of %s at %s is already recorded, later than this one (%s): is the clock right?", tenant, last.String, run.TakenAt.Format(timeLayout))
+		return Recorded{}, fmt.Errorf("history: a run of %s at %s is already recorded, later than this one (%s): is the clock right?", tenant, last.String, run.TakenAt.Format(timeLayout))
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO runs (tenant, taken_at, workspaces, models) VALUES (?, ?, ?, ?)`,
 		tenantID, run.TakenAt.Format(timeLayout), run.Workspaces, run.Models)
 	if err != nil {
-		return Run{}, h.writeError(err)
+		return Recorded{}, h.writeError(err)
 	}
 	if run.ID, err = res.LastInsertId(); err != nil {
-		return Run{}, h.writeError(err)
+		return Recorded{}, h.writeError(err)
 	}
 
 	identities := make(map[string]identity, len(modelByID))
@@ -63,19 +78,36 @@ func (h *DB) Record(ctx context.Context, tenant string, at time.Time, workspaces
 	for id, m := range modelByID {
 		identities[id], activities[id] = m.identity(), m.activity()
 	}
-	if err := syncTable(ctx, tx, tenantID, run.ID, workspaceTable, wsByID); err != nil {
-		return Run{}, h.writeError(err)
+	var prevRun sql.NullInt64
+	if err := tx.QueryRowContext(ctx, `SELECT max(id) FROM runs WHERE tenant = ? AND id < ?`, tenantID, run.ID).Scan(&prevRun); err != nil {
+		return Recorded{}, h.writeError(err)
 	}
-	if err := syncTable(ctx, tx, tenantID, run.ID, identityTable, identities); err != nil {
-		return Run{}, h.writeError(err)
+	oldWS, err := syncTable(ctx, tx, tenantID, run.ID, workspaceTable, wsByID)
+	if err != nil {
+		return Recorded{}, h.writeError(err)
 	}
-	if err := syncTable(ctx, tx, tenantID, run.ID, activityTable, activities); err != nil {
-		return Run{}, h.writeError(err)
+	oldIDs, err := syncTable(ctx, tx, tenantID, run.ID, identityTable, identities)
+	if err != nil {
+		return Recorded{}, h.writeError(err)
+	}
+	oldActs, err := syncTable(ctx, tx, tenantID, run.ID, activityTable, activities)
+	if err != nil {
+		return Recorded{}, h.writeError(err)
 	}
 	if err := tx.Commit(); err != nil {
-		return Run{}, h.writeError(err)
+		return Recorded{}, h.writeError(err)
 	}
-	return run, nil
+	out := Recorded{Run: run}
+	if prevRun.Valid {
+		out.Previous = &Run{ID: prevRun.Int64, Tenant: tenant}
+		if r, err := h.Run(ctx, tenant, prevRun.Int64); err == nil {
+			out.Previous = &r
+		}
+		prev := snapshotOf(*out.Previous, oldWS, oldIDs, oldActs)
+		now := Snapshot{Run: run, Workspaces: workspaces, Models: models}
+		out.Changes = Diff(prev, now)
+	}
+	return out, nil
 }
 
 // timeLayout stores times sortable as text, to the millisecond.
@@ -115,21 +147,23 @@ type table[V comparable] struct {
 // syncTable brings a versioned table in line with the run's values: an
 // unchanged row stays open, a changed one is closed at run and reopened
 // with the new value, a vanished one is closed, a new one opened.
-func syncTable[V comparable](ctx context.Context, tx *sql.Tx, tenant int64, run int64, t table[V], now map[string]V) error {
+//
+// It returns the values that held before the run, by id.
+func syncTable[V comparable](ctx context.Context, tx *sql.Tx, tenant int64, run int64, t table[V], now map[string]V) (map[string]V, error) {
 	current, err := readCurrent(ctx, tx, tenant, t)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	closeRow, err := tx.PrepareContext(ctx, fmt.Sprintf(
 		`UPDATE %s SET until_run = ? WHERE tenant = ? AND %s = ? AND until_run IS NULL`, t.name, t.idColumn))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer closeRow.Close()
 	insert, err := tx.PrepareContext(ctx, fmt.Sprintf(`INSERT INTO %s (tenant, %s, first_run, %s) VALUES (?, ?, ?%s)`,
 		t.name, t.idColumn, strings.Join(t.columns, ", "), strings.Repeat(", ?", len(t.columns))))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer insert.Close()
 	for id, old := range current {
@@ -137,7 +171,7 @@ func syncTable[V comparable](ctx context.Context, tx *sql.Tx, tenant int64, run 
 			continue
 		}
 		if _, err := closeRow.ExecContext(ctx, run, tenant, id); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	for id, v := range now {
@@ -145,10 +179,10 @@ func syncTable[V comparable](ctx context.Context, tx *sql.Tx, tenant int64, run 
 			continue
 		}
 		if _, err := insert.ExecContext(ctx, append([]any{tenant, id, run}, t.args(v)...)...); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return nil
+	return current, nil
 }
 
 func readCurrent[V comparable](ctx context.Context, q querier, tenant int64, t table[V]) (map[string]V, error) {

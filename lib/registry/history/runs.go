@@ -121,6 +121,11 @@ func (h *DB) Snapshot(ctx context.Context, run Run) (Snapshot, error) {
 	if err != nil {
 		return Snapshot{}, fmt.Errorf("history: %s: %w", h.path, err)
 	}
+	return snapshotOf(run, ws, ids, acts), nil
+}
+
+// snapshotOf assembles a snapshot from rows keyed by id, sorted by id.
+func snapshotOf(run Run, ws map[string]Workspace, ids map[string]identity, acts map[string]activity) Snapshot {
 	s := Snapshot{Run: run, Workspaces: make([]Workspace, 0, len(ws)), Models: make([]Model, 0, len(ids))}
 	for id, w := range ws {
 		w.ID = id
@@ -131,7 +136,7 @@ func (h *DB) Snapshot(ctx context.Context, run Run) (Snapshot, error) {
 	}
 	slices.SortFunc(s.Workspaces, func(a, b Workspace) int { return cmp.Compare(a.ID, b.ID) })
 	slices.SortFunc(s.Models, func(a, b Model) int { return cmp.Compare(a.ID, b.ID) })
-	return s, nil
+	return s
 }
 
 // Latest returns the tenant's last n runs' snapshots, oldest first (fewer
