@@ -26,6 +26,9 @@ type Tenant struct {
 	// Revisions are the ALM lineage (almtenant.go): revisions created in
 	// source models and the syncs that applied them to others.
 	Revisions []Revision
+	// Day is how many days Advance has moved the tenant on (0 for a
+	// tenant as built).
+	Day int
 }
 
 // User is a tenant user. A user with a zero PasswordHash cannot use Basic
@@ -192,7 +195,7 @@ func (t *Tenant) caPool() (*x509.CertPool, error) {
 
 // clone returns a deep copy so the emulator never shares slices with its caller.
 func (t *Tenant) clone() *Tenant {
-	c := &Tenant{CustomerID: t.CustomerID}
+	c := &Tenant{CustomerID: t.CustomerID, Day: t.Day}
 	c.Users = append([]User(nil), t.Users...)
 	c.Workspaces = append([]Workspace(nil), t.Workspaces...)
 	for i := range c.Workspaces {

@@ -2,12 +2,8 @@ package registry
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"os"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -51,10 +47,10 @@ type ModelLineage struct {
 type LineageOptions struct {
 	// Concurrency is how many models are read at once; 0 means 8.
 	Concurrency int
-	// CacheFile, when set, keeps what a run learnt (JSON, written
-	// atomically): a model whose lastSavedSerialNumber and activeState are
-	// unchanged is not asked again.
-	CacheFile string
+	// Known is what an earlier run learnt (the history database keeps it,
+	// LineageFromHistory reads it): a model whose lastSavedSerialNumber and
+	// activeState are unchanged since is not asked again.
+	Known map[string]ModelLineage
 	// Progress, when set, is told how many of the models to ask are done.
 	Progress func(done, total int)
 }
@@ -67,26 +63,15 @@ type LineageStats struct {
 	Calls  int `json:"calls"`  // ALM requests made
 }
 
-// lineageCache is the cache file's content.
-type lineageCache struct {
-	Version int                     `json:"version"`
-	Models  map[string]ModelLineage `json:"models"`
-}
-
-const lineageCacheVersion = 1
-
 // ReadLineage asks the ALM API about every model of the registry (two
 // calls for a model with revisions: latestRevision and appliedToModels;
 // one otherwise), reusing the cache for unchanged models, and rewrites the
-// cache with the models of this registry. A model the API refuses (404,
+// known lineage of unchanged models. A model the API refuses (404,
 // 403, 422) gets that status; any other error stops the run (the cache
 // keeps what was learnt).
 func ReadLineage(ctx context.Context, c *anaplan.Client, r *Registry, opts LineageOptions) (map[string]ModelLineage, LineageStats, error) {
 	stats := LineageStats{Models: len(r.Models)}
-	cached, err := readLineageCache(opts.CacheFile)
-	if err != nil {
-		return nil, stats, err
-	}
+	cached := opts.Known
 	out := make(map[string]ModelLineage, len(r.Models))
 	var todo []anaplan.Model
 	for _, m := range r.Models {
@@ -123,11 +108,8 @@ func ReadLineage(ctx context.Context, c *anaplan.Client, r *Registry, opts Linea
 			return nil
 		})
 	}
-	err = g.Wait()
+	err := g.Wait()
 	stats.Calls = int(calls.Load())
-	if werr := writeLineageCache(opts.CacheFile, out); werr != nil && err == nil {
-		err = werr
-	}
 	if err != nil {
 		return nil, stats, err
 	}
@@ -182,48 +164,4 @@ func refusal(err error) (LineageStatus, bool) {
 		return LineageForbidden, true
 	}
 	return "", false
-}
-
-func readLineageCache(path string) (map[string]ModelLineage, error) {
-	if path == "" {
-		return nil, nil
-	}
-	data, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("ALM cache: %w", err)
-	}
-	var c lineageCache
-	if err := json.Unmarshal(data, &c); err != nil || c.Version != lineageCacheVersion {
-		// A cache is only a shortcut: a damaged or older one is ignored
-		// and rewritten, at the cost of asking every model once.
-		return nil, nil
-	}
-	return c.Models, nil
-}
-
-// writeLineageCache writes the cache atomically (temp file, rename).
-func writeLineageCache(path string, models map[string]ModelLineage) error {
-	if path == "" {
-		return nil
-	}
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("ALM cache: %w", err)
-	}
-	data, err := json.Marshal(lineageCache{Version: lineageCacheVersion, Models: models})
-	if err != nil {
-		return err
-	}
-	tmp, err := writeTemp(dir, filepath.Base(path), func(w io.Writer) error { _, err := w.Write(data); return err })
-	if err != nil {
-		return fmt.Errorf("ALM cache: %w", err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("ALM cache: %w", err)
-	}
-	return nil
 }

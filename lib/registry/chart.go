@@ -33,6 +33,7 @@ func (s Summary) CapacityChartSVG() ([]byte, error) {
 	opt.Padding = charts.Box{Top: 20, Right: 60, Bottom: 20, Left: 60} // room for a font wider than Roboto
 	opt.CategoryAxis = charts.CategoryAxisOption{Labels: labels}
 	opt.ValueAxis = []charts.ValueAxisOption{{Min: charts.Ptr(0.0)}}
+	opt.ValueFormatter = axisNumber
 	opt.SeriesList[0].Label.Show = charts.Ptr(true)
 	opt.SeriesList[0].Label.ValueFormatter = func(v float64) string { return fmt.Sprintf("%.1f%%", v) }
 	return renderSVG(opt, labels, 760, 80+34*len(values))
@@ -55,6 +56,7 @@ func (s Summary) StatesChartSVG() ([]byte, error) {
 	opt.Padding = charts.Box{Top: 20, Right: 40, Bottom: 20, Left: 60}
 	opt.CategoryAxis = charts.CategoryAxisOption{Labels: labels}
 	opt.ValueAxis = []charts.ValueAxisOption{{Min: charts.Ptr(0.0)}}
+	opt.ValueFormatter = axisNumber
 	opt.SeriesList[0].Label.Show = charts.Ptr(true)
 	return renderSVG(opt, labels, 760, 80+34*len(values))
 }
@@ -104,3 +106,8 @@ func anchorLabels(svg []byte, labels []string) []byte {
 		return fmt.Appendf(nil, `<text x="%d" text-anchor="end" %s%s</text>`, tickX-6, m[2], m[3])
 	})
 }
+
+// axisNumber writes an axis value as people write it: 0, 12.5, 40. The
+// library's default goes through go-humanize, whose output (0.00 or 0)
+// changes with its version.
+func axisNumber(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"maps"
 	"net/http/httptest"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -220,7 +219,8 @@ func TestDemoHygieneAsBuilt(t *testing.T) {
 	}
 }
 
-// TestLineageCacheSecondRunAsksNothing reads lineage twice with a cache:
+// TestLineageCacheSecondRunAsksNothing reads lineage twice, the second time
+// knowing what the first learnt:
 // the second run on the unchanged tenant makes no ALM call; after a sync
 // only the synced model is asked again.
 func TestLineageCacheSecondRunAsksNothing(t *testing.T) {
@@ -228,17 +228,18 @@ func TestLineageCacheSecondRunAsksNothing(t *testing.T) {
 	ctx := context.Background()
 	clock := &fakeNow{t: time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)}
 	c, e := serveCounted(t, emulator.Demo(), clock)
-	cache := filepath.Join(t.TempDir(), "out", "alm-cache.json")
+	var known map[string]registry.ModelLineage // what the history would hand the next run
 	read := func() (map[string]registry.ModelLineage, registry.LineageStats, *registry.Registry) {
 		t.Helper()
 		r, err := registry.Read(ctx, c)
 		if err != nil {
 			t.Fatal(err)
 		}
-		l, stats, err := registry.ReadLineage(ctx, c, r, registry.LineageOptions{CacheFile: cache, Concurrency: 4})
+		l, stats, err := registry.ReadLineage(ctx, c, r, registry.LineageOptions{Known: known, Concurrency: 4})
 		if err != nil {
 			t.Fatal(err)
 		}
+		known = l
 		return l, stats, r
 	}
 	first, stats, r := read()

@@ -81,6 +81,12 @@ type Options struct {
 	// prompt as HTML (DevicePromptHTML; masked on the built-in emulator,
 	// whose port and codes vary): a notebook passes its displayHTML.
 	DevicePromptHTML func(html string)
+	// AdvanceDemo moves the built-in demo tenant one day on at each
+	// Connect (emulator.Tenant.Advance), counting the days in StateDir, so
+	// that repeated registry runs have a history to show: models created,
+	// grown, archived, moved, renamed, synced. Without StateDir it stays
+	// at day 0.
+	AdvanceDemo bool
 }
 
 // DefaultOptions are the settings scripts and notebooks use: the nearest
@@ -147,7 +153,11 @@ func Connect(opts Options) (*Session, error) {
 		s.cache = newRegistryCache(opts, c.APIURL(), user)
 		return s, nil
 	}
-	srv, err := emulator.Start("", emulator.Options{StateDir: opts.StateDir, Logger: opts.Logger, OAuth: emulatorOAuth})
+	tenant, err := demoTenant(opts)
+	if err != nil {
+		return nil, err
+	}
+	srv, err := emulator.Start("", emulator.Options{Tenant: tenant, StateDir: opts.StateDir, Logger: opts.Logger, OAuth: emulatorOAuth})
 	if err != nil {
 		return nil, fmt.Errorf("starting the built-in emulator: %w", err)
 	}
@@ -194,4 +204,16 @@ func (s *Session) Close() error {
 		return err
 	}
 	return errors.Join(err, s.server.Close())
+}
+
+// Tenant names the tenant and user the session reads, for the history
+// database: the API host without its port (the built-in emulator is on a
+// new port in every process) and the user, e.g.
+// "api.anaplan.com demo.admin@example.com".
+func (s *Session) Tenant() string {
+	host := s.Client.APIURL()
+	if u, err := url.Parse(host); err == nil && u.Hostname() != "" {
+		host = strings.ToLower(u.Hostname())
+	}
+	return host + " " + strings.ToLower(s.user)
 }

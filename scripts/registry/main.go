@@ -37,7 +37,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	syncFlags := addSyncFlags(fs)
 	format := cli.FormatFlag(fs)
 	conn := cli.ConnectionFlags(fs)
+	fs.BoolVar(&conn.AdvanceDemo, "advance-demo", true, "with the built-in demo tenant: move it a day on first (models created, grown, archived, moved, renamed, synced), so the history has something to show")
 	orgFlags := newOrganiseFlags(fs) // environments, families, hygiene: organise.go
+	histFlags := addHistoryFlags(fs) // -history, -report: history.go
 	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}
@@ -50,6 +52,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := orgFlags.load(); err != nil {
 		return err
 	}
+	if err := histFlags.check(); err != nil {
+		return err
+	}
 
 	session, err := conn.Connect(stderr)
 	if err != nil {
@@ -60,7 +65,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	_, almStats, err := orgFlags.organise(ctx, session.Client, reg, *out, stderr)
+	// The history opens once the tenant is read: a run that fails before
+	// leaves nothing behind, not even an empty database.
+	db, err := histFlags.open(ctx, *out)
+	if err != nil {
+		return err
+	}
+	if db != nil {
+		defer db.Close()
+	}
+	known, err := known(ctx, db, session.Tenant(), *orgFlags.alm)
+	if err != nil {
+		return err
+	}
+	lineage, almStats, err := orgFlags.organise(ctx, session.Client, reg, known, stderr)
 	if err != nil {
 		return err
 	}
@@ -69,6 +87,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if err := report(stdout, *format, reg, files, almStats); err != nil {
+		return err
+	}
+	if err := histFlags.record(ctx, db, session.Tenant(), reg, lineage, *out, historyOut(*format, stdout, stderr)); err != nil {
 		return err
 	}
 	if syncFlags.sync {

@@ -5,17 +5,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"path/filepath"
 	"time"
 
 	"github.com/anaplan-registry/toolkit/lib/anaplan"
 	"github.com/anaplan-registry/toolkit/lib/registry"
 	"github.com/anaplan-registry/toolkit/scripts/internal/cli"
 )
-
-// ALMCacheFile is where the registry keeps what ALM told about each model,
-// next to the CSVs, so the next run asks only about changed models.
-const ALMCacheFile = "alm-cache.json"
 
 // organiseFlags are the flags of the organisation: environments, families,
 // hygiene.
@@ -56,7 +51,9 @@ func (o *organiseFlags) load() error {
 }
 
 // organise reads lineage (unless -alm=false) and organises the registry.
-func (o *organiseFlags) organise(ctx context.Context, c *anaplan.Client, reg *registry.Registry, out string, stderr io.Writer) (*registry.Organisation, *registry.LineageStats, error) {
+// known is what the last recorded run learnt from ALM (nil without
+// history): models saved since are the only ones asked.
+func (o *organiseFlags) organise(ctx context.Context, c *anaplan.Client, reg *registry.Registry, known map[string]registry.ModelLineage, stderr io.Writer) (map[string]registry.ModelLineage, *registry.LineageStats, error) {
 	opts := registry.OrganiseOptions{
 		Rules:      o.loaded,
 		StaleAfter: time.Duration(*o.staleDays) * 24 * time.Hour,
@@ -66,7 +63,7 @@ func (o *organiseFlags) organise(ctx context.Context, c *anaplan.Client, reg *re
 	if *o.alm {
 		lineage, s, err := registry.ReadLineage(ctx, c, reg, registry.LineageOptions{
 			Concurrency: *o.concurrent,
-			CacheFile:   filepath.Join(out, ALMCacheFile),
+			Known:       known,
 			Progress:    cli.NewProgress(stderr).Lineage,
 		})
 		if err != nil {
@@ -74,7 +71,8 @@ func (o *organiseFlags) organise(ctx context.Context, c *anaplan.Client, reg *re
 		}
 		opts.Lineage, stats = lineage, &s
 	}
-	return reg.Organise(opts), stats, nil
+	reg.Organise(opts)
+	return opts.Lineage, stats, nil
 }
 
 // writeOrganisation prints the organisation's summary: environments per
@@ -102,7 +100,7 @@ func writeOrganisation(w io.Writer, reg *registry.Registry, stats *registry.Line
 		}
 	}
 	if stats != nil {
-		fmt.Fprintf(w, "\nALM: %d models asked (%d calls), %d unchanged from %s.\n", stats.Asked, stats.Calls, stats.Cached, ALMCacheFile)
+		fmt.Fprintf(w, "\nALM: %d models asked (%d calls), %d unchanged since the last recorded run.\n", stats.Asked, stats.Calls, stats.Cached)
 	}
 	return nil
 }

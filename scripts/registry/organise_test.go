@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/anaplan-registry/toolkit/lib/emulator"
+	"github.com/anaplan-registry/toolkit/lib/registry/history"
 	"github.com/anaplan-registry/toolkit/scripts/internal/clitest"
 )
 
@@ -49,7 +50,7 @@ func TestRegistryOrganisesTheDemoTenant(t *testing.T) {
 		t.Errorf("hygiene.csv does not list the model the user cannot open")
 	}
 
-	again := clitest.Run(t, run, "-out", out)
+	again := clitest.Run(t, run, "-out", out, "-advance-demo=false")
 	if again.Code != 0 || !strings.Contains(again.Stdout, "ALM: 0 models asked (0 calls), 39 unchanged") {
 		t.Errorf("second run: exit %d, want no ALM call:\n%s", again.Code, again.Stdout)
 	}
@@ -62,8 +63,20 @@ func TestRegistryWithoutALM(t *testing.T) {
 	if res.Code != 0 {
 		t.Fatalf("exit %d: %s", res.Code, res.Stderr)
 	}
-	if _, err := os.Stat(filepath.Join(out, ALMCacheFile)); err == nil {
-		t.Error("-alm=false wrote the ALM cache")
+	db, err := history.Open(t.Context(), filepath.Join(out, HistoryFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	tenants, _ := db.Tenants(t.Context())
+	snaps, err := db.Latest(t.Context(), tenants[0], 1)
+	if err != nil || len(snaps) != 1 {
+		t.Fatalf("history after one run: %d snapshots, %v", len(snaps), err)
+	}
+	for _, m := range snaps[0].Models {
+		if m.ALM != "" || m.ALMStatus != "" {
+			t.Fatalf("-alm=false recorded ALM for %s: %q %q", m.ID, m.ALMStatus, m.ALM)
+		}
 	}
 	families := readCSV(t, filepath.Join(out, "families.csv"))
 	if lineage := column(t, families, "lineage"); slices.Contains(mapValues(lineage), "true") {

@@ -19,7 +19,7 @@ func TestRegistrySyncTwice(t *testing.T) {
 	if !strings.Contains(first.Stdout, `Synced into "Model Registry"`) || strings.Contains(first.Stdout, "\n0 changes\n") {
 		t.Errorf("first sync wrote nothing:\n%s", first.Stdout)
 	}
-	second := clitest.Run(t, run, "-out", out, "-sync")
+	second := clitest.Run(t, run, "-out", out, "-sync", "-advance-demo=false")
 	if second.Code != 0 || !strings.HasSuffix(second.Stdout, "\n0 changes\n") {
 		t.Errorf("second sync: exit %d, stdout:\n%s\nstderr: %s", second.Code, second.Stdout, second.Stderr)
 	}

@@ -3,33 +3,15 @@ package main
 import (
 	"context"
 	"errors"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/anaplan-registry/toolkit/lib/anaplan"
 	"github.com/anaplan-registry/toolkit/lib/emulator"
+	"github.com/anaplan-registry/toolkit/scripts/internal/browsertest"
 	"github.com/chromedp/chromedp"
 )
-
-// chromiumPath finds headless Chromium: $CHROMIUM, or Debian's chromium.
-// The test fails without it (go run ./scripts/testall installs it).
-func chromiumPath(t *testing.T) string {
-	t.Helper()
-	if p := os.Getenv("CHROMIUM"); p != "" {
-		return p
-	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	t.Fatal("headless Chromium is needed for the browser test; on Debian: sudo apt-get install chromium " +
-		"(go run ./scripts/testall installs it), or set CHROMIUM to a Chrome binary")
-	return ""
-}
 
 // deviceLogin starts a client's device login in the background; the
 // prompt arrives on the first channel, the API call's outcome on the second.
@@ -65,7 +47,7 @@ func deviceLogin(ctx context.Context, t *testing.T, oauthURL, apiURL, clientID s
 // link (code filled in) in a fresh browser profile, signs in and denies:
 // the client reports access_denied.
 func TestBrowserDeviceLogin(t *testing.T) {
-	chromium := chromiumPath(t)
+	browser := browsertest.New(t, 2*time.Minute).Ctx
 	_, apiURL, banner, cancel, done := startRun(t, "-addr", "127.0.0.1:0", "-oauth-interval", "1s")
 	defer waitRun(t, done)
 	defer cancel()
@@ -73,11 +55,6 @@ func TestBrowserDeviceLogin(t *testing.T) {
 
 	ctx, stop := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer stop()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chromium), chromedp.NoSandbox, chromedp.DisableGPU)
-	allocCtx, closeAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	defer closeAlloc()
-	browser, closeBrowser := chromedp.NewContext(allocCtx)
-	defer closeBrowser()
 
 	t.Run("approve", func(t *testing.T) {
 		prompts, result, c := deviceLogin(ctx, t, oauthURL, apiURL, clientID)

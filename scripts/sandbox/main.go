@@ -20,6 +20,8 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -49,6 +51,8 @@ type config struct {
 	faults      emulator.Faults
 	oauthPoll   time.Duration
 	approveAs   string
+	advance     string
+	advanceDays int
 }
 
 func parseFlags(args []string, stdout io.Writer) (*config, error) {
@@ -64,6 +68,7 @@ func parseFlags(args []string, stdout io.Writer) (*config, error) {
 	fs.DurationVar(&c.tokenTTL, "token-ttl", emulator.DefaultTokenTTL, "token lifetime, e.g. 2m to exercise refreshes")
 	fs.DurationVar(&c.taskTime, "task-duration", 0, "how long tasks and large read requests take to complete, e.g. 1ms (default 1s)")
 	fs.IntVar(&c.workspaces, "workspaces", 0, "serve a generated tenant with `N` workspaces instead of the demo tenant (default models/250, at least 1)")
+	fs.StringVar(&c.advance, "advance", "", "serve the tenant moved `N`d days on (models created, grown, archived, moved, renamed, synced; deterministic under -seed), e.g. 7d")
 	fs.IntVar(&c.models, "models", 0, "serve a generated tenant with `M` models instead of the demo tenant")
 	fs.BoolVar(&c.verbose, "v", false, "log every request to stderr")
 	fs.StringVar(&c.approveAs, "oauth-approve-as", "", "approve every OAuth device code at once as the user with this `EMAIL` (for tests with nobody at the page)")
@@ -95,6 +100,8 @@ func parseFlags(args []string, stdout io.Writer) (*config, error) {
 		return nil, fmt.Errorf("-oauth-interval %v: want whole seconds of at least 1s, e.g. 5s", c.oauthPoll)
 	case c.taskTime < 0:
 		return nil, fmt.Errorf("-task-duration %v: want a duration of at least 0, e.g. 1ms", c.taskTime)
+	case c.advance != "" && !c.parseAdvance():
+		return nil, fmt.Errorf("-advance %q: want a number of days from 0 to 3650, e.g. 7d", c.advance)
 	case c.workspaces < 0 || c.models < 0:
 		return nil, fmt.Errorf("-workspaces %d -models %d: want counts of at least 0", c.workspaces, c.models)
 	}
@@ -158,6 +165,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		opts.Tenant = emulator.Generate(ws, c.models)
 		tenant = fmt.Sprintf("generated tenant (%d workspaces, %d models)", len(opts.Tenant.Workspaces), len(opts.Tenant.Models))
 	}
+	if c.advance != "" {
+		days := c.advanceDays
+		base := opts.Tenant
+		if base == nil {
+			base = emulator.Demo()
+		}
+		var events []emulator.Event
+		opts.Tenant, events = base.Advance(days, uint64(c.faults.Seed)+1)
+		tenant += fmt.Sprintf(", moved %d days on (%d changes)", days, len(events))
+	}
 	tenant += c.definitions.banner()
 	srv, err := emulator.Start(c.addr, opts)
 	if errors.Is(err, emulator.ErrRemoteAddr) {
@@ -207,4 +224,11 @@ Ctrl-C stops it.
 	}
 	fmt.Fprintln(stdout, "Emulator stopped.")
 	return nil
+}
+
+// parseAdvance reads -advance, a count of days written 7d or 7.
+func (c *config) parseAdvance() bool {
+	n, err := strconv.Atoi(strings.TrimSuffix(c.advance, "d"))
+	c.advanceDays = n
+	return err == nil && n >= 0 && n <= 3650
 }

@@ -16,6 +16,9 @@ type Connection struct {
 	// Auth overrides ANAPLAN_AUTH (session.Options.Auth), e.g. from a
 	// script's -oauth flag.
 	Auth string
+	// AdvanceDemo moves the built-in demo tenant a day on (see
+	// session.Options.AdvanceDemo); scripts/registry sets it from a flag.
+	AdvanceDemo bool
 }
 
 // ConnectionFlags registers -env and -v on fs.
@@ -34,6 +37,7 @@ func (c *Connection) Connect(stderr io.Writer) (*session.Session, error) {
 	opts.Logger = c.Logger(stderr)
 	opts.Auth = c.Auth
 	opts.DevicePrompt = session.PrintDevicePrompt(stderr) // stdout keeps only the result
+	opts.AdvanceDemo = c.AdvanceDemo
 	s, err := session.Connect(opts)
 	if err != nil {
 		return nil, err
