@@ -22,6 +22,8 @@ func runChild(ctx context.Context, args []string, stdout io.Writer) error {
 		return uploadChild(ctx, args[1:], stdout)
 	case "reads":
 		return readsChild(ctx, args[1:], stdout)
+	case "stdlib":
+		return stdlibChild(ctx, args[1:], stdout)
 	}
 	return fmt.Errorf("%s: unknown measurement %q", childCommand, args[0])
 }

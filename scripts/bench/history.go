@@ -21,4 +21,24 @@ latency, and 8.4–9.4 s (3.3–3.8 s of CPU, 197–245 MB) on 100,000, about tw
 | Model pages decoded in one pass, falling back to encoding/json (anaplan) | decoding was 63% of the CPU: two scans and reflection per model | 15.6 → 4.0 µs of CPU per model; 9.8 → 4.1 MB per page |
 | The models slice allocated once, from meta.paging.totalSize (ListOptions.Total) | growing it held two copies at the peak | 100,000 models: peak RSS 156–181 → 128–136 MB |
 | Upload: compressed buffers allocated once; raw chunks capped at one per CPU with gzip; no read-ahead at parallel 1 (anaplan) | uploader peak RSS over its target in 3 of 9 configurations | 8 MiB × 4 with gzip: 84–88 → 54 MB; 50 MiB × 1: 116 → 63 MB plain, 134 → 81 MB gzip; throughput unchanged |
+
+## Is the hand-written model decoder worth its code?
+
+lib/anaplan/modeldecode.go decodes model pages in one pass instead of through encoding/json. The rule: remove it
+unless scripts/registry would then be more than 1.5× slower than a plain net/http + encoding/json client making the
+same requests (the "stdlib client" of scenario 1). Measured with ` + "`go run ./scripts/bench -only registry`" + ` (20,000 models,
+5 repeats, the stdlib client in the same run), three runs with the decoder and three without it, on the shared
+2-core machine (load average about 4). scripts/registry ÷ stdlib client, wall-time medians:
+
+| Latency | with modeldecode.go (3 runs) | encoding/json only (3 runs) |
+|---|---|---|
+| 0s | 0.84×, 0.78×, 0.97× | 1.34×, 1.54×, 1.64× |
+| 10ms | 1.26×, 1.12×, 1.09× | 1.27×, 1.36×, 1.42× |
+| 30ms | 0.89×, 0.94×, 0.98× | 1.32×, 1.36×, 1.48× |
+| 100ms | 0.89×, 1.00×, 1.00× | 1.17×, 1.25×, 1.27× |
+| client CPU at 0s ÷ stdlib client's | 0.84×, 0.89×, 0.85× | 1.44×, 1.57×, 1.52× |
+
+Without it, two of three runs put scripts/registry over 1.5× at zero latency (and its CPU at about 1.5× throughout),
+and at 100,000 models peak RSS rose from 137 MB (133–137) to 147 MB (140–164) against the 150 MB target. So the
+decoder stays; the stdlib client keeps measuring it in every run.
 `

@@ -9,12 +9,16 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/anaplan-registry/toolkit/lib/emulator/openapidocs"
 )
 
 // fakeMachine stands in for the machine: it records every command and
 // answers like a Debian box whose state the test chooses.
 type fakeMachine struct {
 	root      bool
+	openAPI   openapidocs.Pin // default: a pin of no documents, found anywhere
+	fetch     openapidocs.FetchOptions
 	onPath    []string          // programs lookPath finds
 	goEnv     string            // what go env prints
 	gofmtOut  string            // files gofmt -l lists
@@ -34,6 +38,7 @@ func newFakeMachine() *fakeMachine {
 		failing:   map[string]error{},
 		dirs:      map[string]string{},
 		installed: true,
+		openAPI:   openapidocs.Pin{Repository: "example/none", Commit: strings.Repeat("0", 40)},
 	}
 }
 
@@ -46,6 +51,8 @@ func (m *fakeMachine) host() host {
 			}
 			return "", exec.ErrNotFound
 		},
+		openAPI:      m.openAPI,
+		openAPIFetch: m.fetch,
 		run: func(_ context.Context, c command, stdout, _ io.Writer) error {
 			line := c.String()
 			m.ran = append(m.ran, line)
