@@ -42,7 +42,7 @@ func (b *bench) almScenario(ctx context.Context) (section, []verdict, error) {
 model whose revisions were applied to the next two, one in three of those production models behind), served by
 scripts/sandbox in its own process with no injected latency. scripts/registry runs as users run it: first into an
 empty output directory, so it asks ALM about every model (latestRevision, then appliedToModels for each model with
-a revision; 8 requests in flight), then again into the same directory, where alm-cache.json answers for every model
+a revision; 8 requests in flight), then again into the same directory, where the history database (registry.db) answers for every model
 whose lastSavedSerialNumber and activeState did not change, which is all of them. Baseline: the same run with
 -alm=false. Requests are what the sandbox logged; ALM calls what the script reported. %d repeats, each in a fresh
 directory.`, groupThousands(int64(models)), repeats)
@@ -102,7 +102,7 @@ directory.`, groupThousands(int64(models)), repeats)
 	})
 	first, second, off := b.res.summary("alm", kase, subjectALMFirst, "wall"), b.res.summary("alm", kase, subjectALMSecond, "wall"),
 		b.res.summary("alm", kase, subjectALMOff, "wall")
-	sec.Notes = append(sec.Notes, fmt.Sprintf("The first run costs %s the time of a run without ALM; the second %s (reading and rewriting alm-cache.json is the difference).",
+	sec.Notes = append(sec.Notes, fmt.Sprintf("The first run costs %s the time of a run without ALM; the second %s (reading the last run from the history database and recording this one is the difference).",
 		ratio(first.Median, off.Median), ratio(second.Median, off.Median)))
 	verdicts[0] = measuredVerdict(targetALMSecondRun, strconv.Itoa(secondCalls), secondCalls == 0)
 	return sec, verdicts, nil
