@@ -20,7 +20,7 @@ const (
 
 const (
 	subjectALMFirst  = "registry, first run (ALM)"
-	subjectALMSecond = "registry, second run (cache)"
+	subjectALMSecond = "registry, second run (history)"
 	subjectALMOff    = "registry -alm=false"
 )
 
