@@ -34,7 +34,7 @@ var scenarioTitles = map[string]string{
 	"reads":     "Large reads, cell writes and the registry sync: the transactional API against curl",
 	"notebooks": "Notebooks: cold and warm execution time, per notebook and per cell",
 	"scaling":   "Scaling: registry time and peak RSS at 1k, 10k and 100k models",
-	"alm":       "ALM lineage on a 20,000-model tenant: first run, second run from the cache (alm.go)",
+	"alm":       "ALM lineage on a 20,000-model tenant: first run, second run from the history (alm.go)",
 }
 
 var scenarioTargets = map[string][]verdict{
