@@ -9,6 +9,9 @@ func TestTransactionalNotebook(t *testing.T) {
 	t.Parallel()
 	nb := executed(t, "06-transactional.ipynb")
 	for _, tc := range []struct{ code, want string }{
+		// The setup cell reads the tenant once and finds the model in that read.
+		{"s.ReadRegistry(ctx)", "Read 7 workspaces and 39 models from the tenant; later cells reuse this read"},
+		{"s.ReadRegistry(ctx)", `The registry model: "Model Registry" (` + registryModelID + `), in workspace "Admin Tools".`},
 		// A first sync into an empty model writes the demo tenant's 7
 		// workspaces, 39 models and their cells; the second only reads.
 		{"for _, run := range", "First sync (4 write requests):\n  W1 Workspaces:  7 added, 0 updated, 0 removed\n  W2 Models:      39 added, 0 updated, 0 removed\n  cells:          92 written\n138 changes\n"},

@@ -50,7 +50,7 @@ func newTxn(t *testing.T, pageRows int, wrap func(next http.Handler) http.Handle
 		t.Fatal(err)
 	}
 	env := &txnEnv{m: c.Model(emulator.RegistryWorkspaceID, emulator.RegistryModelID), lists: map[string]anaplan.List{}}
-	lists, err := env.m.Lists(t.Context())
+	lists, err := anaplan.Collect(env.m.ListLists(t.Context()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +119,7 @@ func TestTxnAddItemsInBatchesWithFailuresAtInputIndexes(t *testing.T) {
 	if count != n-2 {
 		t.Errorf("read %d items, want %d", count, n-2)
 	}
-	rc, err := env.m.ListItemsCSV(ctx, env.lists["W2 Models"].ID, true)
+	rc, err := env.m.ListItemsCSV(ctx, env.lists["W2 Models"].ID, anaplan.ListItemsOptions{IncludeAll: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -280,19 +280,19 @@ func TestTxnModelAdministration(t *testing.T) {
 	if _, err := env.m.CurrentPeriod(ctx); err != nil {
 		t.Errorf("current period: %v", err)
 	}
-	vs, err := env.m.Versions(ctx)
+	vs, err := anaplan.Collect(env.m.ListVersions(ctx))
 	if err != nil || len(vs) == 0 {
 		t.Errorf("versions = %v, %v", vs, err)
 	}
-	mods, err := env.m.Modules(ctx)
+	mods, err := anaplan.Collect(env.m.ListModules(ctx))
 	if err != nil || len(mods) != 2 {
 		t.Fatalf("modules = %v, %v", mods, err)
 	}
-	lis, err := env.m.ModuleLineItems(ctx, mods[1].ID, true)
+	lis, err := anaplan.Collect(env.m.ListModuleLineItems(ctx, mods[1].ID, anaplan.LineItemsOptions{IncludeAll: true}))
 	if err != nil || len(lis) != 3 || lis[0].Format == "" {
 		t.Errorf("line items of %s = %+v, %v", mods[1].Name, lis, err)
 	}
-	if _, err := env.m.Dashboards(ctx); err != nil {
+	if _, err := anaplan.Collect(env.m.ListDashboards(ctx)); err != nil {
 		t.Errorf("dashboards: %v", err)
 	}
 	found, err := env.m.LookupDimensionItems(ctx, env.lists["W1 Workspaces"].ID, nil, []string{"nothing"})

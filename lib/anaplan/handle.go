@@ -50,18 +50,20 @@ func (m *ModelHandle) path(segments ...string) (string, error) {
 	return apiPath(append([]string{"workspaces", m.workspaceID, "models", m.modelID}, segments...)...), nil
 }
 
-// listUnder yields a paged collection under the model, page by page.
-func listUnder[T any](ctx context.Context, m *ModelHandle, key string, segments ...string) iter.Seq2[T, error] {
+// listUnder yields a collection under the model, page by page (the
+// collections Anaplan does not page come as one page), with query q.
+func listUnder[T any](ctx context.Context, m *ModelHandle, q url.Values, key string, segments ...string) iter.Seq2[T, error] {
 	p, err := m.path(segments...)
 	if err != nil {
-		return func(yield func(T, error) bool) { var zero T; yield(zero, err) }
+		return failed[T](err)
 	}
-	return list[T](m.c, ctx, p, nil, key, ListOptions{})
+	return list[T](m.c, ctx, p, q, key, ListOptions{})
 }
 
-// listAll reads a whole unpaged collection under the model.
-func listAll[T any](ctx context.Context, m *ModelHandle, key string, segments ...string) ([]T, error) {
-	return Collect(listUnder[T](ctx, m, key, segments...))
+// failed is a sequence that yields only err: how a List call reports an
+// argument it cannot send.
+func failed[T any](err error) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) { var zero T; yield(zero, err) }
 }
 
 // getUnder reads one object found under key, at segments under the model.
@@ -77,14 +79,14 @@ func getUnder[T any](ctx context.Context, m *ModelHandle, q url.Values, key stri
 // ListFiles yields the model's files: import data sources and export
 // outputs.
 func (m *ModelHandle) ListFiles(ctx context.Context) iter.Seq2[File, error] {
-	return listUnder[File](ctx, m, "files", "files")
+	return listUnder[File](ctx, m, nil, "files", "files")
 }
 
 // ListImports yields the model's import definitions.
 func (m *ModelHandle) ListImports(ctx context.Context) iter.Seq2[Import, error] {
 	// Anaplan's help pages write ".../imports/"; Anaplan Connect, in
 	// production for years, writes ".../imports". Both are served.
-	return listUnder[Import](ctx, m, "imports", "imports")
+	return listUnder[Import](ctx, m, nil, "imports", "imports")
 }
 
 // ImportMetadata describes the source an import expects (GET …/imports/{id}).
@@ -97,7 +99,7 @@ func (m *ModelHandle) ImportMetadata(ctx context.Context, importID string) (Impo
 
 // ListExports yields the model's export definitions.
 func (m *ModelHandle) ListExports(ctx context.Context) iter.Seq2[Export, error] {
-	return listUnder[Export](ctx, m, "exports", "exports")
+	return listUnder[Export](ctx, m, nil, "exports", "exports")
 }
 
 // ExportMetadata describes an export's output (GET …/exports/{id}).
@@ -110,7 +112,7 @@ func (m *ModelHandle) ExportMetadata(ctx context.Context, exportID string) (Expo
 
 // ListProcesses yields the model's processes.
 func (m *ModelHandle) ListProcesses(ctx context.Context) iter.Seq2[Process, error] {
-	return listUnder[Process](ctx, m, "processes", "processes")
+	return listUnder[Process](ctx, m, nil, "processes", "processes")
 }
 
 // ProcessMetadataOptions adjust ProcessMetadata.
@@ -134,7 +136,7 @@ func (m *ModelHandle) ProcessMetadata(ctx context.Context, processID string, opt
 
 // ListActions yields the model's other actions (delete by selection, ...).
 func (m *ModelHandle) ListActions(ctx context.Context) iter.Seq2[Action, error] {
-	return listUnder[Action](ctx, m, "actions", "actions")
+	return listUnder[Action](ctx, m, nil, "actions", "actions")
 }
 
 // FindFile returns the file with the given id, or else the given name.

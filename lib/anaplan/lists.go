@@ -70,14 +70,15 @@ type ListItem struct {
 	Subsets    map[string]bool   `json:"subsets,omitempty"`
 }
 
-// Lists lists the model's lists.
-func (m *ModelHandle) Lists(ctx context.Context) ([]List, error) {
-	return listAll[List](ctx, m, "lists", "lists")
+// ListLists yields the model's lists (GET …/lists): the ids that list
+// reads and writes address.
+func (m *ModelHandle) ListLists(ctx context.Context) iter.Seq2[List, error] {
+	return listUnder[List](ctx, m, nil, "lists", "lists")
 }
 
 // FindList returns the list with the given id, or else the given name.
 func (m *ModelHandle) FindList(ctx context.Context, idOrName string) (List, error) {
-	return find(ctx, m, "list", func(ctx context.Context) iter.Seq2[List, error] { return listUnder[List](ctx, m, "lists", "lists") }, idOrName, func(l List) (string, string) { return l.ID, l.Name })
+	return find(ctx, m, "list", m.ListLists, idOrName, func(l List) (string, string) { return l.ID, l.Name })
 }
 
 // ListMetadata describes a list: properties, parent, item count.
@@ -88,15 +89,17 @@ func (m *ModelHandle) ListMetadata(ctx context.Context, listID string) (ListMeta
 	return getUnder[ListMetadata](ctx, m, nil, "metadata", "lists", listID)
 }
 
-// ListItemsOptions shape a read of list items.
+// ListItemsOptions shape a read of list items (ListItems, ListItemsCSV).
 type ListItemsOptions struct {
-	// IncludeAll asks for properties, subsets and selective access.
+	// IncludeAll asks for properties, subsets and selective access
+	// (includeAll=true).
 	IncludeAll bool
-	// PageSize is the limit asked per page; 0 means 5000.
+	// PageSize is the limit asked per page; 0 means 5000. ListItemsCSV
+	// ignores it: the CSV comes in one answer.
 	PageSize int
 }
 
-// ListItems reads a list's items page by page (offset and limit, following
+// ListItems yields a list's items (GET …/lists/{listId}/items) page by page (offset and limit, following
 // meta.paging), so memory holds one page. For lists of hundreds of
 // thousands of items a large read (StartListRead) is kinder to the model.
 func (m *ModelHandle) ListItems(ctx context.Context, listID string, opts ListItemsOptions) iter.Seq2[ListItem, error] {
@@ -105,7 +108,7 @@ func (m *ModelHandle) ListItems(ctx context.Context, listID string, opts ListIte
 		err = requireID("list", listID)
 	}
 	if err != nil {
-		return func(yield func(ListItem, error) bool) { yield(ListItem{}, err) }
+		return failed[ListItem](err)
 	}
 	q := url.Values{}
 	if opts.IncludeAll {
@@ -114,9 +117,10 @@ func (m *ModelHandle) ListItems(ctx context.Context, listID string, opts ListIte
 	return list[ListItem](m.c, ctx, p, q, "listItems", ListOptions{PageSize: opts.PageSize})
 }
 
-// ListItemsCSV streams a list's items as CSV (Accept: text/csv), as
-// Anaplan renders them. The caller closes the reader.
-func (m *ModelHandle) ListItemsCSV(ctx context.Context, listID string, includeAll bool) (io.ReadCloser, error) {
+// ListItemsCSV streams a list's items as CSV (GET …/lists/{listId}/items
+// with Accept: text/csv), as Anaplan renders them, so a file can be
+// written without decoding items. The caller closes the reader.
+func (m *ModelHandle) ListItemsCSV(ctx context.Context, listID string, opts ListItemsOptions) (io.ReadCloser, error) {
 	if err := requireID("list", listID); err != nil {
 		return nil, err
 	}
@@ -125,7 +129,7 @@ func (m *ModelHandle) ListItemsCSV(ctx context.Context, listID string, includeAl
 		return nil, err
 	}
 	var q url.Values
-	if includeAll {
+	if opts.IncludeAll {
 		q = url.Values{"includeAll": {"true"}}
 	}
 	return m.c.streamGET(ctx, p, q, "text/csv")

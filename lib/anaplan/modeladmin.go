@@ -132,9 +132,10 @@ type Switchover struct {
 	CalendarType string `json:"calendarType,omitempty"`
 }
 
-// Versions lists the model's versions.
-func (m *ModelHandle) Versions(ctx context.Context) ([]Version, error) {
-	return listAll[Version](ctx, m, "versionMetadata", "versions")
+// ListVersions yields the model's versions (GET …/versions), with their
+// edit ranges and switchover dates.
+func (m *ModelHandle) ListVersions(ctx context.Context) iter.Seq2[Version, error] {
+	return listUnder[Version](ctx, m, nil, "versionMetadata", "versions")
 }
 
 // SetSwitchover sets a version's switchover date (YYYY-MM-DD; "" resets).
@@ -174,12 +175,14 @@ func putUnder[T any](ctx context.Context, m *ModelHandle, body any, key string, 
 	return v, nil
 }
 
-// ModelUsers lists the users of a model.
-func (m *ModelHandle) ModelUsers(ctx context.Context) ([]User, error) {
+// ListModelUsers yields the users of a model (GET /models/{modelId}/users:
+// Anaplan serves it only outside the workspace path), who can be given
+// access or items of the Users list.
+func (m *ModelHandle) ListModelUsers(ctx context.Context) iter.Seq2[User, error] {
 	if err := requireID("model", m.modelID); err != nil {
-		return nil, err
+		return failed[User](err)
 	}
-	return Collect(list[User](m.c, ctx, apiPath("models", m.modelID, "users"), nil, "users", ListOptions{}))
+	return list[User](m.c, ctx, apiPath("models", m.modelID, "users"), nil, "users", ListOptions{})
 }
 
 // WorkspaceMember is a workspace administrator or visitor.
@@ -191,40 +194,45 @@ type WorkspaceMember struct {
 	OtherWorkspaces []string `json:"otherWorkspaces,omitempty"`
 }
 
-// WorkspaceUsers lists the users of a workspace.
-func (c *Client) WorkspaceUsers(ctx context.Context, workspaceID string) iter.Seq2[User, error] {
+// ListWorkspaceUsers yields the users of a workspace (GET
+// /workspaces/{workspaceId}/users).
+func (c *Client) ListWorkspaceUsers(ctx context.Context, workspaceID string) iter.Seq2[User, error] {
 	return workspaceList[User](c, ctx, workspaceID, "users", "users")
 }
 
-// WorkspaceAdmins lists a workspace's administrators.
-func (c *Client) WorkspaceAdmins(ctx context.Context, workspaceID string) iter.Seq2[WorkspaceMember, error] {
+// ListWorkspaceAdmins yields a workspace's administrators (GET
+// /workspaces/{workspaceId}/admins).
+func (c *Client) ListWorkspaceAdmins(ctx context.Context, workspaceID string) iter.Seq2[WorkspaceMember, error] {
 	return workspaceList[WorkspaceMember](c, ctx, workspaceID, "admins", "admins")
 }
 
-// WorkspaceVisitors lists a workspace's visitors.
-func (c *Client) WorkspaceVisitors(ctx context.Context, workspaceID string) iter.Seq2[WorkspaceMember, error] {
+// ListWorkspaceVisitors yields a workspace's visitors (GET
+// /workspaces/{workspaceId}/visitors).
+func (c *Client) ListWorkspaceVisitors(ctx context.Context, workspaceID string) iter.Seq2[WorkspaceMember, error] {
 	return workspaceList[WorkspaceMember](c, ctx, workspaceID, "visitors", "visitors")
 }
 
 func workspaceList[T any](c *Client, ctx context.Context, workspaceID, segment, key string) iter.Seq2[T, error] {
 	if err := requireID("workspace", workspaceID); err != nil {
-		return func(yield func(T, error) bool) { var zero T; yield(zero, err) }
+		return failed[T](err)
 	}
 	return list[T](c, ctx, apiPath("workspaces", workspaceID, segment), nil, key, ListOptions{})
 }
 
-// UserWorkspaces lists the workspaces a user belongs to.
-func (c *Client) UserWorkspaces(ctx context.Context, userID string) iter.Seq2[Workspace, error] {
+// ListUserWorkspaces yields the workspaces a user belongs to (GET
+// /users/{userId}/workspaces).
+func (c *Client) ListUserWorkspaces(ctx context.Context, userID string) iter.Seq2[Workspace, error] {
 	if err := requireID("user", userID); err != nil {
-		return func(yield func(Workspace, error) bool) { yield(Workspace{}, err) }
+		return failed[Workspace](err)
 	}
 	return list[Workspace](c, ctx, apiPath("users", userID, "workspaces"), nil, "workspaces", ListOptions{})
 }
 
-// UserModels lists the models a user can see.
-func (c *Client) UserModels(ctx context.Context, userID string) iter.Seq2[Model, error] {
+// ListUserModels yields the models a user can see (GET
+// /users/{userId}/models).
+func (c *Client) ListUserModels(ctx context.Context, userID string) iter.Seq2[Model, error] {
 	if err := requireID("user", userID); err != nil {
-		return func(yield func(Model, error) bool) { yield(Model{}, err) }
+		return failed[Model](err)
 	}
 	return list[Model](c, ctx, apiPath("users", userID, "models"), nil, "models", ListOptions{})
 }

@@ -49,84 +49,90 @@ type DimensionItem struct {
 	Code string `json:"code,omitempty"`
 }
 
-// Modules lists the model's modules.
-func (m *ModelHandle) Modules(ctx context.Context) ([]Module, error) {
-	return listAll[Module](ctx, m, "modules", "modules")
+// ListModules yields the model's modules (GET …/modules): where cells
+// are written and whose default views are read.
+func (m *ModelHandle) ListModules(ctx context.Context) iter.Seq2[Module, error] {
+	return listUnder[Module](ctx, m, nil, "modules", "modules")
 }
 
 // FindModule returns the module with the given id, or else the given name.
 func (m *ModelHandle) FindModule(ctx context.Context, idOrName string) (Module, error) {
-	return find(ctx, m, "module", func(ctx context.Context) iter.Seq2[Module, error] {
-		return listUnder[Module](ctx, m, "modules", "modules")
-	}, idOrName, func(x Module) (string, string) { return x.ID, x.Name })
+	return find(ctx, m, "module", m.ListModules, idOrName, func(x Module) (string, string) { return x.ID, x.Name })
 }
 
-// LineItems lists the line items of the whole model; includeAll adds
-// format, formula, dimensions and the other details.
-func (m *ModelHandle) LineItems(ctx context.Context, includeAll bool) ([]LineItem, error) {
-	return m.lineItems(ctx, includeAll, "lineItems")
+// LineItemsOptions shape ListLineItems and ListModuleLineItems.
+type LineItemsOptions struct {
+	// IncludeAll adds format, formula, dimensions and the other details
+	// (includeAll=true); without it a line item is its ids and names.
+	IncludeAll bool
 }
 
-// ModuleLineItems lists the line items of one module.
-func (m *ModelHandle) ModuleLineItems(ctx context.Context, moduleID string, includeAll bool) ([]LineItem, error) {
+func (o LineItemsOptions) query() url.Values {
+	if !o.IncludeAll {
+		return nil
+	}
+	return url.Values{"includeAll": {"true"}}
+}
+
+// ListLineItems yields the line items of the whole model (GET
+// …/lineItems), the names cell writes address.
+func (m *ModelHandle) ListLineItems(ctx context.Context, opts LineItemsOptions) iter.Seq2[LineItem, error] {
+	return listUnder[LineItem](ctx, m, opts.query(), "items", "lineItems")
+}
+
+// ListModuleLineItems yields the line items of one module (GET
+// …/modules/{moduleId}/lineItems).
+func (m *ModelHandle) ListModuleLineItems(ctx context.Context, moduleID string, opts LineItemsOptions) iter.Seq2[LineItem, error] {
 	if err := requireID("module", moduleID); err != nil {
-		return nil, err
+		return failed[LineItem](err)
 	}
-	return m.lineItems(ctx, includeAll, "modules", moduleID, "lineItems")
+	return listUnder[LineItem](ctx, m, opts.query(), "items", "modules", moduleID, "lineItems")
 }
 
-func (m *ModelHandle) lineItems(ctx context.Context, includeAll bool, segments ...string) ([]LineItem, error) {
-	p, err := m.path(segments...)
-	if err != nil {
-		return nil, err
-	}
-	var q url.Values
-	if includeAll {
-		q = url.Values{"includeAll": {"true"}}
-	}
-	return Collect(list[LineItem](m.c, ctx, p, q, "items", ListOptions{}))
-}
-
-// LineItemDimensions lists the dimensions a line item is dimensioned by.
-func (m *ModelHandle) LineItemDimensions(ctx context.Context, lineItemID string) ([]ObjectRef, error) {
+// ListLineItemDimensions yields the dimensions a line item is dimensioned
+// by (GET …/lineItems/{lineItemId}/dimensions): what a cell of it needs.
+func (m *ModelHandle) ListLineItemDimensions(ctx context.Context, lineItemID string) iter.Seq2[ObjectRef, error] {
 	if err := requireID("line item", lineItemID); err != nil {
-		return nil, err
+		return failed[ObjectRef](err)
 	}
-	return listAll[ObjectRef](ctx, m, "dimensions", "lineItems", lineItemID, "dimensions")
+	return listUnder[ObjectRef](ctx, m, nil, "dimensions", "lineItems", lineItemID, "dimensions")
 }
 
-// LineItemDimensionItems lists the items of a dimension that apply to a
-// line item, in model order.
-func (m *ModelHandle) LineItemDimensionItems(ctx context.Context, lineItemID, dimensionID string) ([]DimensionItem, error) {
+// ListLineItemDimensionItems yields the items of a dimension that apply
+// to a line item, in model order (GET
+// …/lineItems/{lineItemId}/dimensions/{dimensionId}/items).
+func (m *ModelHandle) ListLineItemDimensionItems(ctx context.Context, lineItemID, dimensionID string) iter.Seq2[DimensionItem, error] {
 	if err := requireID("line item", lineItemID); err != nil {
-		return nil, err
+		return failed[DimensionItem](err)
 	}
 	if err := requireID("dimension", dimensionID); err != nil {
-		return nil, err
+		return failed[DimensionItem](err)
 	}
-	return listAll[DimensionItem](ctx, m, "items", "lineItems", lineItemID, "dimensions", dimensionID, "items")
+	return listUnder[DimensionItem](ctx, m, nil, "items", "lineItems", lineItemID, "dimensions", dimensionID, "items")
 }
 
-// DimensionItems lists every item of a dimension (a list, list subset,
-// line-item subset or Users), ignoring views' filters and selective access.
-// Anaplan answers 400 for Time and for more than 1,000,000 items.
-func (m *ModelHandle) DimensionItems(ctx context.Context, dimensionID string) ([]DimensionItem, error) {
+// ListDimensionItems yields every item of a dimension (GET
+// …/dimensions/{dimensionId}/items: a list, list subset, line-item subset
+// or Users), ignoring views' filters and selective access. Anaplan
+// answers 400 for Time and for more than 1,000,000 items.
+func (m *ModelHandle) ListDimensionItems(ctx context.Context, dimensionID string) iter.Seq2[DimensionItem, error] {
 	if err := requireID("dimension", dimensionID); err != nil {
-		return nil, err
+		return failed[DimensionItem](err)
 	}
-	return listAll[DimensionItem](ctx, m, "items", "dimensions", dimensionID, "items")
+	return listUnder[DimensionItem](ctx, m, nil, "items", "dimensions", dimensionID, "items")
 }
 
-// ViewDimensionItems lists the items of a dimension a view shows (hiding,
-// filters and selective access applied).
-func (m *ModelHandle) ViewDimensionItems(ctx context.Context, viewID, dimensionID string) ([]DimensionItem, error) {
+// ListViewDimensionItems yields the items of a dimension a view shows
+// (GET …/views/{viewId}/dimensions/{dimensionId}/items: hiding, filters
+// and selective access applied).
+func (m *ModelHandle) ListViewDimensionItems(ctx context.Context, viewID, dimensionID string) iter.Seq2[DimensionItem, error] {
 	if err := requireID("view", viewID); err != nil {
-		return nil, err
+		return failed[DimensionItem](err)
 	}
 	if err := requireID("dimension", dimensionID); err != nil {
-		return nil, err
+		return failed[DimensionItem](err)
 	}
-	return listAll[DimensionItem](ctx, m, "items", "views", viewID, "dimensions", dimensionID, "items")
+	return listUnder[DimensionItem](ctx, m, nil, "items", "views", viewID, "dimensions", dimensionID, "items")
 }
 
 // LookupDimensionItems returns the items of a dimension whose name is one
@@ -162,7 +168,8 @@ type Dashboard struct {
 	Code string `json:"code,omitempty"`
 }
 
-// Dashboards lists the model's dashboards.
-func (m *ModelHandle) Dashboards(ctx context.Context) ([]Dashboard, error) {
-	return listAll[Dashboard](ctx, m, "dashboards", "dashboards")
+// ListDashboards yields the model's dashboards (GET …/dashboards), the
+// pages users see.
+func (m *ModelHandle) ListDashboards(ctx context.Context) iter.Seq2[Dashboard, error] {
+	return listUnder[Dashboard](ctx, m, nil, "dashboards", "dashboards")
 }

@@ -31,34 +31,39 @@ type ViewMetadata struct {
 	Pages    []DimensionItem `json:"pages,omitempty"`
 }
 
-// Views lists the model's views; subsidiary adds unsaved subsidiary views.
-func (m *ModelHandle) Views(ctx context.Context, subsidiary bool) ([]View, error) {
-	return m.views(ctx, subsidiary, "views")
+// ViewsOptions shape ListViews and ListModuleViews.
+type ViewsOptions struct {
+	// IncludeSubsidiary adds the unsaved subsidiary views
+	// (includesubsidiaryviews=true).
+	IncludeSubsidiary bool
 }
 
-// ModuleViews lists one module's views, its default view included.
-func (m *ModelHandle) ModuleViews(ctx context.Context, moduleID string, subsidiary bool) ([]View, error) {
+func (o ViewsOptions) query() url.Values {
+	if !o.IncludeSubsidiary {
+		return nil
+	}
+	return url.Values{"includesubsidiaryviews": {"true"}}
+}
+
+// ListViews yields the model's views (GET …/views): modules' default
+// views and saved views, the ids view reads address.
+func (m *ModelHandle) ListViews(ctx context.Context, opts ViewsOptions) iter.Seq2[View, error] {
+	return listUnder[View](ctx, m, opts.query(), "views", "views")
+}
+
+// ListModuleViews yields one module's views, its default view included
+// (GET …/modules/{moduleId}/views).
+func (m *ModelHandle) ListModuleViews(ctx context.Context, moduleID string, opts ViewsOptions) iter.Seq2[View, error] {
 	if err := requireID("module", moduleID); err != nil {
-		return nil, err
+		return failed[View](err)
 	}
-	return m.views(ctx, subsidiary, "modules", moduleID, "views")
+	return listUnder[View](ctx, m, opts.query(), "views", "modules", moduleID, "views")
 }
 
-func (m *ModelHandle) views(ctx context.Context, subsidiary bool, segments ...string) ([]View, error) {
-	p, err := m.path(segments...)
-	if err != nil {
-		return nil, err
-	}
-	var q url.Values
-	if subsidiary {
-		q = url.Values{"includesubsidiaryviews": {"true"}}
-	}
-	return Collect(list[View](m.c, ctx, p, q, "views", ListOptions{}))
-}
-
-// FindView returns the view with the given id, or else the given name.
+// FindView returns the saved or default view with the given id, or else
+// the given name.
 func (m *ModelHandle) FindView(ctx context.Context, idOrName string) (View, error) {
-	return find(ctx, m, "view", func(ctx context.Context) iter.Seq2[View, error] { return listUnder[View](ctx, m, "views", "views") },
+	return find(ctx, m, "view", func(ctx context.Context) iter.Seq2[View, error] { return m.ListViews(ctx, ViewsOptions{}) },
 		idOrName, func(v View) (string, string) { return v.ID, v.Name })
 }
 

@@ -129,7 +129,7 @@ func open(ctx context.Context, m *anaplan.ModelHandle, obj Object, large bool) (
 	case obj.Kind == "list" && large:
 		return m.ReadListLarge(ctx, obj.ID, nil)
 	case obj.Kind == "list":
-		return m.ListItemsCSV(ctx, obj.ID, true)
+		return m.ListItemsCSV(ctx, obj.ID, anaplan.ListItemsOptions{IncludeAll: true})
 	case large:
 		return m.ReadViewLarge(ctx, obj.ID, anaplan.LayoutTabularMultiColumn, nil)
 	}

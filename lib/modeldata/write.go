@@ -117,11 +117,17 @@ func WriteItems(ctx context.Context, m *anaplan.ModelHandle, listID string, acti
 	return res, err
 }
 
+// CellsOptions shape how CellsCSV and WriteCells read a cells file.
+type CellsOptions struct {
+	// ByCode reads the dimension columns as item codes, not names.
+	ByCode bool
+}
+
 // CellsCSV reads cells from CSV: a "Line Item" column (the line item's
 // name), a "Value" column, and one column per dimension, named as the
-// dimension, holding item names (or codes, with byCode). lines[i] is the
+// dimension, holding item names (or codes, with ByCode). lines[i] is the
 // file line of cell i.
-func CellsCSV(r io.Reader, byCode bool) (cells []anaplan.Cell, lines []int, err error) {
+func CellsCSV(r io.Reader, opts CellsOptions) (cells []anaplan.Cell, lines []int, err error) {
 	cr := csv.NewReader(r)
 	header, err := cr.Read()
 	if err != nil {
@@ -154,7 +160,7 @@ func CellsCSV(r io.Reader, byCode bool) (cells []anaplan.Cell, lines []int, err 
 				continue
 			}
 			d := anaplan.CellDimension{DimensionName: header[i]}
-			if byCode {
+			if opts.ByCode {
 				d.ItemCode = v
 			} else {
 				d.ItemName = v
@@ -168,8 +174,8 @@ func CellsCSV(r io.Reader, byCode bool) (cells []anaplan.Cell, lines []int, err 
 
 // WriteCells writes the CSV's cells into a module. Values go as text;
 // Anaplan parses them per the line item's format.
-func WriteCells(ctx context.Context, m *anaplan.ModelHandle, moduleID string, r io.Reader, byCode bool, opts anaplan.WriteOptions) (WriteResult, error) {
-	cells, lines, err := CellsCSV(r, byCode)
+func WriteCells(ctx context.Context, m *anaplan.ModelHandle, moduleID string, r io.Reader, cellsOpts CellsOptions, opts anaplan.WriteOptions) (WriteResult, error) {
+	cells, lines, err := CellsCSV(r, cellsOpts)
 	if err != nil {
 		return WriteResult{}, err
 	}

@@ -26,10 +26,10 @@ func TestItemsCSVLinesCountQuotedNewlines(t *testing.T) {
 
 func TestCellsCSVNeedsLineItemAndValue(t *testing.T) {
 	t.Parallel()
-	if _, _, err := modeldata.CellsCSV(strings.NewReader("Region,Value\nUK,1\n"), false); err == nil || !strings.Contains(err.Error(), `"Line Item"`) {
+	if _, _, err := modeldata.CellsCSV(strings.NewReader("Region,Value\nUK,1\n"), modeldata.CellsOptions{}); err == nil || !strings.Contains(err.Error(), `"Line Item"`) {
 		t.Errorf("error = %v, want one naming the missing Line Item column", err)
 	}
-	cells, _, err := modeldata.CellsCSV(strings.NewReader("Line Item,Region,Product,Value\nSales,UK,SKU1,12.5\n"), true)
+	cells, _, err := modeldata.CellsCSV(strings.NewReader("Line Item,Region,Product,Value\nSales,UK,SKU1,12.5\n"), modeldata.CellsOptions{ByCode: true})
 	if err != nil || len(cells) != 1 || len(cells[0].Dimensions) != 2 || cells[0].Dimensions[1].ItemCode != "SKU1" || cells[0].Value != "12.5" {
 		t.Errorf("cells = %+v, %v", cells, err)
 	}
@@ -61,7 +61,7 @@ func FuzzCellsCSV(f *testing.F) {
 	f.Add("Line Item,Region,Value\nSales,UK,1\n")
 	f.Add("value,line item\n")
 	f.Fuzz(func(t *testing.T, s string) {
-		cells, lines, err := modeldata.CellsCSV(strings.NewReader(s), false)
+		cells, lines, err := modeldata.CellsCSV(strings.NewReader(s), modeldata.CellsOptions{})
 		if err == nil && len(cells) != len(lines) {
 			t.Fatalf("%d cells, %d lines", len(cells), len(lines))
 		}

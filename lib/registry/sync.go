@@ -55,6 +55,9 @@ type SyncReport struct {
 	Failures []SyncFailure
 	// Writes is the number of write requests sent (0 on an unchanged tenant).
 	Writes int
+	// Pruned says the sync ran with Prune: Stale items were removed, not
+	// merely counted.
+	Pruned bool
 }
 
 // ItemChanges counts the items of one list a sync added, updated, removed.
@@ -82,8 +85,9 @@ func (r SyncReport) Err() error {
 	return fmt.Errorf("Anaplan refused %d of the sync's writes (first: %s)", len(r.Failures), r.Failures[0])
 }
 
-// WriteText prints the report for people, ending in "N changes".
-func (r SyncReport) WriteText(w io.Writer, prune bool) error {
+// WriteText prints the report for people, ending in "N changes"; stale
+// items a sync without Prune left in place get a line saying so.
+func (r SyncReport) WriteText(w io.Writer) error {
 	var b strings.Builder
 	for _, l := range []struct {
 		name string
@@ -92,7 +96,7 @@ func (r SyncReport) WriteText(w io.Writer, prune bool) error {
 		fmt.Fprintf(&b, "  %-15s %d added, %d updated, %d removed\n", l.name+":", l.c.Added, l.c.Updated, l.c.Removed)
 	}
 	fmt.Fprintf(&b, "  %-15s %d written\n", "cells:", r.Cells)
-	if r.Stale > 0 && !prune {
+	if r.Stale > 0 && !r.Pruned {
 		fmt.Fprintf(&b, "  %d items of workspaces or models that no longer exist would be removed (use -prune)\n", r.Stale)
 	}
 	if r.Orphans > 0 {
@@ -197,7 +201,7 @@ func readHeld(ctx context.Context, m *anaplan.ModelHandle, l anaplan.List, modul
 // comment. Items are written before cells, workspaces before models, and
 // removals (with Prune) models first.
 func (r *Registry) Sync(ctx context.Context, m *anaplan.ModelHandle, opts SyncOptions) (SyncReport, error) {
-	var rep SyncReport
+	rep := SyncReport{Pruned: opts.Prune}
 	rm, err := resolveRegistryModel(ctx, m)
 	if err != nil {
 		return rep, err

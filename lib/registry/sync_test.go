@@ -78,7 +78,7 @@ func TestSyncTwiceWritesOnlyTheFirstTime(t *testing.T) {
 		t.Errorf("second sync: %d changes, %d writes (emulator saw %d more); want none", second.Changes(), second.Writes, env.writes.Load()-before)
 	}
 	var out bytes.Buffer
-	if err := second.WriteText(&out, false); err != nil {
+	if err := second.WriteText(&out); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.HasSuffix(out.String(), "\n0 changes\n") {
@@ -144,6 +144,19 @@ func TestSyncWritesTheDifferenceAndPrunesOnlyWhenAsked(t *testing.T) {
 	}
 	if pruned.Models.Removed != 2 || pruned.Changes() != 2 {
 		t.Errorf("prune: %+v; want the 2 stale items removed and nothing else", pruned)
+	}
+	// The report itself knows whether stale items were left in place.
+	for _, tc := range []struct {
+		rep  registry.SyncReport
+		want bool
+	}{{dry, true}, {pruned, false}} {
+		var out strings.Builder
+		if err := tc.rep.WriteText(&out); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(out.String(), "2 items of workspaces or models that no longer exist would be removed (use -prune)"); got != tc.want {
+			t.Errorf("report (Pruned=%v) mentions the stale items left: %v, want %v:\n%s", tc.rep.Pruned, got, tc.want, out.String())
+		}
 	}
 	again, err := changed.Sync(ctx, env.model(), registry.SyncOptions{Prune: true})
 	if err != nil || again.Changes() != 0 || again.Stale != 0 {

@@ -42,7 +42,7 @@ func syncInto(ctx context.Context, s *session.Session, reg *registry.Registry, t
 		return fmt.Errorf("syncing into %q: %w", model.Name, err)
 	}
 	fmt.Fprintf(stdout, "\nSynced into %q (%s):\n", model.Name, model.ID)
-	if err := rep.WriteText(stdout, prune); err != nil {
+	if err := rep.WriteText(stdout); err != nil {
 		return err
 	}
 	return rep.Err()

@@ -84,7 +84,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		what = fmt.Sprintf("module %q", mod.Name)
-		res, err = modeldata.WriteCells(ctx, m, mod.ID, f, *byCode, opts)
+		res, err = modeldata.WriteCells(ctx, m, mod.ID, f, modeldata.CellsOptions{ByCode: *byCode}, opts)
 		if err != nil {
 			return fmt.Errorf("writing %s from %s: %w", what, *file, err)
 		}
