@@ -61,7 +61,13 @@ def by_name(objects, name):
 
 # The list and its items (includeAll adds properties). Empty collections
 # may be omitted, so a missing key is an empty list.
-w2 = by_name(get_json(ws_model + "/lists").get("lists", []), "W2 Models")
+lists = get_json(ws_model + "/lists").get("lists", [])
+w2 = by_name(lists, "W2 Models")
+# The parents: in a numbered list an item's name is its number (#1, #2...),
+# so what says which workspace it is, is its code.
+w1 = by_name(lists, "W1 Workspaces")
+w1_items = get_json(f"{ws_model}/lists/{w1['id']}/items").get("listItems", [])
+workspaces = [{"code": i.get("code", ""), "name": i["name"]} for i in w1_items]
 items = get_json(f"{ws_model}/lists/{w2['id']}/items?includeAll=true").get("listItems", [])
 list_items = [{"code": i.get("code", ""), "name": i["name"], "parent": i.get("parent", "")} for i in items]
 
@@ -87,4 +93,4 @@ csv_rows = [dict(zip(["row"] + header[1:], rec)) for rec in records[1:]]
 status, _, _ = call("POST", auth_url + "/token/logout", token)
 assert status == 204, status
 
-print(json.dumps({"items": list_items, "columns": columns, "jsonRows": json_rows, "csvRows": csv_rows}))
+print(json.dumps({"items": list_items, "workspaces": workspaces, "columns": columns, "jsonRows": json_rows, "csvRows": csv_rows}))
