@@ -1,7 +1,6 @@
 package registry
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -22,9 +21,11 @@ type Files struct {
 }
 
 // WriteFiles writes workspaces.csv, models.csv and registry.csv into dir,
-// creating dir if needed. Each file is written to a temporary file in dir
-// and renamed into place only after all three were written, so a failure
-// leaves the previous files untouched and no partial file behind.
+// creating dir if needed: all three or none. Each file is written to a
+// temporary file in dir; only when all three are complete, and every
+// target is a file that can be replaced, are they renamed into place, and
+// if one rename fails the files already replaced get their previous
+// content back. Temporary files a killed run left in dir are removed.
 func (r *Registry) WriteFiles(dir string) (Files, error) {
 	if dir == "" {
 		return Files{}, errors.New("registry: no output directory given")
@@ -32,66 +33,42 @@ func (r *Registry) WriteFiles(dir string) (Files, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return Files{}, fmt.Errorf("cannot create output directory %s: %w", dir, err)
 	}
-	outputs := []struct {
-		name  string
-		write func(io.Writer) error
-	}{
-		{WorkspacesFile, r.WriteWorkspacesCSV},
-		{ModelsFile, r.WriteModelsCSV},
-		{RegistryFile, r.WriteRegistryCSV},
-	}
-	temps := make([]string, 0, len(outputs))
-	cleanup := func() {
-		for _, t := range temps {
-			os.Remove(t)
-		}
-	}
-	for _, o := range outputs {
-		tmp, err := writeTemp(dir, o.name, o.write)
-		if err != nil {
-			cleanup()
-			return Files{}, err
-		}
-		temps = append(temps, tmp)
-	}
 	files := Files{
 		Workspaces: filepath.Join(dir, WorkspacesFile),
 		Models:     filepath.Join(dir, ModelsFile),
 		Registry:   filepath.Join(dir, RegistryFile),
 	}
-	for i, final := range []string{files.Workspaces, files.Models, files.Registry} {
-		if err := os.Rename(temps[i], final); err != nil {
-			cleanup()
-			return Files{}, fmt.Errorf("cannot move %s into place: %w", final, err)
+	outputs := []struct {
+		path  string
+		write func(io.Writer) error
+	}{
+		{files.Workspaces, r.WriteWorkspacesCSV},
+		{files.Models, r.WriteModelsCSV},
+		{files.Registry, r.WriteRegistryCSV},
+	}
+	if err := checkTargets(files.Workspaces, files.Models, files.Registry); err != nil {
+		return Files{}, err // before writing hundreds of MB that could not be moved into place
+	}
+	run, err := startTempRun(dir)
+	if err != nil {
+		return Files{}, err
+	}
+	targets := make([]replacement, 0, len(outputs))
+	defer func() {
+		for _, t := range targets {
+			t.temp.discard() // no-op for the renamed ones: their temp name is gone
 		}
+		run.end()
+	}()
+	for _, o := range outputs {
+		tmp, err := run.writeTemp(filepath.Base(o.path), o.write)
+		if err != nil {
+			return Files{}, err
+		}
+		targets = append(targets, replacement{final: o.path, temp: tmp})
+	}
+	if err := run.replaceAll(targets); err != nil {
+		return Files{}, err
 	}
 	return files, nil
-}
-
-// writeTemp writes one file's content to a new temporary file in dir,
-// synced to disk, and returns its path.
-func writeTemp(dir, name string, write func(io.Writer) error) (string, error) {
-	f, err := os.CreateTemp(dir, "."+name+".*.tmp")
-	if err != nil {
-		return "", fmt.Errorf("cannot write to output directory %s: %w", dir, err)
-	}
-	buf := bufio.NewWriterSize(f, 256<<10)
-	err = write(buf)
-	if err == nil {
-		err = buf.Flush()
-	}
-	if err == nil {
-		err = f.Chmod(0o644)
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(f.Name())
-		return "", fmt.Errorf("writing %s: %w", filepath.Join(dir, name), err)
-	}
-	return f.Name(), nil
 }
