@@ -100,7 +100,7 @@ func Connect(ctx context.Context, opts ConnectOptions) (*Session, error) {
 		}
 		return &Session{Client: c, user: user}, nil
 	}
-	srv, err := emulator.Start("", emulator.Options{StateDir: opts.StateDir, Logger: opts.Logger})
+	srv, err := startSharedEmulator(ctx, emulator.Options{StateDir: opts.StateDir, Logger: opts.Logger}, opts.Logger)
 	if err != nil {
 		return nil, fmt.Errorf("starting the built-in emulator: %w", err)
 	}
