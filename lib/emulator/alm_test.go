@@ -92,6 +92,7 @@ func TestALMSyncBringsProductionUpToDate(t *testing.T) {
 
 	// A restart on the same state directory keeps the sync.
 	h.srv.Close()
+	h.e.Close() // the state directory holds one emulator at a time
 	h2 := newHarness(t, emulator.Options{StateDir: dir})
 	almGet(t, h2, h2.login(), base+"latestRevision", &latest)
 	if latest.Revisions[0].Name != "Release 4.0" {

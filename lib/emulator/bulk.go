@@ -154,6 +154,7 @@ func (e *Emulator) Close() error {
 	b.mu.Unlock()
 	b.cancel()
 	b.running.Wait()
+	defer e.state.release()
 	if b.tempDir {
 		return os.RemoveAll(b.dataDir)
 	}

@@ -37,7 +37,8 @@ type Options struct {
 	// StateDir, when set, persists mutable state (tokens, uploaded files,
 	// tasks and model data) in that directory, and New reloads it, so a
 	// restart or a new notebook cell loses nothing. Files are written atomically
-	// with mode 0600. Two live emulators must not share one StateDir.
+	// with mode 0600. One emulator at a time holds a StateDir: New fails
+	// with a *StateDirInUseError naming the other (see ErrStateDirInUse).
 	StateDir string
 	// ModelDefinitions makes tenant models stand in for real ones in the
 	// bulk API: model ID -> engine definition JSON (see engine/README.md).
@@ -81,6 +82,7 @@ type Emulator struct {
 	oauth   *oauthService
 	txn     *txnState // read requests, model open state, calendars
 	handler http.Handler
+	state   *stateLock // held while the emulator uses Options.StateDir
 }
 
 // New builds an emulator from opts, reloading state from opts.StateDir.
@@ -120,10 +122,15 @@ func New(opts Options) (*Emulator, error) {
 	if e.log == nil {
 		e.log = slog.New(slog.DiscardHandler)
 	}
+	if e.state, err = lockStateDir(opts.StateDir); err != nil {
+		return nil, err
+	}
 	if e.bulk, err = newBulk(tenant, opts, e.now, e.log); err != nil {
+		e.state.release()
 		return nil, err
 	}
 	if e.store, err = newStore(tenant.clone(), opts.StateDir, e.log); err != nil {
+		e.Close()
 		return nil, err
 	}
 	if e.oauth, err = newOAuthService(opts.OAuth, opts.StateDir, e.log); err != nil {

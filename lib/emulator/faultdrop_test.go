@@ -68,6 +68,7 @@ func TestDropsBeforeAndAfterActingOnLogout(t *testing.T) {
 			clean := newHarness(t, emulator.Options{StateDir: dir})
 			token := clean.login()
 			clean.srv.Close()
+			clean.e.Close() // a restart: one emulator holds the directory at a time
 
 			faulty := newHarness(t, emulator.Options{StateDir: dir, Faults: emulator.Faults{DropRate: 1, DropMode: tc.mode}})
 			o := faulty.try(freshConns(), "POST", "/token/logout", "AnaplanAuthToken "+token)
@@ -78,6 +79,7 @@ func TestDropsBeforeAndAfterActingOnLogout(t *testing.T) {
 				t.Errorf("logout: status %d arrived, want no response", o.status)
 			}
 			faulty.srv.Close()
+			faulty.e.Close()
 
 			after := newHarness(t, emulator.Options{StateDir: dir})
 			got := after.get("/2/0/users/me", token).status

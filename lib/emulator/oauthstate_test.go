@@ -24,6 +24,7 @@ func TestOAuthTokensSurviveARestart(t *testing.T) {
 	wantStatus(t, r, http.StatusOK)
 	rotated := r.json(t)
 	first.srv.Close()
+	first.e.Close() // the state directory holds one emulator at a time
 
 	second := newHarness(t, emulator.Options{StateDir: dir})
 	wantStatus(t, second.do("GET", "/2/0/users/me", "Bearer "+rotated["access_token"].(string), ""), http.StatusOK)
@@ -42,6 +43,8 @@ func TestOAuthTokensSurviveARestart(t *testing.T) {
 	if fi, _ := os.Stat(filepath.Join(dir, "oauth.json")); fi.Mode().Perm() != 0o600 {
 		t.Errorf("oauth.json mode %v", fi.Mode().Perm())
 	}
+	second.srv.Close()
+	second.e.Close()
 	if err := os.WriteFile(filepath.Join(dir, "oauth.json"), []byte(`{"refresh":{"zz":{}}}`), 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -55,6 +55,7 @@ func Start(addr string, opts Options) (*Server, error) {
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
+		e.Close() // and its state directory's lock
 		return nil, fmt.Errorf("emulator: listen on %s: %w", addr, err)
 	}
 	s := &Server{
@@ -67,6 +68,7 @@ func Start(addr string, opts Options) (*Server, error) {
 		done:  make(chan struct{}),
 		fresh: make(map[net.Conn]struct{}),
 	}
+	e.state.setAddr(s.URL)
 	s.srv.ConnState = s.trackFresh
 	s.srv.RegisterOnShutdown(s.closeFresh)
 	go func() {

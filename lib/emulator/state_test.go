@@ -18,6 +18,7 @@ func TestTokensSurviveARestartOnTheSameStateDir(t *testing.T) {
 	revoked := first.login()
 	wantStatus(t, first.do("POST", "/token/logout", "AnaplanAuthToken "+revoked, ""), http.StatusNoContent)
 	first.srv.Close()
+	first.e.Close() // a restart: one emulator holds the directory at a time
 
 	second := newHarness(t, emulator.Options{StateDir: dir})
 	r := second.get("/2/0/users/me", kept)
@@ -27,6 +28,8 @@ func TestTokensSurviveARestartOnTheSameStateDir(t *testing.T) {
 
 	// A third emulator on the directory still knows the token; one
 	// without the directory does not.
+	second.srv.Close()
+	second.e.Close()
 	third := newHarness(t, emulator.Options{StateDir: dir})
 	wantStatus(t, third.get("/2/0/users/me", kept), http.StatusOK)
 	memory := newHarness(t, emulator.Options{})

@@ -1,7 +1,6 @@
 package registry
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -25,41 +24,16 @@ type Files struct {
 }
 
 // WriteFiles writes workspaces.csv, models.csv, registry.csv, families.csv
-// and hygiene.csv into dir, creating dir if needed. Each file is written
-// to a temporary file in dir and renamed into place only after all were
-// written, so a failure leaves the previous files untouched and no
-// partial file behind. The organisation is Organise's last, else the
-// built-in rules by name.
+// and hygiene.csv into dir, creating dir if needed: all five or none. Each
+// file is written to a temporary file in dir; only when all are complete,
+// and every target is a file that can be replaced, are they renamed into
+// place, and if one rename fails the files already replaced get their
+// previous content back. Temporary files a killed run left in dir are
+// removed. The organisation is Organise's last, else the built-in rules by
+// name.
 func (r *Registry) WriteFiles(dir string) (Files, error) {
 	if dir == "" {
 		return Files{}, errors.New("registry: no output directory given")
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return Files{}, fmt.Errorf("cannot create output directory %s: %w", dir, err)
-	}
-	outputs := []struct {
-		name  string
-		write func(io.Writer) error
-	}{
-		{WorkspacesFile, r.WriteWorkspacesCSV},
-		{ModelsFile, r.WriteModelsCSV},
-		{RegistryFile, r.WriteRegistryCSV},
-		{FamiliesFile, r.WriteFamiliesCSV},
-		{HygieneFile, r.WriteHygieneCSV},
-	}
-	temps := make([]string, 0, len(outputs))
-	cleanup := func() {
-		for _, t := range temps {
-			os.Remove(t)
-		}
-	}
-	for _, o := range outputs {
-		tmp, err := writeTemp(dir, o.name, o.write)
-		if err != nil {
-			cleanup()
-			return Files{}, err
-		}
-		temps = append(temps, tmp)
 	}
 	files := Files{
 		Workspaces: filepath.Join(dir, WorkspacesFile),
@@ -68,39 +42,55 @@ func (r *Registry) WriteFiles(dir string) (Files, error) {
 		Families:   filepath.Join(dir, FamiliesFile),
 		Hygiene:    filepath.Join(dir, HygieneFile),
 	}
-	for i, final := range []string{files.Workspaces, files.Models, files.Registry, files.Families, files.Hygiene} {
-		if err := os.Rename(temps[i], final); err != nil {
-			cleanup()
-			return Files{}, fmt.Errorf("cannot move %s into place: %w", final, err)
-		}
+	err := writeAllOrNone(dir, []output{
+		{files.Workspaces, r.WriteWorkspacesCSV},
+		{files.Models, r.WriteModelsCSV},
+		{files.Registry, r.WriteRegistryCSV},
+		{files.Families, r.WriteFamiliesCSV},
+		{files.Hygiene, r.WriteHygieneCSV},
+	})
+	if err != nil {
+		return Files{}, err
 	}
 	return files, nil
 }
 
-// writeTemp writes one file's content to a new temporary file in dir,
-// synced to disk, and returns its path.
-func writeTemp(dir, name string, write func(io.Writer) error) (string, error) {
-	f, err := os.CreateTemp(dir, "."+name+".*.tmp")
+// output is one file to write: its final path and what goes in it.
+type output struct {
+	path  string
+	write func(io.Writer) error
+}
+
+// writeAllOrNone writes every output into dir (created if needed) through
+// temporary files, then replaces them all, or none.
+func writeAllOrNone(dir string, outputs []output) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("cannot create output directory %s: %w", dir, err)
+	}
+	paths := make([]string, len(outputs))
+	for i, o := range outputs {
+		paths[i] = o.path
+	}
+	if err := checkTargets(paths...); err != nil {
+		return err // before writing hundreds of MB that could not be moved into place
+	}
+	run, err := startTempRun(dir)
 	if err != nil {
-		return "", fmt.Errorf("cannot write to output directory %s: %w", dir, err)
+		return err
 	}
-	buf := bufio.NewWriterSize(f, 256<<10)
-	err = write(buf)
-	if err == nil {
-		err = buf.Flush()
+	targets := make([]replacement, 0, len(outputs))
+	defer func() {
+		for _, t := range targets {
+			t.temp.discard() // no-op for the renamed ones: their temp name is gone
+		}
+		run.end()
+	}()
+	for _, o := range outputs {
+		tmp, err := run.writeTemp(filepath.Base(o.path), o.write)
+		if err != nil {
+			return err
+		}
+		targets = append(targets, replacement{final: o.path, temp: tmp})
 	}
-	if err == nil {
-		err = f.Chmod(0o644)
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(f.Name())
-		return "", fmt.Errorf("writing %s: %w", filepath.Join(dir, name), err)
-	}
-	return f.Name(), nil
+	return run.replaceAll(targets)
 }

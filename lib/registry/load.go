@@ -142,8 +142,9 @@ func Load(ctx context.Context, m *anaplan.ModelHandle, files Files, opts LoadOpt
 	if err != nil {
 		return report, err
 	}
+	names := newDumpNames()
 	for _, imp := range imports {
-		ir, err := runImport(ctx, m, imp, opts)
+		ir, err := runImport(ctx, m, imp, opts, names)
 		if err != nil {
 			return report, err
 		}
@@ -177,10 +178,10 @@ func RunImport(ctx context.Context, m *anaplan.ModelHandle, idOrName string, opt
 	if err != nil {
 		return ImportReport{}, err
 	}
-	return runImport(ctx, m, imp, opts)
+	return runImport(ctx, m, imp, opts, newDumpNames())
 }
 
-func runImport(ctx context.Context, m *anaplan.ModelHandle, imp anaplan.Import, opts LoadOptions) (ImportReport, error) {
+func runImport(ctx context.Context, m *anaplan.ModelHandle, imp anaplan.Import, opts LoadOptions, names *dumpNames) (ImportReport, error) {
 	task, err := m.RunImport(ctx, imp.ID, anaplan.TaskOptions{})
 	if err != nil {
 		return ImportReport{}, fmt.Errorf("starting import %q: %w", imp.Name, err)
@@ -191,7 +192,7 @@ func runImport(ctx context.Context, m *anaplan.ModelHandle, imp anaplan.Import, 
 	}
 	ir := importReport(imp.ID, imp.Name, status.Result)
 	if status.Result != nil && status.Result.FailureDumpAvailable && opts.DumpDir != "" {
-		ir.DumpPath, err = saveDump(opts.DumpDir, imp.Name, func(w io.Writer) error { return task.Dump(ctx, w) })
+		ir.DumpPath, err = saveDump(opts.DumpDir, imp.Name, names, func(w io.Writer) error { return task.Dump(ctx, w) })
 	}
 	return ir, err
 }
@@ -251,11 +252,12 @@ func RunProcess(ctx context.Context, m *anaplan.ModelHandle, idOrName string, op
 		return nil, fmt.Errorf("process %q finished without a result", proc.Name)
 	}
 	var reports []ImportReport
+	names := newDumpNames()
 	for _, nested := range status.Result.NestedResults {
 		name := cmp.Or(nested.ObjectName, nested.ObjectID)
 		ir := importReport(nested.ObjectID, name, &nested)
 		if nested.FailureDumpAvailable && opts.DumpDir != "" {
-			ir.DumpPath, err = saveDump(opts.DumpDir, name, func(w io.Writer) error { return task.NestedDump(ctx, nested.ObjectID, w) })
+			ir.DumpPath, err = saveDump(opts.DumpDir, name, names, func(w io.Writer) error { return task.NestedDump(ctx, nested.ObjectID, w) })
 			if err != nil {
 				return reports, err
 			}
@@ -309,34 +311,27 @@ func setCount(dst *int, s string) {
 	}
 }
 
-// saveDump writes a failure dump to dir/<import name>.dump.csv atomically.
-func saveDump(dir, importName string, download func(io.Writer) error) (string, error) {
+// saveDump writes a failure dump to dir/<import name>.dump.csv atomically,
+// under a name no other dump of this run took (see dumpNames).
+func saveDump(dir, importName string, names *dumpNames, download func(io.Writer) error) (string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", fmt.Errorf("cannot create dump directory %s: %w", dir, err)
 	}
-	name := dumpFileName(importName)
-	tmp, err := writeTemp(dir, name, download)
+	run, err := startTempRun(dir)
+	if err != nil {
+		return "", err
+	}
+	defer run.end()
+	path := filepath.Join(dir, names.claim(importName))
+	tmp, err := run.writeTemp(filepath.Base(path), download)
 	if err != nil {
 		return "", fmt.Errorf("downloading the failure dump of %q: %w", importName, err)
 	}
-	path := filepath.Join(dir, name)
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
+	if err := run.replaceAll([]replacement{{final: path, temp: tmp}}); err != nil {
+		tmp.discard()
 		return "", err
 	}
 	return path, nil
-}
-
-// dumpFileName makes an import's name safe as a file name.
-func dumpFileName(importName string) string {
-	safe := strings.Map(func(r rune) rune {
-		switch {
-		case r == '/' || r == '\\' || r == ':' || r < ' ':
-			return '_'
-		}
-		return r
-	}, importName)
-	return strings.Trim(safe, ". ") + ".dump.csv"
 }
 
 // ReadDump reads a failure dump (CSV with _Status_, the data columns,

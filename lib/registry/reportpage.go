@@ -3,7 +3,6 @@ package registry
 import (
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -310,12 +309,7 @@ func WriteReport(path string, page report.Page) error {
 	if err != nil {
 		return err
 	}
-	tmp, err := writeTemp(filepath.Dir(path), filepath.Base(path), func(w io.Writer) error { _, err := w.Write(html); return err })
-	if err != nil {
-		return fmt.Errorf("writing the report: %w", err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
+	if err := writeAllOrNone(filepath.Dir(path), []output{{path, func(w io.Writer) error { _, err := w.Write(html); return err }}}); err != nil {
 		return fmt.Errorf("writing the report: %w", err)
 	}
 	return nil

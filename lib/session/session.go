@@ -157,7 +157,9 @@ func Connect(opts Options) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	srv, err := emulator.Start("", emulator.Options{Tenant: tenant, StateDir: opts.StateDir, Logger: opts.Logger, OAuth: emulatorOAuth})
+	waitCtx, cancel := context.WithTimeout(context.Background(), stateWaitFor)
+	defer cancel()
+	srv, err := startSharedEmulator(waitCtx, emulator.Options{Tenant: tenant, StateDir: opts.StateDir, Logger: opts.Logger, OAuth: emulatorOAuth}, opts.Logger)
 	if err != nil {
 		return nil, fmt.Errorf("starting the built-in emulator: %w", err)
 	}

@@ -154,6 +154,11 @@ func checkOutDir(dir string) error {
 		}
 		probe = parent
 	}
+	for _, name := range []string{registry.WorkspacesFile, registry.ModelsFile, registry.RegistryFile} {
+		if fi, err := os.Lstat(filepath.Join(dir, name)); err == nil && fi.IsDir() {
+			return fmt.Errorf("cannot replace %s: it is a directory (move it away or choose another -out)", filepath.Join(dir, name))
+		}
+	}
 	f, err := os.CreateTemp(probe, ".registry-write-check-*")
 	if err != nil {
 		return fmt.Errorf("cannot write to output directory %s: %w (choose another -out)", dir, err)
