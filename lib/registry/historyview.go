@@ -2,6 +2,7 @@ package registry
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"time"
 
@@ -100,16 +101,21 @@ func UsageTrendChartSVG(snaps []history.Snapshot) ([]byte, error) {
 	for i, s := range snaps {
 		labels[i] = s.Run.TakenAt.UTC().Format("2 Jan")
 	}
+	top := 100.0 // the allowance in view, and room above the fullest workspace
+	for _, line := range values {
+		for _, v := range line {
+			top = max(top, math.Ceil(v/50)*50)
+		}
+	}
 	opt := charts.NewLineChartOptionWithData(values)
 	opt.Title.Text = "Capacity used over the runs (% of size allowance)"
 	opt.Legend.SeriesNames = names
-	opt.Legend.Vertical = charts.Ptr(true)
-	opt.Legend.Offset = charts.OffsetStr{Left: charts.PositionRight, Top: "40"}
-	opt.Padding = charts.Box{Top: 20, Right: 220, Bottom: 20, Left: 20} // the legend's room on the right
+	opt.Legend.Offset = charts.OffsetStr{Left: charts.PositionCenter, Top: charts.PositionBottom}
+	opt.Padding = charts.Box{Top: 20, Right: 40, Bottom: 20, Left: 20}
 	opt.XAxis.Labels = labels
-	opt.YAxis = []charts.YAxisOption{{Min: charts.Ptr(0.0)}}
-	opt.ValueFormatter = axisNumber
-	p := charts.NewPainter(charts.PainterOptions{OutputFormat: charts.ChartOutputSVG, Width: 860, Height: 420})
+	opt.YAxis = []charts.YAxisOption{{Min: charts.Ptr(0.0), Max: charts.Ptr(top), LabelCount: int(top/25) + 1}}
+	opt.ValueFormatter = func(v float64) string { return strconv.FormatFloat(math.Round(v), 'f', -1, 64) }
+	p := charts.NewPainter(charts.PainterOptions{OutputFormat: charts.ChartOutputSVG, Width: 860, Height: 460})
 	if err := p.LineChart(opt); err != nil {
 		return nil, fmt.Errorf("drawing the capacity trend: %w", err)
 	}
