@@ -3,6 +3,8 @@ package notebooks_test
 import (
 	"strings"
 	"testing"
+
+	"github.com/anaplan-registry/toolkit/lib/emulator"
 )
 
 // The demo tenant moves a day per registry run (emulator.Tenant.Advance,
@@ -74,7 +76,30 @@ func TestExploreNotebook(t *testing.T) {
 	if i, j := strings.Index(table, "<td>Sandbox – Model Builders</td><td>9.9"), strings.Index(table, "<tr><td>Supply Chain Planning</td>"); i < 0 || j < i {
 		t.Errorf("the forecast does not list Sandbox (full) before Supply Chain Planning (fills first):\n%s", table)
 	}
-	if strings.Contains(nb.cell(t, "history.Diff(").text(), "<td>grown</td>") {
+	changes := nb.cell(t, "history.Diff(").text()
+	if strings.Contains(changes, "<td>grown</td>") {
 		t.Error("the changes table shows sizes; the cell promises all but the sizes")
+	}
+	// Every change the emulator records making over the four days the
+	// tour's runs span, but growth, is in the table, under its model's id.
+	kind := map[string]string{emulator.EventCreated: "added", emulator.EventArchived: "state",
+		emulator.EventRenamed: "renamed", emulator.EventMoved: "moved", emulator.EventSynced: "alm"}
+	_, events := emulator.Demo().Advance(4, 1)
+	seen := 0
+	for _, e := range events {
+		if e.Kind == emulator.EventGrown {
+			continue
+		}
+		seen++
+		found := false
+		for _, row := range strings.Split(changes, "<tr>") {
+			found = found || strings.HasPrefix(row, "<td>"+kind[e.Kind]+"</td>") && strings.Contains(row, "<td>"+e.ModelID+"</td></tr>")
+		}
+		if !found {
+			t.Errorf("the emulator's %s of %s (day %d) is not in the changes table", e.Kind, e.ModelID, e.Day)
+		}
+	}
+	if seen != 5 {
+		t.Errorf("the emulator made %d changes other than growth over the tour's days, want the 5 the notebook explains", seen)
 	}
 }
