@@ -46,7 +46,9 @@ func TestLessonsSayWhatTheyTalkTo(t *testing.T) {
 // readsLine is what the second cell of a lesson that reads the registry
 // says after reading it (session.Session.RegistryNote): no time, so the
 // output stays the same on every run.
-const readsLine = "Read 7 workspaces and 39 models from the tenant; later cells reuse this read for up to 10 minutes (a cache in the temp directory, for this tenant and user)."
+// The demo tenant holds 39 models, 40 once it has moved a day on (a
+// development copy made): notebook 07 reads it after its registry runs.
+var readsLine = regexp.MustCompile(`(?m)^Read 7 workspaces and (39|40) models from the tenant; later cells reuse this read for up to 10 minutes \(a cache in the temp directory, for this tenant and user\)\.$`)
 
 // TestLessonsReadTheTenantOnce: a lesson that reads the registry reads it
 // in its second cell and says so; every later cell takes that read from the
@@ -66,8 +68,8 @@ func TestLessonsReadTheTenantOnce(t *testing.T) {
 			if !reads {
 				return // a lesson without the registry (authentication)
 			}
-			if !strings.Contains(nb.cells[1].Source, "s.ReadRegistry(ctx)") || !strings.Contains(nb.cells[1].Stdout, readsLine+"\n") {
-				t.Errorf("the second cell shows\n%s\nwant it to read the tenant and say %q", nb.cells[1].Stdout, readsLine)
+			if !strings.Contains(nb.cells[1].Source, "s.ReadRegistry(ctx)") || !readsLine.MatchString(nb.cells[1].Stdout) {
+				t.Errorf("the second cell shows\n%s\nwant it to read the tenant and say %s", nb.cells[1].Stdout, readsLine)
 			}
 		})
 	}

@@ -73,14 +73,10 @@ func (h *historyFlags) open(ctx context.Context, out string) (*history.DB, error
 // known is what the tenant's last recorded run learnt from ALM; nothing
 // when ALM is not read (the snapshot is not worth reading then).
 func known(ctx context.Context, db *history.DB, tenant string, alm bool) (map[string]registry.ModelLineage, error) {
-	if db == nil || !alm {
+	if !alm {
 		return nil, nil
 	}
-	last, err := db.Latest(ctx, tenant, 1)
-	if err != nil || len(last) == 0 {
-		return nil, err
-	}
-	return registry.LineageFromHistory(last[0]), nil
+	return registry.KnownLineage(ctx, db, tenant)
 }
 
 // record appends the run to the history, prints what changed since the
@@ -90,8 +86,7 @@ func (h *historyFlags) record(ctx context.Context, db *history.DB, tenant string
 	if db == nil {
 		return nil
 	}
-	ws, ms := reg.HistoryRows(lineage)
-	rec, err := db.RecordChanges(ctx, tenant, time.Now(), ws, ms)
+	rec, err := registry.RecordRun(ctx, db, tenant, time.Now(), reg, lineage)
 	if err != nil {
 		return err
 	}

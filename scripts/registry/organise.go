@@ -59,20 +59,19 @@ func (o *organiseFlags) organise(ctx context.Context, c *anaplan.Client, reg *re
 		StaleAfter: time.Duration(*o.staleDays) * 24 * time.Hour,
 		IdleAfter:  time.Duration(*o.idleDays) * 24 * time.Hour,
 	}
-	var stats *registry.LineageStats
 	if *o.alm {
-		lineage, s, err := registry.ReadLineage(ctx, c, reg, registry.LineageOptions{
+		lineage, s, err := reg.OrganiseWithALM(ctx, c, nil, "", registry.LineageOptions{
 			Concurrency: *o.concurrent,
 			Known:       known,
 			Progress:    cli.NewProgress(stderr).Lineage,
-		})
+		}, opts)
 		if err != nil {
 			return nil, nil, err
 		}
-		opts.Lineage, stats = lineage, &s
+		return lineage, &s, nil
 	}
 	reg.Organise(opts)
-	return opts.Lineage, stats, nil
+	return nil, nil, nil
 }
 
 // writeOrganisation prints the organisation's summary: environments per
