@@ -58,19 +58,25 @@ type Options struct {
 	// Faults injects rate limits, 5xx, latency and dropped connections,
 	// deterministically under Faults.Seed; the zero value injects none.
 	Faults Faults
+	// Intercept, when set, stands in front of every route's handler, for
+	// tests that need an answer the emulator does not give on its own (a
+	// 503 on page 3, an odd body, a request held open). See Interceptor.
+	Intercept Interceptor
 }
 
 // Emulator serves one tenant. It is safe for concurrent use.
 type Emulator struct {
-	now     func() time.Time
-	ttl     time.Duration
-	log     *slog.Logger
-	roots   *x509.CertPool
-	bulk    *bulk // files, tasks and model data of the bulk API
-	store   *store
-	routes  []route
-	traffic *traffic // Stats and fault injection
-	handler http.Handler
+	now       func() time.Time
+	ttl       time.Duration
+	log       *slog.Logger
+	roots     *x509.CertPool
+	bulk      *bulk // files, tasks and model data of the bulk API
+	store     *store
+	routes    []route
+	router    *router
+	intercept Interceptor // Options.Intercept; nil passes through
+	traffic   *traffic    // Stats and fault injection
+	handler   http.Handler
 }
 
 // New builds an emulator from opts, reloading state from opts.StateDir.
@@ -93,10 +99,11 @@ func New(opts Options) (*Emulator, error) {
 		return nil, fmt.Errorf("emulator: %w", err)
 	}
 	e := &Emulator{
-		now:   opts.Now,
-		ttl:   opts.TokenTTL,
-		log:   opts.Logger,
-		roots: roots,
+		now:       opts.Now,
+		ttl:       opts.TokenTTL,
+		log:       opts.Logger,
+		roots:     roots,
+		intercept: opts.Intercept,
 	}
 	if e.now == nil {
 		e.now = time.Now
@@ -114,8 +121,9 @@ func New(opts Options) (*Emulator, error) {
 		return nil, err
 	}
 	e.routes = e.routeTable()
+	e.router = newRouter(e, e.routes)
 	e.traffic = newTraffic(e, opts.Faults)
-	e.handler = e.middleware(&router{e: e, routes: compileRoutes(e.routes)})
+	e.handler = e.middleware(e.router)
 	return e, nil
 }
 
