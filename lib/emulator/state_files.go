@@ -17,7 +17,7 @@ const sessionsFile = "tokens.json"
 
 // The bulk API keeps its metadata (files, tasks, counters) in bulkStateFile
 // and the bytes (uploaded chunks, dumps, export output, model data) under
-// bulkDataDir (see bulkstate.go).
+// bulkDataDir (see state_bulk.go).
 const (
 	bulkStateFile = "bulk.json"
 	bulkDataDir   = "bulk"
