@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 )
 
@@ -114,10 +115,16 @@ func New(opts Options) (*Emulator, error) {
 	if e.log == nil {
 		e.log = slog.New(slog.DiscardHandler)
 	}
-	if e.bulk, err = newBulk(tenant, opts, e.now, e.log); err != nil {
+	// One persistence scheme and one mutex for all mutable state.
+	state, err := openStateDir(opts.StateDir, e.log)
+	if err != nil {
 		return nil, err
 	}
-	if e.store, err = newStore(tenant.clone(), opts.StateDir, e.log); err != nil {
+	mu := new(sync.Mutex)
+	if e.bulk, err = newBulk(tenant, opts, mu, state, e.now, e.log); err != nil {
+		return nil, err
+	}
+	if e.store, err = newStore(tenant.clone(), mu, state, e.log); err != nil {
 		return nil, err
 	}
 	e.routes = e.routeTable()
