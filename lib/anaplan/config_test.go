@@ -230,7 +230,7 @@ func TestConfigCredentials(t *testing.T) {
 
 func TestNewFromConfig(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	cfg := anaplan.Config{Username: f.user, Password: f.password, AuthURL: f.srv.URL, APIURL: f.srv.URL + "/2/0"}
 	c, err := anaplan.NewFromConfig(t.Context(), cfg, anaplan.WithClock(f.clock.Now))
 	if err != nil {

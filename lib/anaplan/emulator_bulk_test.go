@@ -38,14 +38,14 @@ const (
 // emu is a client on the Model Registry model of a fresh emulator.
 type emu struct {
 	e     *emulator.Emulator
-	clock *fakeClock
+	clock *emulator.Clock
 	m     *anaplan.ModelHandle
 	waits *waits
 }
 
 func newEmu(t *testing.T, opts ...anaplan.Option) *emu {
 	t.Helper()
-	clock := newClock()
+	clock := emulator.NewClock(testStart)
 	e, err := emulator.New(emulator.Options{Now: clock.Now, TaskDuration: 10 * time.Second})
 	if err != nil {
 		t.Fatal(err)

@@ -44,7 +44,7 @@ func (p *concurrencyProbe) leave() {
 	p.inflight--
 }
 
-func probeModels(t *testing.T, f *fakeAnaplan, total, pageSize int, hold time.Duration, want int) *concurrencyProbe {
+func probeModels(t *testing.T, f *harness, total, pageSize int, hold time.Duration, want int) *concurrencyProbe {
 	t.Helper()
 	p := &concurrencyProbe{}
 	f.answer(modelsKey, func(w http.ResponseWriter, r *http.Request) {
@@ -80,7 +80,7 @@ func wantModelsInOrder(t *testing.T, models []anaplan.Model, total int) {
 
 func TestPagesAfterTheFirstAreFetchedInParallel(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	probe := probeModels(t, f, 50, 10, 5*time.Second, 4) // 5 pages: the first, then 4 at once
 	c, _ := f.client(t)
 	models, err := anaplan.Collect(c.ListModels(t.Context(), anaplan.ListOptions{PageSize: 10, Concurrency: 4}))
@@ -97,7 +97,7 @@ func TestPagesAfterTheFirstAreFetchedInParallel(t *testing.T) {
 func TestListsPageOneAtATimeByDefault(t *testing.T) {
 	t.Parallel()
 	for _, concurrency := range []int{0, 1} {
-		f := newFake(t)
+		f := newHarness(t)
 		probe := probeModels(t, f, 50, 10, 0, 1)
 		c, _ := f.client(t)
 		models, err := anaplan.Collect(c.ListModels(t.Context(), anaplan.ListOptions{PageSize: 10, Concurrency: concurrency}))
@@ -116,7 +116,7 @@ func TestListsPageOneAtATimeByDefault(t *testing.T) {
 // would: pages asked ahead at the wrong offsets are dropped.
 func TestPagesAskedAheadAreDroppedWhenPagingChanges(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	const total = 15
 	f.answer(modelsKey, func(w http.ResponseWriter, r *http.Request) {
 		offset, _ := strconv.Atoi(r.URL.Query().Get("offset"))
@@ -154,7 +154,7 @@ func TestPagesAskedAheadAreDroppedWhenPagingChanges(t *testing.T) {
 // is yielded first, and nothing after it.
 func TestErrorOnAPageAskedAheadComesInOrder(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	f.answer(modelsKey, func(w http.ResponseWriter, r *http.Request) {
 		offset, _ := strconv.Atoi(r.URL.Query().Get("offset"))
 		if offset == 20 {
@@ -190,7 +190,7 @@ func TestErrorOnAPageAskedAheadComesInOrder(t *testing.T) {
 
 func TestTotalIsToldOnceBeforeTheFirstItem(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	f.setModels(12)
 	c, _ := f.client(t)
 	var told []int

@@ -40,7 +40,7 @@ type startHarness struct {
 
 func newStartHarness(t *testing.T, how startMisbehaviour) *startHarness {
 	t.Helper()
-	clock := newClock()
+	clock := emulator.NewClock(testStart)
 	e, err := emulator.New(emulator.Options{Now: clock.Now, TaskDuration: time.Second})
 	if err != nil {
 		t.Fatal(err)

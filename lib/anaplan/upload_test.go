@@ -52,7 +52,7 @@ func TestUploadInChunks(t *testing.T) {
 	for _, gz := range []bool{true, false} {
 		t.Run(fmt.Sprintf("gzip=%v", gz), func(t *testing.T) {
 			t.Parallel()
-			f := newFake(t)
+			f := newHarness(t)
 			b := newBulk(f)
 			m, _ := b.model(t)
 			data := csvData(mb + mb/2)
@@ -113,7 +113,7 @@ func TestUploadInChunks(t *testing.T) {
 
 func TestUploadExactMultipleOfChunkSize(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	b := newBulk(f)
 	m, _ := b.model(t)
 	data := csvData(2 * mb)
@@ -134,7 +134,7 @@ func TestUploadParallelIsBounded(t *testing.T) {
 	for _, parallel := range []int{1, 3} {
 		t.Run(fmt.Sprint(parallel), func(t *testing.T) {
 			t.Parallel()
-			f := newFake(t)
+			f := newHarness(t)
 			b := newBulk(f)
 			// Each PUT waits until as many as allowed are in flight (or a
 			// while), then a little more: room for one too many to arrive.
@@ -177,7 +177,7 @@ func TestUploadParallelIsBounded(t *testing.T) {
 
 func TestUploadRetriesAFailedChunk(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	b := newBulk(f)
 	b.failPut[1] = 1 // 503 once
 	m, w := b.model(t)
@@ -198,7 +198,7 @@ func TestUploadRetriesAFailedChunk(t *testing.T) {
 
 func TestUploadChunkFailureStopsTheUpload(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	b := newBulk(f)
 	b.failPut[2] = 100
 	m, _ := b.model(t, anaplan.WithRetryPolicy(anaplan.RetryPolicy{MaxAttempts: 2}))
@@ -217,7 +217,7 @@ func TestUploadChunkFailureStopsTheUpload(t *testing.T) {
 
 func TestUploadSurvivesTokenLossMidway(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	b := newBulk(f)
 	var once sync.Once
 	b.holdPut = func(index int) {
@@ -240,14 +240,14 @@ func TestUploadSurvivesTokenLossMidway(t *testing.T) {
 
 func TestUploadUnknownFileID(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	b := newBulk(f)
 	m, _ := b.model(t)
 	_, err := m.Upload(t.Context(), "113000000999", strings.NewReader("Code,Name\nA,B\n"), anaplan.UploadOptions{})
 	if err == nil {
 		t.Fatal("Upload to an unknown ID succeeded")
 	}
-	for _, want := range []string{"113000000999", "113000000101", "created a new file", "ImportDataSourceID"} {
+	for _, want := range []string{"113000000999", "113000000002", "created a new file", "ImportDataSourceID"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not mention %q", err, want)
 		}
@@ -259,7 +259,7 @@ func TestUploadUnknownFileID(t *testing.T) {
 
 func TestUploadRefusesBadOptionsBeforeSending(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	b := newBulk(f)
 	m, _ := b.model(t)
 	small := strings.NewReader("x")
@@ -295,7 +295,7 @@ func TestUploadRefusesBadOptionsBeforeSending(t *testing.T) {
 
 func TestUploadStreamBeyondTheChunkLimit(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	b := newBulk(f)
 	m, _ := b.model(t)
 	opts := anaplan.UploadOptions{ChunkSize: mb, NoGzip: true}.WithMaxChunksForTest(3)
@@ -327,7 +327,7 @@ func (r *failingReader) Read(p []byte) (int, error) {
 
 func TestUploadReadErrorStopsTheUpload(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	b := newBulk(f)
 	m, _ := b.model(t)
 	_, err := m.Upload(t.Context(), "113000000000", &failingReader{n: 3*mb + 10}, anaplan.UploadOptions{ChunkSize: mb, NoGzip: true})
@@ -341,7 +341,7 @@ func TestUploadReadErrorStopsTheUpload(t *testing.T) {
 
 func TestUploadFile(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	b := newBulk(f)
 	m, _ := b.model(t)
 	data := csvData(mb + 123)
@@ -405,9 +405,8 @@ func TestUploadReadsAheadBoundedly(t *testing.T) {
 		t.Run(fmt.Sprintf("parallel=%d,gzip=%v", parallel, gz), func(t *testing.T) {
 			t.Parallel()
 			const chunk = mb
-			f := newFake(t)
+			f := newHarness(t)
 			b := newBulk(f)
-			b.discard = true
 			gen := &generator{pattern: csvPattern(), size: 6 * mb}
 			var worst atomic.Int64
 			b.holdPut = func(int) {
@@ -449,9 +448,8 @@ func TestUploadReadsAheadBoundedly(t *testing.T) {
 // would need 200 MB). Not parallel: it reads the process's heap.
 func TestUploadMemoryIsBounded(t *testing.T) {
 	const chunk, parallel, size = 4 * mb, 2, 200 * mb
-	f := newFake(t)
+	f := newHarness(t)
 	b := newBulk(f)
-	b.discard = true
 	m, _ := b.model(t)
 	gen := &generator{pattern: csvPattern(), size: size}
 
@@ -500,7 +498,7 @@ func TestUploadMemoryIsBounded(t *testing.T) {
 
 func TestUploadStopsWithTheContext(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	b := newBulk(f)
 	m, _ := b.model(t)
 	ctx, cancel := context.WithCancel(t.Context())

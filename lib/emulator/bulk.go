@@ -169,6 +169,13 @@ func (e *Emulator) TaskStarts(modelID, objectID string) int {
 	return e.bulk.starts[modelID+"/"+objectID]
 }
 
+// Settle waits until every engine run started so far has finished. Runs
+// take milliseconds of real time, outside the clock; a test that calls
+// Settle before it advances Options.Now then sees exactly the states the
+// timing model promises, without sleeping. Call it while no task is
+// being started.
+func (e *Emulator) Settle() { e.bulk.running.Wait() }
+
 // model returns the bulk state of a model, or nil when the model has no
 // engine (then it has no files, imports, exports or processes).
 func (b *bulk) model(id string) *bulkModel {

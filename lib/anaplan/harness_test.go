@@ -1,0 +1,788 @@
+package anaplan_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/json"
+	"encoding/pem"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/anaplan-registry/toolkit/lib/anaplan"
+	"github.com/anaplan-registry/toolkit/lib/emulator"
+)
+
+// The client's tests run against the emulator, the project's one fake of
+// Anaplan. harness adds what a test needs around it through the
+// emulator's test hooks: a Clock shared with the client, and an
+// Intercept that records requests, holds them open, and answers instead
+// of the emulator where a test needs what Anaplan only does on a bad day
+// (a 503 on page 3, an odd body, a task state nobody has seen yet).
+
+const (
+	// testUser logs in with testPassword, or with the test certificate
+	// (pki_test.go) once setCert registered it.
+	testUser     = "analyst@example.com"
+	testPassword = "s3cret-Pa55word!"
+	testUserID   = "8a81b09d599f5c9a015a0f6b9f2d1234"
+
+	// The bulk tests' model: the demo tenant's Model Registry.
+	bulkWS    = emulator.RegistryWorkspaceID
+	bulkModel = emulator.RegistryModelID
+)
+
+// testStart is where every harness clock starts.
+var testStart = time.Date(2025, 6, 24, 3, 47, 6, 0, time.UTC)
+
+type harness struct {
+	t        testing.TB
+	clock    *emulator.Clock
+	user     string
+	password string
+	srv      *httptest.Server
+
+	mu sync.Mutex
+	e  *emulator.Emulator // built by the first request, so tests can configure first
+	// Settings read when the emulator is built.
+	tenant       *emulator.Tenant
+	ttl          time.Duration
+	taskDuration time.Duration
+	// Server paging quirks, applied to list requests: pageCap lowers the
+	// largest page; ignoreLimit serves the largest page whatever the
+	// limit; stuckOffset always serves offset 0.
+	pageCap     int
+	ignoreLimit bool
+	stuckOffset bool
+
+	answers  map[string]http.HandlerFunc // by "METHOD path" or route pattern
+	gates    map[string]func()           // by route pattern
+	calls    map[string]int              // "METHOD path" -> requests
+	queries  map[string][]url.Values     // "METHOD path" -> queries in order
+	lastCert certAttempt
+	tokens   map[string]bool // every token the client sent, for revokeAll
+	bulk     *bulkRecorder
+}
+
+// certAttempt is what the client sent in the last certificate login.
+type certAttempt struct {
+	Format    string
+	DataLen   int
+	Timestamp int64 // v2 only, as sent
+}
+
+// newHarness serves the demo tenant plus the test user, on a clock at
+// testStart.
+func newHarness(t testing.TB) *harness {
+	t.Helper()
+	h := &harness{
+		t:        t,
+		clock:    emulator.NewClock(testStart),
+		user:     testUser,
+		password: testPassword,
+		tenant:   withTestUser(emulator.Demo()),
+		answers:  map[string]http.HandlerFunc{},
+		gates:    map[string]func(){},
+		calls:    map[string]int{},
+		queries:  map[string][]url.Values{},
+	}
+	h.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.emulator().Handler().ServeHTTP(w, r)
+	}))
+	t.Cleanup(h.srv.Close)
+	t.Cleanup(func() {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		if h.e != nil {
+			_ = h.e.Close()
+		}
+	})
+	return h
+}
+
+// withTestUser adds testUser to a tenant.
+func withTestUser(t *emulator.Tenant) *emulator.Tenant {
+	t.Users = append(t.Users, emulator.User{
+		ID: testUserID, Email: testUser, FirstName: "Ana", LastName: "Lyst", Active: true,
+		PasswordHash: emulator.HashPassword(testPassword),
+	})
+	return t
+}
+
+// setCert registers a (self-signed) certificate for API use: the tenant
+// trusts it, and its subject logs in as testUser.
+func (h *harness) setCert(cert *x509.Certificate) {
+	h.set(func(h *harness) {
+		h.tenant.TrustedCAs = append(h.tenant.TrustedCAs, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw}))
+	})
+}
+
+// emulator returns the emulator, building it on first use.
+func (h *harness) emulator() *emulator.Emulator {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.e == nil {
+		e, err := emulator.New(emulator.Options{
+			Tenant: h.tenant, Now: h.clock.Now, TokenTTL: h.ttl, TaskDuration: h.taskDuration,
+			Intercept: h.intercept,
+		})
+		if err != nil {
+			h.t.Fatalf("emulator: %v", err)
+		}
+		h.e = e
+	}
+	return h.e
+}
+
+// pass lets d go by for the emulator: running engine runs end, then the
+// clock moves on.
+func (h *harness) pass(d time.Duration) {
+	h.emulator().Settle()
+	h.clock.Advance(d)
+}
+
+// setModels serves a generated tenant of n models in 7 workspaces.
+func (h *harness) setModels(n int) {
+	h.set(func(h *harness) { h.tenant = withTestUser(emulator.Generate(7, n)) })
+}
+
+// tenantModels lists the served tenant's models in the tenant's order.
+func (h *harness) tenantModels() []emulator.Model {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.tenant.Models
+}
+
+// client returns a client for the harness on its clock, no real sleeps
+// (waits are recorded in the returned *waits), logged in as testUser.
+func (h *harness) client(t testing.TB, opts ...anaplan.Option) (*anaplan.Client, *waits) {
+	t.Helper()
+	return h.clientWith(t, anaplan.BasicAuth(h.user, h.password), opts...)
+}
+
+// clientWith is client with other credentials.
+func (h *harness) clientWith(t testing.TB, creds anaplan.Credentials, opts ...anaplan.Option) (*anaplan.Client, *waits) {
+	t.Helper()
+	w := &waits{}
+	h.mu.Lock()
+	if h.bulk != nil {
+		w.advance = h.pass
+	}
+	h.mu.Unlock()
+	base := []anaplan.Option{
+		anaplan.WithAuthURL(h.srv.URL),
+		anaplan.WithAPIURL(h.srv.URL + "/2/0"),
+		anaplan.WithClock(h.clock.Now),
+		anaplan.WithSleep(w.sleep),
+	}
+	c, err := anaplan.New(t.Context(), creds, append(base, opts...)...)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	return c, w
+}
+
+// waits records retry and poll waits instead of sleeping. With advance
+// set (the bulk tests), a wait also lets the emulator's engine runs end
+// and moves the shared clock on by the wait, so tasks progress as they
+// would over that time.
+type waits struct {
+	mu      sync.Mutex
+	d       []time.Duration
+	advance func(time.Duration)
+}
+
+func (w *waits) sleep(ctx context.Context, d time.Duration) error {
+	w.mu.Lock()
+	w.d = append(w.d, d)
+	advance := w.advance
+	w.mu.Unlock()
+	if advance != nil && ctx.Err() == nil {
+		advance(d)
+	}
+	return ctx.Err()
+}
+
+func (w *waits) all() []time.Duration {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]time.Duration(nil), w.d...)
+}
+
+// count is how many requests "METHOD /path" reached the emulator's routes.
+func (h *harness) count(key string) int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.calls[key]
+}
+
+func (h *harness) queriesOf(key string) []url.Values {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]url.Values(nil), h.queries[key]...)
+}
+
+// answer answers "METHOD /path" (or every request of a route pattern,
+// "METHOD pattern") with a instead of the emulator.
+func (h *harness) answer(key string, a http.HandlerFunc) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.answers[key] = a
+}
+
+// hold runs g before the emulator answers "authenticate" or "refresh".
+func (h *harness) hold(name string, g func()) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.gates["POST /token/"+name] = g
+}
+
+// set changes the harness's settings under its lock.
+func (h *harness) set(change func(h *harness)) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	change(h)
+}
+
+func (h *harness) lastCertAttempt() certAttempt {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.lastCert
+}
+
+// revokeAll logs out every token the client has used, as a logout
+// elsewhere would: the emulator then answers 401 to each.
+func (h *harness) revokeAll() {
+	h.mu.Lock()
+	tokens := h.tokens
+	h.tokens = nil
+	h.mu.Unlock()
+	for tok := range tokens {
+		req, _ := http.NewRequest("POST", h.srv.URL+"/token/logout", nil)
+		req.Header.Set("Authorization", "AnaplanAuthToken "+tok)
+		req.Header.Set(harnessHeader, "1")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+}
+
+// intercept is the emulator's Intercept: records, gates, answers, then
+// the paging quirks and the bulk recorder, then the emulator.
+func (h *harness) intercept(w http.ResponseWriter, r *http.Request, route string, next http.Handler) {
+	if r.Header.Get(harnessHeader) != "" {
+		next.ServeHTTP(w, r) // the harness's own request: not the client's
+		return
+	}
+	key := r.Method + " " + r.URL.Path
+	h.mu.Lock()
+	h.calls[key]++
+	h.queries[key] = append(h.queries[key], r.URL.Query())
+	if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "AnaplanAuthToken "); ok {
+		if h.tokens == nil {
+			h.tokens = map[string]bool{}
+		}
+		h.tokens[tok] = true
+	}
+	a := h.answers[key]
+	if a == nil {
+		a = h.answers[route]
+	}
+	gate, rec := h.gates[route], h.bulk
+	pageCap, ignoreLimit, stuck := h.pageCap, h.ignoreLimit, h.stuckOffset
+	h.mu.Unlock()
+	if gate != nil {
+		gate()
+	}
+	if route == "POST /token/authenticate" {
+		h.recordCert(r)
+	}
+	rest := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && (pageCap > 0 || ignoreLimit || stuck) {
+			q := r.URL.Query()
+			switch {
+			case ignoreLimit:
+				q.Set("limit", "5000")
+			case pageCap > 0 && (q.Get("limit") == "" || atoi(q.Get("limit")) > pageCap):
+				q.Set("limit", fmt.Sprint(pageCap))
+			}
+			if stuck {
+				q.Del("offset")
+			}
+			r.URL.RawQuery = q.Encode()
+		}
+		if rec != nil && rec.serve(w, r, route, next) {
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+	if a != nil {
+		a(w, r.WithContext(context.WithValue(r.Context(), nextKey{}, rest)))
+		return
+	}
+	rest(w, r)
+}
+
+func atoi(s string) int {
+	var n int
+	_, _ = fmt.Sscan(s, &n)
+	return n
+}
+
+// harnessHeader marks the harness's own requests, which bypass the records.
+const harnessHeader = "X-Test-Harness"
+
+type nextKey struct{}
+
+// api lets an answer pass the request on after all (to the recorder and
+// the emulator).
+func (h *harness) api(w http.ResponseWriter, r *http.Request) {
+	r.Context().Value(nextKey{}).(http.Handler).ServeHTTP(w, r)
+}
+
+// recordCert notes what a certificate login sent, leaving the body for
+// the emulator.
+func (h *harness) recordCert(r *http.Request) {
+	if !strings.HasPrefix(r.Header.Get("Authorization"), "CACertificate ") {
+		return
+	}
+	body := peekBody(r)
+	var b struct {
+		Format string `json:"encodedDataFormat"`
+		Data   string `json:"encodedData"`
+	}
+	if json.Unmarshal(body, &b) != nil {
+		return
+	}
+	data, err := base64.StdEncoding.DecodeString(b.Data)
+	if err != nil {
+		return
+	}
+	a := certAttempt{Format: b.Format, DataLen: len(data)}
+	if b.Format == "v2" && len(data) >= 8 {
+		a.Timestamp = int64(binary.BigEndian.Uint64(data[:8]))
+	}
+	h.mu.Lock()
+	h.lastCert = a
+	h.mu.Unlock()
+}
+
+// peekBody reads the request body and puts it back for the next reader.
+func peekBody(r *http.Request) []byte {
+	b, _ := io.ReadAll(r.Body)
+	r.Body = io.NopCloser(bytes.NewReader(b))
+	return b
+}
+
+// token logs in as testUser directly, for checks on the emulator's state.
+func (h *harness) token() string {
+	h.t.Helper()
+	req, _ := http.NewRequest("POST", h.srv.URL+"/token/authenticate", nil)
+	req.SetBasicAuth(h.user, h.password)
+	req.Header.Set(harnessHeader, "1")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var v struct {
+		TokenInfo struct {
+			TokenValue string `json:"tokenValue"`
+		} `json:"tokenInfo"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&v); err != nil || v.TokenInfo.TokenValue == "" {
+		h.t.Fatalf("harness login: %d %v", resp.StatusCode, err)
+	}
+	return v.TokenInfo.TokenValue
+}
+
+// get does a GET under the API with a fresh token, bypassing the client.
+func (h *harness) get(path string) (int, []byte) {
+	h.t.Helper()
+	req, _ := http.NewRequest("GET", h.srv.URL+"/2/0"+path, nil)
+	req.Header.Set("Authorization", "AnaplanAuthToken "+h.token())
+	req.Header.Set(harnessHeader, "1")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, b
+}
+
+// Answer writers, for intercepts: Anaplan's bodies, or deliberately odd ones.
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// authError is the auth service's error body.
+func authError(w http.ResponseWriter, status int, code, message string) {
+	writeJSON(w, status, map[string]string{"status": code, "statusMessage": message})
+}
+
+// apiError is the Integration API's error envelope.
+func apiError(w http.ResponseWriter, r *http.Request, status int, message string) {
+	writeJSON(w, status, map[string]any{
+		"status": map[string]any{"code": status, "message": message},
+		"path":   r.URL.Path, "timestamp": "2026-07-14T13:55:12.198115662Z",
+	})
+}
+
+func envelope(schema string, key string, v any) map[string]any {
+	return map[string]any{
+		"meta":   map[string]any{"schema": "https://api.anaplan.com/2/0/objects/" + schema},
+		"status": map[string]any{"code": 200, "message": "Success"},
+		key:      v,
+	}
+}
+
+// bulkRecorder watches the bulk API for the upload and task tests: what
+// the client sent, how many chunk PUTs were in flight, and it injects
+// what those tests ask for (a 503 on one chunk, a held PUT, scripted task
+// states). Everything else is the emulator's.
+type bulkRecorder struct {
+	h *harness
+
+	mu         sync.Mutex
+	counts     []int    // chunkCount of each POST …/files/{id}
+	completes  []string // bodies of POST …/complete
+	taskBodies []string // bodies of POST …/tasks
+	puts       []chunkPut
+	inflight   int
+	maxFlight  int
+	failPut    map[int]int // chunk index -> 503s still to answer
+	holdPut    func(index int)
+	scripts    map[string][]taskStep // object ID -> states, one per status read
+	reads      map[string]int        // task ID -> status reads so far
+	// dumps, when set, are the failure dumps served instead of the
+	// emulator's (by import ID, or a process's nested object ID), in
+	// chunks of dumpChunk bytes: for scripted tasks, which have none.
+	dumps     map[string][]byte
+	dumpChunk int
+}
+
+// chunkPut is what the recorder saw of one chunk PUT.
+type chunkPut struct {
+	Index       int
+	ContentType string
+	Wire, Raw   int
+}
+
+// taskStep is one scripted task state; Result is set on terminal steps.
+type taskStep struct {
+	State    string
+	Progress float64
+	Step     string
+	Result   map[string]any
+}
+
+// newBulk starts recording the bulk API of the harness.
+func newBulk(h *harness) *bulkRecorder {
+	b := &bulkRecorder{h: h, failPut: map[int]int{}, scripts: map[string][]taskStep{}, reads: map[string]int{}}
+	h.set(func(h *harness) { h.bulk = b })
+	return b
+}
+
+// model is a handle on the Model Registry through a fresh client.
+func (b *bulkRecorder) model(t testing.TB, opts ...anaplan.Option) (*anaplan.ModelHandle, *waits) {
+	c, w := b.h.client(t, opts...)
+	return c.Model(bulkWS, bulkModel), w
+}
+
+// script makes the status reads of objectID's tasks walk through steps
+// (the last one repeats), instead of the emulator's clock-driven states.
+func (b *bulkRecorder) script(objectID string, steps []taskStep) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.scripts[objectID] = steps
+}
+
+func (b *bulkRecorder) snapshotPuts() []chunkPut {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	out := append([]chunkPut(nil), b.puts...)
+	sort.Slice(out, func(i, j int) bool { return out[i].Index < out[j].Index })
+	return out
+}
+
+// fileContent downloads a file's content from the emulator; nil when the
+// file has none.
+func (b *bulkRecorder) fileContent(id string) []byte {
+	status, body := b.h.get("/workspaces/" + bulkWS + "/models/" + bulkModel + "/files/" + id)
+	if status != http.StatusOK {
+		return nil
+	}
+	return body
+}
+
+// serve records or answers a bulk request; false passes it on.
+func (b *bulkRecorder) serve(w http.ResponseWriter, r *http.Request, route string, next http.Handler) bool {
+	_, rest, ok := strings.Cut(route, "/models/{modelId}/")
+	if !ok {
+		return false
+	}
+	shape := r.Method + " " + rest
+	switch {
+	case shape == "POST files/{fileId}":
+		var v struct {
+			ChunkCount *int `json:"chunkCount"`
+		}
+		if json.Unmarshal(peekBody(r), &v) == nil && v.ChunkCount != nil {
+			b.mu.Lock()
+			b.counts = append(b.counts, *v.ChunkCount)
+			b.mu.Unlock()
+		}
+	case shape == "POST files/{fileId}/complete":
+		body := peekBody(r)
+		b.mu.Lock()
+		b.completes = append(b.completes, string(body))
+		b.mu.Unlock()
+	case r.Method == "POST" && strings.HasSuffix(rest, "/tasks"):
+		body := peekBody(r)
+		b.mu.Lock()
+		b.taskBodies = append(b.taskBodies, string(body))
+		b.mu.Unlock()
+	case shape == "PUT files/{fileId}/chunks/{chunkId}":
+		b.putChunk(w, r, next)
+		return true
+	case r.Method == "GET" && strings.HasSuffix(rest, "/tasks/{taskId}"):
+		return b.scripted(w, r, next)
+	case r.Method == "GET" && strings.Contains(rest, "/tasks/{taskId}/dump"):
+		return b.serveDump(w, r, rest)
+	}
+	return false
+}
+
+// serveDump answers …/dump[s/{objectId}][/chunks[/{chunkId}]] from dumps.
+func (b *bulkRecorder) serveDump(w http.ResponseWriter, r *http.Request, rest string) bool {
+	b.mu.Lock()
+	dumps, size := b.dumps, b.dumpChunk
+	b.mu.Unlock()
+	if dumps == nil {
+		return false
+	}
+	if size == 0 {
+		size = 10 << 20
+	}
+	object := r.PathValue("objectId")
+	if object == "" {
+		object = r.PathValue("importId")
+	}
+	dump, ok := dumps[object]
+	if !ok {
+		apiError(w, r, http.StatusNotFound, "Not Found")
+		return true
+	}
+	var chunks [][]byte
+	for off := 0; off < len(dump); off += size {
+		chunks = append(chunks, dump[off:min(off+size, len(dump))])
+	}
+	switch {
+	case strings.HasSuffix(rest, "/chunks"):
+		writeChunkList(w, len(chunks))
+	case strings.HasSuffix(rest, "/chunks/{chunkId}"):
+		n := atoi(r.PathValue("chunkId"))
+		if n < 0 || n >= len(chunks) {
+			apiError(w, r, http.StatusNotFound, "Not Found")
+			return true
+		}
+		w.Header().Set("Content-Type", "text/plain")
+		_, _ = w.Write(chunks[n])
+	default:
+		w.Header().Set("Content-Type", "text/plain")
+		_, _ = w.Write(dump)
+	}
+	return true
+}
+
+// writeChunkList answers a chunk list of n chunks, as Anaplan does.
+func writeChunkList(w http.ResponseWriter, n int) {
+	var chunks []any
+	for i := range n {
+		chunks = append(chunks, map[string]string{"id": fmt.Sprint(i), "name": fmt.Sprintf("Chunk %d", i)})
+	}
+	body := map[string]any{
+		"meta":   map[string]any{"schema": "https://api.anaplan.com/2/0/objects/chunk", "paging": map[string]any{"currentPageSize": n, "totalSize": n, "offset": 0}},
+		"status": map[string]any{"code": 200, "message": "Success"},
+	}
+	if n > 0 {
+		body["chunks"] = chunks
+	}
+	writeJSON(w, http.StatusOK, body)
+}
+
+func (b *bulkRecorder) putChunk(w http.ResponseWriter, r *http.Request, next http.Handler) {
+	index := atoi(r.PathValue("chunkId"))
+	b.mu.Lock()
+	hold := b.holdPut
+	fail := b.failPut[index] > 0
+	if fail {
+		b.failPut[index]--
+	}
+	b.inflight++
+	b.maxFlight = max(b.maxFlight, b.inflight)
+	b.mu.Unlock()
+	defer func() {
+		b.mu.Lock()
+		b.inflight--
+		b.mu.Unlock()
+	}()
+	if hold != nil {
+		hold(index)
+	}
+	ct := r.Header.Get("Content-Type")
+	wire := &countingReader{r: r.Body}
+	r.Body = io.NopCloser(wire)
+	if fail {
+		_, _ = io.Copy(io.Discard, r.Body)
+		apiError(w, r, http.StatusServiceUnavailable, "Service Unavailable")
+		return
+	}
+	var raw func() int
+	if ct == "application/x-gzip" {
+		// Count what the compressed bytes stand for (gzip chunks are
+		// small in these tests: buffering one is fine).
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		n := 0
+		if zr, err := gzip.NewReader(bytes.NewReader(body)); err == nil {
+			m, _ := io.Copy(io.Discard, zr)
+			n = int(m)
+		}
+		raw = func() int { return n }
+	} else {
+		raw = func() int { return wire.n } // streamed: a large upload stays off the heap
+	}
+	rec := &statusWriter{ResponseWriter: w}
+	next.ServeHTTP(rec, r)
+	if rec.status == http.StatusNoContent {
+		b.mu.Lock()
+		b.puts = append(b.puts, chunkPut{Index: index, ContentType: ct, Wire: wire.n, Raw: raw()})
+		b.mu.Unlock()
+	}
+}
+
+// scripted answers a task status read from the object's script, if any.
+func (b *bulkRecorder) scripted(w http.ResponseWriter, r *http.Request, next http.Handler) bool {
+	object := ""
+	for _, p := range []string{"importId", "exportId", "processId", "actionId"} {
+		object += r.PathValue(p)
+	}
+	id := r.PathValue("taskId")
+	b.mu.Lock()
+	steps := b.scripts[object]
+	n := b.reads[id]
+	b.reads[id]++
+	b.mu.Unlock()
+	if steps == nil {
+		return false
+	}
+	// The emulator checks the task exists (404 otherwise).
+	probe := &statusWriter{ResponseWriter: discardWriter{header: http.Header{}}}
+	next.ServeHTTP(probe, r)
+	if probe.status != http.StatusOK {
+		apiError(w, r, probe.status, http.StatusText(probe.status))
+		return true
+	}
+	s := steps[min(n, len(steps)-1)]
+	task := map[string]any{"type": "taskInformation", "taskId": id, "taskState": s.State, "progress": s.Progress,
+		"currentStep": s.Step, "creationTime": testStart.UnixMilli()}
+	if s.Result != nil {
+		task["result"] = s.Result
+	}
+	writeJSON(w, http.StatusOK, envelope("task", "task", task))
+	return true
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += n
+	return n, err
+}
+
+// statusWriter remembers the status written through it.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusWriter) WriteHeader(code int) {
+	if s.status == 0 {
+		s.status = code
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusWriter) Write(p []byte) (int, error) {
+	if s.status == 0 {
+		s.status = http.StatusOK
+	}
+	return s.ResponseWriter.Write(p)
+}
+
+type discardWriter struct{ header http.Header }
+
+func (d discardWriter) Header() http.Header         { return d.header }
+func (d discardWriter) Write(p []byte) (int, error) { return len(p), nil }
+func (d discardWriter) WriteHeader(int)             {}
+
+// do sends a request to the API with a fresh token, bypassing the client
+// and the recorder's counts of what the client sent.
+func (h *harness) do(method, path, contentType string, body []byte) int {
+	h.t.Helper()
+	req, _ := http.NewRequest(method, h.srv.URL+"/2/0"+path, bytes.NewReader(body))
+	req.Header.Set("Authorization", "AnaplanAuthToken "+h.token())
+	req.Header.Set(harnessHeader, "1")
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// putChunks stores chunks as the content of a file of the model, the way
+// a client would upload them, and returns the content.
+func (b *bulkRecorder) putChunks(fileID string, chunks ...[]byte) []byte {
+	h := b.h
+	h.t.Helper()
+	base := "/workspaces/" + bulkWS + "/models/" + bulkModel + "/files/" + fileID
+	if s := h.do("POST", base, "application/json", fmt.Appendf(nil, `{"chunkCount":%d}`, len(chunks))); s != http.StatusOK {
+		h.t.Fatalf("set chunk count of %s: %d", fileID, s)
+	}
+	var all []byte
+	for i, c := range chunks {
+		if s := h.do("PUT", fmt.Sprintf("%s/chunks/%d", base, i), "application/octet-stream", c); s != http.StatusNoContent {
+			h.t.Fatalf("chunk %d of %s: %d", i, fileID, s)
+		}
+		all = append(all, c...)
+	}
+	return all
+}
