@@ -51,7 +51,9 @@ type harness struct {
 	clock    *emulator.Clock
 	user     string
 	password string
-	srv      *httptest.Server
+	srv      *httptest.Server // nil in a bubble (newBubbleHarness)
+	url      string           // base URL of the auth service and the API
+	hc       *http.Client     // reaches url
 
 	mu sync.Mutex
 	e  *emulator.Emulator // built by the first request, so tests can configure first
@@ -86,7 +88,33 @@ type certAttempt struct {
 // testStart.
 func newHarness(t testing.TB) *harness {
 	t.Helper()
-	h := &harness{
+	h := blankHarness(t)
+	h.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.emulator().Handler().ServeHTTP(w, r)
+	}))
+	t.Cleanup(h.srv.Close)
+	h.url, h.hc = h.srv.URL, h.srv.Client()
+	h.closeEmulatorAtCleanup()
+	return h
+}
+
+// newBubbleHarness is newHarness for a testing/synctest bubble: no
+// socket, the client reaches the emulator through its in-process
+// Transport, so every goroutine involved is in the bubble and
+// synctest.Wait (or a fake-time timer) is a barrier.
+func newBubbleHarness(t *testing.T) *harness {
+	t.Helper()
+	h := blankHarness(t)
+	h.url = "http://127.0.0.1:1" // never dialled: the Transport serves it
+	h.hc = &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		return h.emulator().Transport().RoundTrip(r)
+	})}
+	h.closeEmulatorAtCleanup()
+	return h
+}
+
+func blankHarness(t testing.TB) *harness {
+	return &harness{
 		t:        t,
 		clock:    emulator.NewClock(testStart),
 		user:     testUser,
@@ -97,18 +125,26 @@ func newHarness(t testing.TB) *harness {
 		calls:    map[string]int{},
 		queries:  map[string][]url.Values{},
 	}
-	h.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h.emulator().Handler().ServeHTTP(w, r)
-	}))
-	t.Cleanup(h.srv.Close)
-	t.Cleanup(func() {
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// settleBubble returns once every other goroutine of the synctest bubble
+// is durably blocked: the bubble's fake clock moves only then. Unlike
+// synctest.Wait, any number of goroutines may call it at once (each
+// handler of a parallel upload, say).
+func settleBubble() { <-time.After(time.Nanosecond) }
+
+func (h *harness) closeEmulatorAtCleanup() {
+	h.t.Cleanup(func() {
 		h.mu.Lock()
 		defer h.mu.Unlock()
 		if h.e != nil {
 			_ = h.e.Close()
 		}
 	})
-	return h
 }
 
 // withTestUser adds testUser to a tenant.
@@ -181,8 +217,9 @@ func (h *harness) clientWith(t testing.TB, creds anaplan.Credentials, opts ...an
 	}
 	h.mu.Unlock()
 	base := []anaplan.Option{
-		anaplan.WithAuthURL(h.srv.URL),
-		anaplan.WithAPIURL(h.srv.URL + "/2/0"),
+		anaplan.WithAuthURL(h.url),
+		anaplan.WithAPIURL(h.url + "/2/0"),
+		anaplan.WithHTTPClient(h.hc),
 		anaplan.WithClock(h.clock.Now),
 		anaplan.WithSleep(w.sleep),
 	}
@@ -269,10 +306,10 @@ func (h *harness) revokeAll() {
 	h.tokens = nil
 	h.mu.Unlock()
 	for tok := range tokens {
-		req, _ := http.NewRequest("POST", h.srv.URL+"/token/logout", nil)
+		req, _ := http.NewRequest("POST", h.url+"/token/logout", nil)
 		req.Header.Set("Authorization", "AnaplanAuthToken "+tok)
 		req.Header.Set(harnessHeader, "1")
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := h.hc.Do(req)
 		if err != nil {
 			h.t.Fatal(err)
 		}
@@ -390,10 +427,10 @@ func peekBody(r *http.Request) []byte {
 // token logs in as testUser directly, for checks on the emulator's state.
 func (h *harness) token() string {
 	h.t.Helper()
-	req, _ := http.NewRequest("POST", h.srv.URL+"/token/authenticate", nil)
+	req, _ := http.NewRequest("POST", h.url+"/token/authenticate", nil)
 	req.SetBasicAuth(h.user, h.password)
 	req.Header.Set(harnessHeader, "1")
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := h.hc.Do(req)
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -412,10 +449,10 @@ func (h *harness) token() string {
 // get does a GET under the API with a fresh token, bypassing the client.
 func (h *harness) get(path string) (int, []byte) {
 	h.t.Helper()
-	req, _ := http.NewRequest("GET", h.srv.URL+"/2/0"+path, nil)
+	req, _ := http.NewRequest("GET", h.url+"/2/0"+path, nil)
 	req.Header.Set("Authorization", "AnaplanAuthToken "+h.token())
 	req.Header.Set(harnessHeader, "1")
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := h.hc.Do(req)
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -753,13 +790,13 @@ func (d discardWriter) WriteHeader(int)             {}
 // and the recorder's counts of what the client sent.
 func (h *harness) do(method, path, contentType string, body []byte) int {
 	h.t.Helper()
-	req, _ := http.NewRequest(method, h.srv.URL+"/2/0"+path, bytes.NewReader(body))
+	req, _ := http.NewRequest(method, h.url+"/2/0"+path, bytes.NewReader(body))
 	req.Header.Set("Authorization", "AnaplanAuthToken "+h.token())
 	req.Header.Set(harnessHeader, "1")
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := h.hc.Do(req)
 	if err != nil {
 		h.t.Fatal(err)
 	}

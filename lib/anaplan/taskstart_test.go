@@ -84,8 +84,8 @@ func newStartHarness(t *testing.T, how startMisbehaviour) *startHarness {
 	}))
 	t.Cleanup(srv.Close)
 	sleep := func(ctx context.Context, d time.Duration) error {
+		e.Settle() // engine runs end before the clock moves on
 		clock.Advance(max(d, 500*time.Millisecond))
-		time.Sleep(time.Millisecond)
 		return ctx.Err()
 	}
 	logs := &bytes.Buffer{}
