@@ -11,7 +11,7 @@ func TestRegistryCSVNotebook(t *testing.T) {
 	t.Parallel()
 	nb := executed(t, "04-registry-csv.ipynb")
 	for _, tc := range []struct{ code, want string }{
-		{"s.Describe()", "The registry holds 7 workspaces and 39 models.\n"},
+		{"s.Describe()", "Read 7 workspaces and 39 models from the tenant; later cells reuse this read for up to 10 minutes (a cache in the temp directory, for this tenant and user).\n"},
 		{"registry.FrameTable(reg.ModelsFrame())", "<p>showing 8 of 39 rows</p>"},
 		{"Wrote into", "Wrote into anaplan-registry-csv/ in the temp directory:\n  workspaces.csv "},
 		// The import files: exact headers, names quoted by RFC 4180, verbatim otherwise.

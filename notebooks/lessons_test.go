@@ -23,7 +23,7 @@ func lessons(t *testing.T) []string {
 	return names
 }
 
-// emulatorLine is what registry.Session.Describe says without credentials.
+// emulatorLine is what session.Session.Describe says without credentials.
 const emulatorLine = "No Anaplan credentials configured: using the built-in emulator's demo tenant (user demo.admin@example.com)."
 
 // TestLessonsSayWhatTheyTalkTo: each lesson says in one line, right after
@@ -38,6 +38,36 @@ func TestLessonsSayWhatTheyTalkTo(t *testing.T) {
 			}
 			if out := nb.cells[1].Stdout; !strings.HasPrefix(out, emulatorLine+"\n") {
 				t.Errorf("the first cell shows\n%s\nwant it to start with %q", out, emulatorLine)
+			}
+		})
+	}
+}
+
+// readsLine is what the second cell of a lesson that reads the registry
+// says after reading it (session.Session.RegistryNote): no time, so the
+// output stays the same on every run.
+const readsLine = "Read 7 workspaces and 39 models from the tenant; later cells reuse this read for up to 10 minutes (a cache in the temp directory, for this tenant and user)."
+
+// TestLessonsReadTheTenantOnce: a lesson that reads the registry reads it
+// in its second cell and says so; every later cell takes that read from the
+// cache (s.Registry) instead of paging through every model again.
+func TestLessonsReadTheTenantOnce(t *testing.T) {
+	for _, name := range lessons(t) {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			nb := executed(t, name)
+			reads := false
+			for _, c := range nb.cells[1:] {
+				reads = reads || strings.Contains(c.Source, "s.Registry(ctx)")
+				if strings.Contains(c.Source, "registry.Read(") {
+					t.Errorf("cell %d reads the tenant again (registry.Read); use s.Registry(ctx)", c.Index)
+				}
+			}
+			if !reads {
+				return // a lesson without the registry (authentication)
+			}
+			if !strings.Contains(nb.cells[1].Source, "s.ReadRegistry(ctx)") || !strings.Contains(nb.cells[1].Stdout, readsLine+"\n") {
+				t.Errorf("the second cell shows\n%s\nwant it to read the tenant and say %q", nb.cells[1].Stdout, readsLine)
 			}
 		})
 	}

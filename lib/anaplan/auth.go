@@ -35,11 +35,12 @@ type Credentials interface {
 // BasicAuth authenticates with an Anaplan username (email) and password.
 // Users of SSO-enforced tenants must be exception users to use it.
 func BasicAuth(username, password string) Credentials {
-	return basicCredentials{username: username, password: password}
+	return basicCredentials{username: username, password: secret(password)}
 }
 
 type basicCredentials struct {
-	username, password string
+	username string
+	password secret
 }
 
 func (b basicCredentials) kind() string     { return "basic" }
@@ -49,7 +50,7 @@ func (b basicCredentials) identity() string { return "user:" + strings.ToLower(b
 // base64(username:password): a proxy that quotes the header it rejected
 // would otherwise print the password in a decodable form.
 func (b basicCredentials) secrets() []string {
-	return []string{b.password, base64.StdEncoding.EncodeToString([]byte(b.username + ":" + b.password))}
+	return []string{b.password.reveal(), base64.StdEncoding.EncodeToString([]byte(b.username + ":" + b.password.reveal()))}
 }
 
 func (b basicCredentials) check() error {
@@ -64,7 +65,7 @@ func (b basicCredentials) check() error {
 
 func (b basicCredentials) prepare(req *http.Request, _ time.Time) error {
 	// Anaplan takes no body here; SetBasicAuth is exactly base64(user:password).
-	req.SetBasicAuth(b.username, b.password)
+	req.SetBasicAuth(b.username, b.password.reveal())
 	return nil
 }
 
@@ -77,7 +78,7 @@ func (b basicCredentials) rejected(e *APIError, _ time.Time) string {
 
 // String shows the username only.
 func (b basicCredentials) String() string {
-	return fmt.Sprintf("anaplan.BasicAuth{username=%q password=%s}", b.username, mask(b.password))
+	return fmt.Sprintf("anaplan.BasicAuth{username=%q password=%s}", b.username, b.password)
 }
 
 // Format keeps every fmt verb to String.
@@ -85,15 +86,7 @@ func (b basicCredentials) Format(f fmt.State, verb rune) { formatMasked(f, verb,
 
 // LogValue keeps the password out of structured logs.
 func (b basicCredentials) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("kind", "basic"), slog.String("username", b.username), slog.String("password", mask(b.password)))
-}
-
-// mask shows whether a secret is set, never any of it.
-func mask(secret string) string {
-	if secret == "" {
-		return `""`
-	}
-	return "[REDACTED]"
+	return slog.GroupValue(slog.String("kind", "basic"), slog.String("username", b.username), slog.Any("password", b.password))
 }
 
 // authResponse is the answer of /token/authenticate, /token/refresh and

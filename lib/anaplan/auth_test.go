@@ -85,11 +85,11 @@ func TestBasicAuthRejectedBeforeNetwork(t *testing.T) {
 		anaplan.BasicAuth("a@example.com", ""),
 		anaplan.BasicAuth("a:b@example.com", "pw"),
 	} {
-		if _, err := anaplan.New(t.Context(), creds); err == nil {
+		if _, err := anaplan.New(creds); err == nil {
 			t.Errorf("New(%v) succeeded, want an error", creds)
 		}
 	}
-	if _, err := anaplan.New(t.Context(), nil); err == nil {
+	if _, err := anaplan.New(nil); err == nil {
 		t.Error("New(nil credentials) succeeded")
 	}
 }

@@ -40,7 +40,7 @@ func TestDefaultRetryPolicyOutlastsABusyTenant(t *testing.T) {
 		srv := httptest.NewServer(e.Handler())
 		defer srv.Close()
 		var w waits
-		c, err := anaplan.New(context.Background(), anaplan.BasicAuth(emulator.DemoUser, emulator.DemoPassword),
+		c, err := anaplan.New(anaplan.BasicAuth(emulator.DemoUser, emulator.DemoPassword),
 			anaplan.WithAuthURL(srv.URL), anaplan.WithAPIURL(srv.URL+"/2/0"), anaplan.WithSleep(w.sleep))
 		if err != nil {
 			t.Fatal(err)

@@ -133,8 +133,8 @@ func (c *certCredentials) String() string {
 	if c.v1 {
 		format = "v1"
 	}
-	return fmt.Sprintf("anaplan.CertificateAuth{subject=%q expires=%s format=%s key=[REDACTED]}",
-		c.cert.Subject.String(), c.cert.NotAfter.UTC().Format(time.DateOnly), format)
+	return fmt.Sprintf("anaplan.CertificateAuth{subject=%q expires=%s format=%s key=%s}",
+		c.cert.Subject.String(), c.cert.NotAfter.UTC().Format(time.DateOnly), format, redacted)
 }
 
 // Format keeps every fmt verb (including %#v, which would print the key's
@@ -144,7 +144,7 @@ func (c *certCredentials) Format(f fmt.State, verb rune) { formatMasked(f, verb,
 // LogValue keeps the key out of structured logs.
 func (c *certCredentials) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("kind", "certificate"), slog.String("subject", c.cert.Subject.String()),
-		slog.Time("notAfter", c.cert.NotAfter), slog.String("key", "[REDACTED]"))
+		slog.Time("notAfter", c.cert.NotAfter), slog.String("key", redacted))
 }
 
 // matchingCertificate returns the certificate in certPEM whose public key

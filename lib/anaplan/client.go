@@ -3,7 +3,10 @@
 // retries, paging, reads of users, workspaces and models, and the bulk API
 // of a model (c.Model(workspaceID, modelID)): metadata, streaming chunked
 // upload and download of files, import/export/process/action tasks with
-// polling, cancellation and failure dumps.
+// polling, cancellation and failure dumps; and the transactional API of a
+// model: lists and their items, modules, line items, views and their data,
+// batched item and cell writes, large read requests streamed page by page,
+// and model administration (status, calendar, versions, users).
 //
 // A Client is safe for concurrent use. It authenticates lazily on its first
 // call, refreshes its token a few minutes before it expires, and on a 401
@@ -21,8 +24,7 @@ import (
 	"time"
 )
 
-// Client talks to one Anaplan tenant (or emulator). Create it with New or
-// NewFromConfig.
+// Client talks to one Anaplan tenant (or emulator). Create it with New.
 type Client struct {
 	creds         Credentials
 	authURL       *url.URL
@@ -41,9 +43,9 @@ type Client struct {
 }
 
 // New returns a client that authenticates with creds. It checks its options
-// but does not touch the network: the first call authenticates.
-func New(ctx context.Context, creds Credentials, opts ...Option) (*Client, error) {
-	_ = ctx // reserved: New may one day probe the service; callers already pass one
+// but does not touch the network (so it takes no context): the first call
+// authenticates.
+func New(creds Credentials, opts ...Option) (*Client, error) {
 	if creds == nil {
 		return nil, errors.New("anaplan: no credentials: use BasicAuth or CertificateAuth")
 	}
@@ -65,6 +67,7 @@ func New(ctx context.Context, creds Credentials, opts ...Option) (*Client, error
 	if err != nil {
 		return nil, err
 	}
+	apiURL = withAPIVersion(apiURL) // "https://api.anaplan.com" means its /2/0
 	c := &Client{
 		creds:         creds,
 		authURL:       authURL,
@@ -94,32 +97,12 @@ func New(ctx context.Context, creds Credentials, opts ...Option) (*Client, error
 		c.logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	c.stored = newTokenStore(s.tokenCacheDir, authURL.Hostname(), creds.identity())
-	if tok, obtained, ok := c.stored.load(); ok && c.now().Before(tok.ExpiresAt) {
+	// An expired token is still worth loading when it has an OAuth refresh token.
+	if tok, obtained, ok := c.stored.load(); ok && (c.now().Before(tok.ExpiresAt) || tok.refresh != "") {
 		c.tokens.set(tok, obtained)
 		c.logger.Debug("anaplan: reusing cached token", "token", tok)
 	}
 	return c, nil
-}
-
-// NewFromConfig validates cfg, loads its credentials (reading certificate
-// and key files) and returns a client for its URLs. Options given here win
-// over cfg's URLs.
-func NewFromConfig(ctx context.Context, cfg Config, opts ...Option) (*Client, error) {
-	if err := cfg.Validate(); err != nil {
-		return nil, err
-	}
-	creds, err := cfg.Credentials()
-	if err != nil {
-		return nil, err
-	}
-	var base []Option
-	if cfg.AuthURL != "" {
-		base = append(base, WithAuthURL(cfg.AuthURL))
-	}
-	if cfg.APIURL != "" {
-		base = append(base, WithAPIURL(cfg.APIURL))
-	}
-	return New(ctx, creds, append(base, opts...)...)
 }
 
 // AuthURL is the auth service base the client uses.
@@ -159,13 +142,4 @@ func defaultHTTPClient() *http.Client {
 	// instead of the transport's default of 2 idle per host.
 	t.MaxIdleConnsPerHost = 8
 	return &http.Client{Transport: t}
-}
-
-// formatMasked prints s for any verb: quoted for %q, as is otherwise. Types
-// holding secrets use it so that no verb falls back to printing fields.
-func formatMasked(f fmt.State, verb rune, s string) {
-	if verb == 'q' {
-		s = fmt.Sprintf("%q", s)
-	}
-	_, _ = io.WriteString(f, s)
 }

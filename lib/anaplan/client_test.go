@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"log"
 	"net/http"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/anaplan-registry/toolkit/lib/anaplan"
@@ -34,15 +36,13 @@ func TestRequestHeaders(t *testing.T) {
 	}
 }
 
-// Example shows the usual start: configuration from .env and the
-// environment, then the tenant's models, page by page.
+// Example shows the usual start: a client for credentials the program
+// holds (lib/session reads them from .env and the environment), then the
+// tenant's models, page by page.
 func Example() {
 	ctx := context.Background()
-	cfg, err := anaplan.LoadConfig(".env")
-	if err != nil {
-		log.Fatal(err)
-	}
-	c, err := anaplan.NewFromConfig(ctx, cfg)
+	c, err := anaplan.New(anaplan.BasicAuth("analyst@example.com", os.Getenv("MY_ANAPLAN_PASSWORD")),
+		anaplan.WithTokenCache(filepath.Join(os.TempDir(), "my-tokens")))
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -69,7 +69,7 @@ func newEmu(t *testing.T, opts ...anaplan.Option) *emu {
 		anaplan.WithAuthURL(srv.URL), anaplan.WithAPIURL(srv.URL + "/2/0"),
 		anaplan.WithClock(clock.Now), anaplan.WithSleep(sleep),
 	}
-	c, err := anaplan.New(t.Context(), anaplan.BasicAuth(emulator.DemoUser, emulator.DemoPassword), append(base, opts...)...)
+	c, err := anaplan.New(anaplan.BasicAuth(emulator.DemoUser, emulator.DemoPassword), append(base, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +127,7 @@ func TestEmulatorTutorialLoad(t *testing.T) {
 	x := newEmu(t)
 	ctx := t.Context()
 
-	files, err := x.m.Files(ctx)
+	files, err := anaplan.Collect(x.m.ListFiles(ctx))
 	if err != nil || len(files) != 4 {
 		t.Fatalf("Files: %v, %v", files, err)
 	}
@@ -139,7 +139,7 @@ func TestEmulatorTutorialLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pm, err := x.m.ProcessMetadata(ctx, proc.ID, true)
+	pm, err := x.m.ProcessMetadata(ctx, proc.ID, anaplan.ProcessMetadataOptions{ShowImportDataSource: true})
 	if err != nil || len(pm.Actions) != 4 || pm.Actions[0].ActionType != anaplan.ActionImport || pm.Actions[0].ImportDataSourceID != "113000000000" {
 		t.Errorf("ProcessMetadata: %+v, %v", pm, err)
 	}
@@ -254,7 +254,7 @@ func TestEmulatorFailedImportAndDumps(t *testing.T) {
 
 	task, st, err := x.run(t, anaplan.KindImport, "W2 Models from models.csv")
 	var te *anaplan.TaskError
-	if !errors.As(err, &te) || !te.Failed() || st.Result.Successful || !st.Result.FailureDumpAvailable {
+	if !errors.As(err, &te) || !te.Failed() || errors.Is(err, anaplan.ErrTaskCancelled) || st.Result.Successful || !st.Result.FailureDumpAvailable {
 		t.Fatalf("import: %v (status %+v), want a failed *TaskError", err, st)
 	}
 	for _, want := range []string{"import 112000000001 (W2 Models from models.csv)", "1 failed", "(failure dump available)"} {
@@ -307,7 +307,7 @@ func TestEmulatorCancelOnContextEnd(t *testing.T) {
 	}
 	st, err := task.Wait(t.Context(), nil)
 	var te *anaplan.TaskError
-	if !errors.As(err, &te) || te.Failed() || st.State != anaplan.TaskCancelled {
+	if !errors.As(err, &te) || te.Failed() || !errors.Is(err, anaplan.ErrTaskCancelled) || st.State != anaplan.TaskCancelled {
 		t.Fatalf("after the cancel: %v, %v; want CANCELLED", st, err)
 	}
 	// The model is free again: the next import runs.

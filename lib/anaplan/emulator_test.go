@@ -44,7 +44,7 @@ func newEmulated(t testing.TB, tenant *emulator.Tenant) *emulated {
 
 func (e *emulated) client(t testing.TB, creds anaplan.Credentials) *anaplan.Client {
 	t.Helper()
-	c, err := anaplan.New(context.Background(), creds,
+	c, err := anaplan.New(creds,
 		anaplan.WithAuthURL(e.srv.URL), anaplan.WithAPIURL(e.srv.URL+"/2/0"), anaplan.WithClock(e.clock.Now))
 	if err != nil {
 		t.Fatal(err)
@@ -265,7 +265,7 @@ func TestEmulatorUnknownState(t *testing.T) {
 	tenant := emulator.Demo()
 	tenant.Models[0].ActiveState = "HIBERNATING"
 	c := newEmulated(t, tenant).client(t, demoBasic())
-	m, err := c.GetModel(context.Background(), tenant.Models[0].ID, true)
+	m, err := c.GetModel(context.Background(), tenant.Models[0].ID, anaplan.GetOptions{Details: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -277,11 +277,11 @@ func TestEmulatorUnknownState(t *testing.T) {
 func TestEmulatorNoAccessModel(t *testing.T) {
 	t.Parallel()
 	c := newEmulated(t, nil).client(t, demoBasic())
-	ws, err := c.GetWorkspace(context.Background(), emulator.RegistryWorkspaceID, true)
+	ws, err := c.GetWorkspace(context.Background(), emulator.RegistryWorkspaceID, anaplan.GetOptions{Details: true})
 	if err != nil || ws.SizeAllowance == 0 {
 		t.Fatalf("GetWorkspace = %+v, %v", ws, err)
 	}
-	_, err = c.GetModel(context.Background(), "00000000000000000000000000000000", false)
+	_, err = c.GetModel(context.Background(), "00000000000000000000000000000000", anaplan.GetOptions{})
 	if !errors.Is(err, anaplan.ErrNotFound) {
 		t.Errorf("unknown model: %v, want ErrNotFound", err)
 	}

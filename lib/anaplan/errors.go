@@ -209,7 +209,7 @@ func oneLine(s string, n int) string {
 func scrub(s string, secrets ...string) string {
 	for _, secret := range secrets {
 		if len(secret) >= 4 {
-			s = strings.ReplaceAll(s, secret, "[REDACTED]")
+			s = strings.ReplaceAll(s, secret, redacted)
 		}
 	}
 	return s

@@ -28,7 +28,7 @@ func Example_bulkLoad() {
 	defer e.Close()
 	srv := httptest.NewServer(e.Handler())
 	defer srv.Close()
-	c, err := anaplan.New(ctx, anaplan.BasicAuth(emulator.DemoUser, emulator.DemoPassword),
+	c, err := anaplan.New(anaplan.BasicAuth(emulator.DemoUser, emulator.DemoPassword),
 		anaplan.WithAuthURL(srv.URL), anaplan.WithAPIURL(srv.URL+"/2/0"),
 		anaplan.WithPollInterval(10*time.Millisecond)) // the emulator is fast; keep Anaplan's 5 s default
 	if err != nil {

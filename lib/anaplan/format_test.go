@@ -44,13 +44,6 @@ func assertHidden(t *testing.T, v any, secrets []string, visible string) {
 	}
 }
 
-func TestConfigNeverShowsPasswords(t *testing.T) {
-	t.Parallel()
-	cfg := anaplan.Config{Username: "analyst@example.com", Password: "pw-SECRET-1", CertFile: "c.pem", KeyFile: "k.pem", KeyPassword: "kp-SECRET-2"}
-	assertHidden(t, cfg, []string{"pw-SECRET-1", "kp-SECRET-2"}, "analyst@example.com")
-	assertHidden(t, &cfg, []string{"pw-SECRET-1", "kp-SECRET-2"}, "analyst@example.com")
-}
-
 func TestCredentialsNeverShowSecrets(t *testing.T) {
 	t.Parallel()
 	p := pki()

@@ -3,6 +3,7 @@ package anaplan
 import (
 	"context"
 	"fmt"
+	"iter"
 	"net/url"
 	"strings"
 )
@@ -49,13 +50,20 @@ func (m *ModelHandle) path(segments ...string) (string, error) {
 	return apiPath(append([]string{"workspaces", m.workspaceID, "models", m.modelID}, segments...)...), nil
 }
 
-// listAll reads a whole paged collection under the model.
-func listAll[T any](ctx context.Context, m *ModelHandle, key string, segments ...string) ([]T, error) {
+// listUnder yields a collection under the model, page by page (the
+// collections Anaplan does not page come as one page), with query q.
+func listUnder[T any](ctx context.Context, m *ModelHandle, q url.Values, key string, segments ...string) iter.Seq2[T, error] {
 	p, err := m.path(segments...)
 	if err != nil {
-		return nil, err
+		return failed[T](err)
 	}
-	return Collect(list[T](m.c, ctx, p, nil, key, ListOptions{}))
+	return list[T](m.c, ctx, p, q, key, ListOptions{})
+}
+
+// failed is a sequence that yields only err: how a List call reports an
+// argument it cannot send.
+func failed[T any](err error) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) { var zero T; yield(zero, err) }
 }
 
 // getUnder reads one object found under key, at segments under the model.
@@ -68,16 +76,17 @@ func getUnder[T any](ctx context.Context, m *ModelHandle, q url.Values, key stri
 	return getOne[T](m.c, ctx, p, q, key)
 }
 
-// Files lists the model's files: import data sources and export outputs.
-func (m *ModelHandle) Files(ctx context.Context) ([]File, error) {
-	return listAll[File](ctx, m, "files", "files")
+// ListFiles yields the model's files: import data sources and export
+// outputs.
+func (m *ModelHandle) ListFiles(ctx context.Context) iter.Seq2[File, error] {
+	return listUnder[File](ctx, m, nil, "files", "files")
 }
 
-// Imports lists the model's import definitions.
-func (m *ModelHandle) Imports(ctx context.Context) ([]Import, error) {
+// ListImports yields the model's import definitions.
+func (m *ModelHandle) ListImports(ctx context.Context) iter.Seq2[Import, error] {
 	// Anaplan's help pages write ".../imports/"; Anaplan Connect, in
 	// production for years, writes ".../imports". Both are served.
-	return listAll[Import](ctx, m, "imports", "imports")
+	return listUnder[Import](ctx, m, nil, "imports", "imports")
 }
 
 // ImportMetadata describes the source an import expects (GET …/imports/{id}).
@@ -88,9 +97,9 @@ func (m *ModelHandle) ImportMetadata(ctx context.Context, importID string) (Impo
 	return getUnder[ImportMetadata](ctx, m, nil, "importMetadata", "imports", importID)
 }
 
-// Exports lists the model's export definitions.
-func (m *ModelHandle) Exports(ctx context.Context) ([]Export, error) {
-	return listAll[Export](ctx, m, "exports", "exports")
+// ListExports yields the model's export definitions.
+func (m *ModelHandle) ListExports(ctx context.Context) iter.Seq2[Export, error] {
+	return listUnder[Export](ctx, m, nil, "exports", "exports")
 }
 
 // ExportMetadata describes an export's output (GET …/exports/{id}).
@@ -101,59 +110,65 @@ func (m *ModelHandle) ExportMetadata(ctx context.Context, exportID string) (Expo
 	return getUnder[ExportMetadata](ctx, m, nil, "exportMetadata", "exports", exportID)
 }
 
-// Processes lists the model's processes.
-func (m *ModelHandle) Processes(ctx context.Context) ([]Process, error) {
-	return listAll[Process](ctx, m, "processes", "processes")
+// ListProcesses yields the model's processes.
+func (m *ModelHandle) ListProcesses(ctx context.Context) iter.Seq2[Process, error] {
+	return listUnder[Process](ctx, m, nil, "processes", "processes")
 }
 
-// ProcessMetadata lists a process's actions. With showImportDataSource,
-// each import says where it reads from.
-func (m *ModelHandle) ProcessMetadata(ctx context.Context, processID string, showImportDataSource bool) (ProcessMetadata, error) {
+// ProcessMetadataOptions adjust ProcessMetadata.
+type ProcessMetadataOptions struct {
+	// ShowImportDataSource has each import say where it reads from
+	// (showImportDataSource=true).
+	ShowImportDataSource bool
+}
+
+// ProcessMetadata lists a process's actions.
+func (m *ModelHandle) ProcessMetadata(ctx context.Context, processID string, opts ProcessMetadataOptions) (ProcessMetadata, error) {
 	if err := requireID("process", processID); err != nil {
 		return ProcessMetadata{}, err
 	}
 	var q url.Values
-	if showImportDataSource {
+	if opts.ShowImportDataSource {
 		q = url.Values{"showImportDataSource": {"true"}}
 	}
 	return getUnder[ProcessMetadata](ctx, m, q, "processMetadata", "processes", processID)
 }
 
-// Actions lists the model's other actions (delete by selection, ...).
-func (m *ModelHandle) Actions(ctx context.Context) ([]Action, error) {
-	return listAll[Action](ctx, m, "actions", "actions")
+// ListActions yields the model's other actions (delete by selection, ...).
+func (m *ModelHandle) ListActions(ctx context.Context) iter.Seq2[Action, error] {
+	return listUnder[Action](ctx, m, nil, "actions", "actions")
 }
 
 // FindFile returns the file with the given id, or else the given name.
 func (m *ModelHandle) FindFile(ctx context.Context, idOrName string) (File, error) {
-	return find(ctx, m, "file", m.Files, idOrName, func(f File) (string, string) { return f.ID, f.Name })
+	return find(ctx, m, "file", m.ListFiles, idOrName, func(f File) (string, string) { return f.ID, f.Name })
 }
 
 // FindImport returns the import with the given id, or else the given name.
 func (m *ModelHandle) FindImport(ctx context.Context, idOrName string) (Import, error) {
-	return find(ctx, m, "import", m.Imports, idOrName, func(i Import) (string, string) { return i.ID, i.Name })
+	return find(ctx, m, "import", m.ListImports, idOrName, func(i Import) (string, string) { return i.ID, i.Name })
 }
 
 // FindExport returns the export with the given id, or else the given name.
 func (m *ModelHandle) FindExport(ctx context.Context, idOrName string) (Export, error) {
-	return find(ctx, m, "export", m.Exports, idOrName, func(e Export) (string, string) { return e.ID, e.Name })
+	return find(ctx, m, "export", m.ListExports, idOrName, func(e Export) (string, string) { return e.ID, e.Name })
 }
 
 // FindProcess returns the process with the given id, or else the given name.
 func (m *ModelHandle) FindProcess(ctx context.Context, idOrName string) (Process, error) {
-	return find(ctx, m, "process", m.Processes, idOrName, func(p Process) (string, string) { return p.ID, p.Name })
+	return find(ctx, m, "process", m.ListProcesses, idOrName, func(p Process) (string, string) { return p.ID, p.Name })
 }
 
 // FindAction returns the action with the given id, or else the given name.
 func (m *ModelHandle) FindAction(ctx context.Context, idOrName string) (Action, error) {
-	return find(ctx, m, "action", m.Actions, idOrName, func(a Action) (string, string) { return a.ID, a.Name })
+	return find(ctx, m, "action", m.ListActions, idOrName, func(a Action) (string, string) { return a.ID, a.Name })
 }
 
 // find lists the objects and picks the one whose id is key or, failing
 // that, the one named key. Anaplan ids are 12-digit numbers, so a name
 // that looks like another object's id is not a realistic clash.
-func find[T any](ctx context.Context, m *ModelHandle, what string, list func(context.Context) ([]T, error), key string, idName func(T) (string, string)) (T, error) {
-	items, err := list(ctx)
+func find[T any](ctx context.Context, m *ModelHandle, what string, list func(context.Context) iter.Seq2[T, error], key string, idName func(T) (string, string)) (T, error) {
+	items, err := Collect(list(ctx))
 	if err != nil {
 		var zero T
 		return zero, err

@@ -16,29 +16,29 @@ func TestModelMetadata(t *testing.T) {
 	m, _ := b.model(t)
 	ctx := t.Context()
 
-	files, err := m.Files(ctx)
+	files, err := anaplan.Collect(m.ListFiles(ctx))
 	if err != nil || len(files) != 4 {
 		t.Fatalf("Files: %d, %v", len(files), err)
 	}
 	if files[0] != (anaplan.File{ID: "113000000000", Name: "workspaces.csv", Delimiter: `"`, Encoding: "UTF-8", FirstDataRow: 2, Format: "txt", HeaderRow: 1, Separator: ","}) {
 		t.Errorf("file = %+v", files[0])
 	}
-	imports, err := m.Imports(ctx)
+	imports, err := anaplan.Collect(m.ListImports(ctx))
 	if err != nil || len(imports) != 4 {
 		t.Fatalf("Imports: %v, %v", imports, err)
 	}
 	if imports[0].ImportType != anaplan.ImportHierarchyData || imports[0].ImportDataSourceID != "113000000000" || imports[3].ImportType != anaplan.ImportModuleData {
 		t.Errorf("imports = %+v", imports)
 	}
-	exports, err := m.Exports(ctx)
+	exports, err := anaplan.Collect(m.ListExports(ctx))
 	if err != nil || len(exports) != 2 || exports[0].ExportType != anaplan.ExportTabularMultiColumn || exports[0].ExportFormat != "text/csv" {
 		t.Errorf("Exports: %+v, %v", exports, err)
 	}
-	processes, err := m.Processes(ctx)
+	processes, err := anaplan.Collect(m.ListProcesses(ctx))
 	if err != nil || len(processes) != 1 || processes[0].Name != "Load Model Registry" {
 		t.Errorf("Processes: %+v, %v", processes, err)
 	}
-	actions, err := m.Actions(ctx)
+	actions, err := anaplan.Collect(m.ListActions(ctx))
 	if err != nil || len(actions) != 0 {
 		t.Errorf("Actions: %+v, %v (the engine has none)", actions, err)
 	}
@@ -48,7 +48,7 @@ func TestModelMetadata(t *testing.T) {
 		t.Errorf("ImportMetadata: %+v, %v", meta, err)
 	}
 	for _, show := range []bool{false, true} {
-		pm, err := m.ProcessMetadata(ctx, "118000000000", show)
+		pm, err := m.ProcessMetadata(ctx, "118000000000", anaplan.ProcessMetadataOptions{ShowImportDataSource: show})
 		if err != nil || len(pm.Actions) != 4 {
 			t.Fatalf("ProcessMetadata: %+v, %v", pm, err)
 		}
@@ -87,16 +87,16 @@ func TestModelMetadataOpenEnums(t *testing.T) {
 	})
 	m, _ := b.model(t)
 	ctx := t.Context()
-	if imports, err := m.Imports(ctx); err != nil || len(imports) != 1 || imports[0].ImportType != "SOME_FUTURE_TYPE" {
+	if imports, err := anaplan.Collect(m.ListImports(ctx)); err != nil || len(imports) != 1 || imports[0].ImportType != "SOME_FUTURE_TYPE" {
 		t.Errorf("unknown importType: %+v, %v", imports, err)
 	}
-	if actions, err := m.Actions(ctx); err != nil || len(actions) != 1 || actions[0].ActionType != anaplan.ActionDeleteBySelection {
+	if actions, err := anaplan.Collect(m.ListActions(ctx)); err != nil || len(actions) != 1 || actions[0].ActionType != anaplan.ActionDeleteBySelection {
 		t.Errorf("Actions: %+v, %v", actions, err)
 	}
 	if a, err := m.FindAction(ctx, "Delete old models"); err != nil || a.ID != "117000000000" {
 		t.Errorf("FindAction: %+v, %v", a, err)
 	}
-	if pm, err := m.ProcessMetadata(ctx, "118000000000", false); err != nil || len(pm.Actions) != 1 || pm.Actions[0].ActionType != "MYSTERY" {
+	if pm, err := m.ProcessMetadata(ctx, "118000000000", anaplan.ProcessMetadataOptions{}); err != nil || len(pm.Actions) != 1 || pm.Actions[0].ActionType != "MYSTERY" {
 		t.Errorf("unknown actionType: %+v, %v", pm, err)
 	}
 }
@@ -137,10 +137,10 @@ func TestModelHandleChecksIDs(t *testing.T) {
 	t.Parallel()
 	f := newHarness(t)
 	c, _ := f.client(t)
-	if _, err := c.Model("", bulkModel).Files(t.Context()); err == nil || !strings.Contains(err.Error(), "workspace ID is empty") {
+	if _, err := anaplan.Collect(c.Model("", bulkModel).ListFiles(t.Context())); err == nil || !strings.Contains(err.Error(), "workspace ID is empty") {
 		t.Errorf("empty workspace: %v", err)
 	}
-	if _, err := c.Model(bulkWS, " ").Imports(t.Context()); err == nil || !strings.Contains(err.Error(), "model ID is empty") {
+	if _, err := anaplan.Collect(c.Model(bulkWS, " ").ListImports(t.Context())); err == nil || !strings.Contains(err.Error(), "model ID is empty") {
 		t.Errorf("empty model: %v", err)
 	}
 	if f.count("POST /token/authenticate") != 0 {

@@ -221,7 +221,7 @@ func (h *harness) clientWith(t testing.TB, creds anaplan.Credentials, opts ...an
 		anaplan.WithClock(h.clock.Now),
 		anaplan.WithSleep(w.sleep),
 	}
-	c, err := anaplan.New(t.Context(), creds, append(base, opts...)...)
+	c, err := anaplan.New(creds, append(base, opts...)...)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}

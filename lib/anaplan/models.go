@@ -22,14 +22,21 @@ func (c *Client) ListWorkspaceModels(ctx context.Context, workspaceID string, op
 	return list[Model](c, ctx, apiPath("workspaces", workspaceID, "models"), opts.query("modelDetails"), "models", opts)
 }
 
-// GetModel returns one model (GET /models/{id}). With details it includes
-// memoryUsage, dates and modelTransactionRunning.
-func (c *Client) GetModel(ctx context.Context, id string, details bool) (Model, error) {
+// GetOptions adjust GetModel and GetWorkspace.
+type GetOptions struct {
+	// Details asks for the details (modelDetails=true: memoryUsage, dates
+	// and modelTransactionRunning; tenantDetails=true: sizes). Anaplan
+	// answers 404 to a workspace with details for a non-admin.
+	Details bool
+}
+
+// GetModel returns one model (GET /models/{id}).
+func (c *Client) GetModel(ctx context.Context, id string, opts GetOptions) (Model, error) {
 	if err := requireID("model", id); err != nil {
 		return Model{}, err
 	}
 	q := url.Values{}
-	if details {
+	if opts.Details {
 		q.Set("modelDetails", "true")
 	}
 	return getOne[Model](c, ctx, apiPath("models", id), q, "model")

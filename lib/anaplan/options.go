@@ -105,6 +105,14 @@ func (s *settings) check() error {
 	return nil
 }
 
+// CheckBaseURL reports why raw cannot be given to WithAuthURL or
+// WithAPIURL, naming it what (e.g. "auth URL") in the error; nil when it
+// can. Configuration layers use it to report every mistake at once.
+func CheckBaseURL(what, raw string) error {
+	_, err := parseBaseURL(what, raw)
+	return err
+}
+
 // parseBaseURL checks a configured base URL: absolute, https (or http to a
 // loopback host, for emulators), no credentials, query or fragment. The
 // trailing slash is dropped so paths can be appended.

@@ -228,7 +228,7 @@ func TestGetModelDecodesLeniently(t *testing.T) {
 			"categoryValues":[{"id":"c1","attribute":"Finance","categoryId":"k","categoryName":"Dept","customerId":"x","extra":true}]}}`, id)
 	})
 	c, _ := f.client(t)
-	m, err := c.GetModel(t.Context(), id, true)
+	m, err := c.GetModel(t.Context(), id, anaplan.GetOptions{Details: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -258,7 +258,7 @@ func TestGetters(t *testing.T) {
 	if err != nil || me.FirstName != "Ana" || !me.Active || me.ID == "" {
 		t.Errorf("Me = %+v, %v", me, err)
 	}
-	ws, err := c.GetWorkspace(t.Context(), emulator.RegistryWorkspaceID, true)
+	ws, err := c.GetWorkspace(t.Context(), emulator.RegistryWorkspaceID, anaplan.GetOptions{Details: true})
 	if err != nil || ws.Name != "Financial Planning" || ws.SizeAllowance != 1073741824 || ws.CurrentSize != 873741824 {
 		t.Errorf("GetWorkspace = %+v, %v", ws, err)
 	}
@@ -269,22 +269,25 @@ func TestGetters(t *testing.T) {
 	if q := f.queriesOf("GET /2/0/workspaces"); len(q) != 1 || q[0].Get("tenantDetails") != "true" {
 		t.Errorf("workspace list queries = %v, want tenantDetails=true", q)
 	}
-	m, err := c.GetModel(t.Context(), tm.ID, false)
+	m, err := c.GetModel(t.Context(), tm.ID, anaplan.GetOptions{})
 	if err != nil || m.Name != tm.Name || m.MemoryUsage != 0 {
 		t.Errorf("GetModel without details = %+v, %v", m, err)
 	}
 	for name, call := range map[string]func() error{
 		"GetWorkspace": func() error {
-			_, err := c.GetWorkspace(t.Context(), "ffffffffffffffffffffffffffffffff", false)
+			_, err := c.GetWorkspace(t.Context(), "ffffffffffffffffffffffffffffffff", anaplan.GetOptions{})
 			return err
 		},
-		"GetModel": func() error { _, err := c.GetModel(t.Context(), "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF", false); return err },
+		"GetModel": func() error {
+			_, err := c.GetModel(t.Context(), "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF", anaplan.GetOptions{})
+			return err
+		},
 	} {
 		if err := call(); !errors.Is(err, anaplan.ErrNotFound) {
 			t.Errorf("%s(unknown) = %v, want ErrNotFound", name, err)
 		}
 	}
-	if _, err := c.GetModel(t.Context(), " ", false); err == nil || !strings.Contains(err.Error(), "empty") {
+	if _, err := c.GetModel(t.Context(), " ", anaplan.GetOptions{}); err == nil || !strings.Contains(err.Error(), "empty") {
 		t.Errorf("GetModel(blank) = %v, want an empty-ID error", err)
 	}
 }

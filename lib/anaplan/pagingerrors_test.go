@@ -44,7 +44,7 @@ func TestBrokenPageNamesTheURLAndTheProblem(t *testing.T) {
 			w.Write([]byte(body))
 		}))
 		defer srv.Close()
-		c, err := anaplan.New(context.Background(), anaplan.BasicAuth(emulator.DemoUser, emulator.DemoPassword),
+		c, err := anaplan.New(anaplan.BasicAuth(emulator.DemoUser, emulator.DemoPassword),
 			anaplan.WithAuthURL(srv.URL), anaplan.WithAPIURL(srv.URL+"/2/0"))
 		if err != nil {
 			t.Fatal(err)

@@ -126,7 +126,7 @@ func (c *Client) roundTrip(ctx context.Context, r request) (*http.Response, erro
 			if err != nil {
 				return nil, err
 			}
-			req.Header.Set("Authorization", "AnaplanAuthToken "+tok.value)
+			req.Header.Set("Authorization", tok.authorization())
 			req.Header.Set("Accept", accept)
 			req.Header.Set("User-Agent", c.userAgent)
 			return req, nil
@@ -148,7 +148,7 @@ func (c *Client) roundTrip(ctx context.Context, r request) (*http.Response, erro
 		}
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, c.errorFrom(resp, used.value)
+		return nil, c.errorFrom(resp, used.value.reveal())
 	}
 	return resp, nil
 }
@@ -181,7 +181,7 @@ func newRequest(ctx context.Context, method, target string, body *requestBody) (
 func (c *Client) errorFrom(resp *http.Response, secrets ...string) *APIError {
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	return newAPIError(resp, body, c.now(), secrets...)
+	return c.hintAPIPath(newAPIError(resp, body, c.now(), secrets...))
 }
 
 // doRaw sends r and returns the JSON body of the 2xx answer, unparsed, for

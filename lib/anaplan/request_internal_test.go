@@ -58,7 +58,7 @@ func newStatusClient(t *testing.T, statuses ...int) (*Client, *statusServer) {
 	s := &statusServer{statuses: statuses}
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
-	c, err := New(t.Context(), BasicAuth("u@example.com", "pw-123456"),
+	c, err := New(BasicAuth("u@example.com", "pw-123456"),
 		WithAuthURL(srv.URL), WithAPIURL(srv.URL+"/2/0"),
 		WithSleep(func(ctx context.Context, d time.Duration) error { return ctx.Err() }))
 	if err != nil {

@@ -187,7 +187,7 @@ func TestContextCancelEndsRetryWait(t *testing.T) {
 		answered <- struct{}{}
 	})
 	// A real sleep here: the wait must end on cancel, not after 30 s.
-	c, err := anaplan.New(t.Context(), anaplan.BasicAuth(f.user, f.password),
+	c, err := anaplan.New(anaplan.BasicAuth(f.user, f.password),
 		anaplan.WithAuthURL(f.srv.URL), anaplan.WithAPIURL(f.srv.URL+"/2/0"), anaplan.WithClock(f.clock.Now))
 	if err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package anaplan
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -234,6 +235,16 @@ func (e *TaskError) Error() string {
 // Failed reports whether the task completed with failures (as opposed to
 // being cancelled).
 func (e *TaskError) Failed() bool { return e.Task.State != TaskCancelled }
+
+// ErrTaskCancelled matches (errors.Is) the TaskError of a task that was
+// cancelled, by Cancel, by a context that ended Wait, or by someone in
+// Anaplan's UI: its changes were rolled back.
+var ErrTaskCancelled = errors.New("anaplan: task cancelled")
+
+// Is makes errors.Is(err, ErrTaskCancelled) true for a cancelled task.
+func (e *TaskError) Is(target error) bool {
+	return target == ErrTaskCancelled && e.Task.State == TaskCancelled
+}
 
 // failureText finds what to say about a failed result: the first failing
 // nested action (for processes) and the detail messages there.

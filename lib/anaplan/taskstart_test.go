@@ -89,7 +89,7 @@ func newStartHarness(t *testing.T, how startMisbehaviour) *startHarness {
 		return ctx.Err()
 	}
 	logs := &bytes.Buffer{}
-	c, err := anaplan.New(t.Context(), anaplan.BasicAuth(emulator.DemoUser, emulator.DemoPassword),
+	c, err := anaplan.New(anaplan.BasicAuth(emulator.DemoUser, emulator.DemoPassword),
 		anaplan.WithAuthURL(srv.URL), anaplan.WithAPIURL(srv.URL+"/2/0"), anaplan.WithClock(clock.Now),
 		anaplan.WithSleep(sleep), anaplan.WithLogger(slog.New(slog.NewTextHandler(logs, nil))))
 	if err != nil {

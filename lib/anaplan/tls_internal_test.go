@@ -53,7 +53,7 @@ func TestUntrustedCertificateFailsAtOnce(t *testing.T) {
 	}
 	for _, base := range []string{"https://auth.anaplan-tenant.example", srv.URL} {
 		conns.Store(0)
-		c, err := New(context.Background(), BasicAuth("a@example.com", "pw-123456"),
+		c, err := New(BasicAuth("a@example.com", "pw-123456"),
 			WithAuthURL(base), WithAPIURL(base+"/2/0"), WithHTTPClient(hc))
 		if err != nil {
 			t.Fatal(err)
@@ -90,13 +90,13 @@ func TestInsecureClientRefusedForRemoteHosts(t *testing.T) {
 	insecure := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}
 	creds := BasicAuth("a@example.com", "pw-123456")
 	for _, base := range []string{"https://auth.anaplan.com", "https://10.0.0.8:8443"} {
-		_, err := New(context.Background(), creds, WithAuthURL(base), WithAPIURL(base+"/2/0"), WithHTTPClient(insecure))
+		_, err := New(creds, WithAuthURL(base), WithAPIURL(base+"/2/0"), WithHTTPClient(insecure))
 		if err == nil || !strings.Contains(err.Error(), "InsecureSkipVerify") || !strings.Contains(err.Error(), "RootCAs") {
 			t.Errorf("%s with an insecure client: %v, want a refusal naming InsecureSkipVerify and RootCAs", base, err)
 		}
 	}
 	for _, base := range []string{"https://127.0.0.1:8443", "https://localhost:8443", "http://127.0.0.1:8080"} {
-		if _, err := New(context.Background(), creds, WithAuthURL(base), WithAPIURL(base+"/2/0"), WithHTTPClient(insecure)); err != nil {
+		if _, err := New(creds, WithAuthURL(base), WithAPIURL(base+"/2/0"), WithHTTPClient(insecure)); err != nil {
 			t.Errorf("%s (loopback) with an insecure client: %v", base, err)
 		}
 	}

@@ -18,12 +18,14 @@ type Token struct {
 	ID        string    // tokenId
 	RefreshID string    // refreshTokenId
 	ExpiresAt time.Time // as the auth service reported it
-	value     string
+	value     secret
+	refresh   secret // OAuth refresh token; "" for auth-service tokens
+	scheme    string // "" means AnaplanAuthToken; schemeBearer for OAuth
 }
 
 // Value is the raw token, as sent in "Authorization: AnaplanAuthToken <value>".
 // It is a secret: do not log or display it (see Masked).
-func (t Token) Value() string { return t.value }
+func (t Token) Value() string { return t.value.reveal() }
 
 // Masked is a display form that identifies a token without revealing it,
 // e.g. "Xk9f…(88 chars)".
@@ -34,7 +36,7 @@ func (t Token) Masked() string {
 	case n < 16:
 		return fmt.Sprintf("…(%d chars)", n)
 	default:
-		return fmt.Sprintf("%s…(%d chars)", t.value[:4], n)
+		return fmt.Sprintf("%s…(%d chars)", t.value.reveal()[:4], n)
 	}
 }
 
@@ -48,7 +50,7 @@ func (t Token) String() string {
 
 // GoString keeps %#v from printing the value.
 func (t Token) GoString() string {
-	return fmt.Sprintf("anaplan.Token{ID:%q, RefreshID:%q, ExpiresAt:%s, value:%s}", t.ID, t.RefreshID, t.ExpiresAt.UTC().Format(time.RFC3339), mask(t.value))
+	return fmt.Sprintf("anaplan.Token{ID:%q, RefreshID:%q, ExpiresAt:%s, value:%s}", t.ID, t.RefreshID, t.ExpiresAt.UTC().Format(time.RFC3339), t.value)
 }
 
 // Format keeps every fmt verb to String (or GoString for %#v).
@@ -134,8 +136,9 @@ func (c *Client) Close() error {
 	return nil
 }
 
-// errClosed answers an authentication asked of a closed client.
-var errClosed = errors.New("anaplan: the client is closed: create a new one to authenticate again")
+// ErrClosed answers a call that needs to authenticate on a client that
+// Close has closed.
+var ErrClosed = errors.New("anaplan: the client is closed: create a new one to authenticate again")
 
 func (tc *tokenCache) get() (Token, time.Time) {
 	tc.mu.Lock()
@@ -210,10 +213,10 @@ func (c *Client) reauthenticate(ctx context.Context, rejected Token) (Token, err
 func (c *Client) shared(ctx context.Context, key string, fn func(context.Context) (Token, error)) (Token, error) {
 	ch := c.tokens.flights.DoChan(key, func() (any, error) {
 		if !c.tokens.begin() {
-			return nil, errClosed
+			return nil, ErrClosed
 		}
 		defer c.tokens.inFlight.Done()
-		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), authFlightTimeout)
+		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.flightTimeout())
 		defer cancel()
 		defer context.AfterFunc(c.tokens.closing, cancel)()
 		return fn(fctx)
@@ -254,6 +257,10 @@ func (c *Client) refreshOrAuthenticate(ctx context.Context, force bool) (Token, 
 
 // authenticate gets a new token with the client's credentials.
 func (c *Client) authenticate(ctx context.Context) (Token, error) {
+	if ti, ok := c.creds.(tokenIssuer); ok { // OAuth: oauthhooks.go
+		prev, _ := c.tokens.get()
+		return ti.issue(ctx, c, prev)
+	}
 	if err := c.creds.check(); err != nil {
 		return Token{}, err
 	}
@@ -279,11 +286,14 @@ func (c *Client) authenticate(ctx context.Context) (Token, error) {
 // refresh extends cur with POST /token/refresh. Anaplan keeps the token
 // value and moves expiresAt; a new value, if one comes, is taken.
 func (c *Client) refresh(ctx context.Context, cur Token) (Token, error) {
+	if ti, ok := c.creds.(tokenIssuer); ok {
+		return ti.renew(ctx, c, cur)
+	}
 	var ar authResponse
 	err := c.authCall(ctx, http.MethodPost, "/token/refresh", func(req *http.Request) error {
-		req.Header.Set("Authorization", "AnaplanAuthToken "+cur.value)
+		req.Header.Set("Authorization", "AnaplanAuthToken "+cur.value.reveal())
 		return nil
-	}, &ar, cur.value)
+	}, &ar, cur.value.reveal())
 	if err != nil {
 		return Token{}, err
 	}
@@ -309,7 +319,7 @@ func (c *Client) storeToken(ar authResponse, prev Token) (Token, error) {
 	if exp.IsZero() {
 		exp = now.Add(tokenLifetime)
 	}
-	tok := Token{ID: ar.TokenInfo.TokenID, RefreshID: ar.TokenInfo.RefreshTokenID, ExpiresAt: exp, value: ar.TokenInfo.TokenValue}
+	tok := Token{ID: ar.TokenInfo.TokenID, RefreshID: ar.TokenInfo.RefreshTokenID, ExpiresAt: exp, value: secret(ar.TokenInfo.TokenValue)}
 	if tok.value == "" {
 		tok.value = prev.value
 	}
@@ -337,15 +347,18 @@ func (c *Client) storeToken(ar authResponse, prev Token) (Token, error) {
 // first if there is none). It does not re-authenticate on a 401: it reports
 // what the service thinks of the token the client holds.
 func (c *Client) Validate(ctx context.Context) (TokenValidation, error) {
+	if _, ok := c.creds.(tokenIssuer); ok {
+		return TokenValidation{}, errOAuthValidate
+	}
 	tok, err := c.Token(ctx)
 	if err != nil {
 		return TokenValidation{}, err
 	}
 	var ar authResponse
 	err = c.authCall(ctx, http.MethodGet, "/token/validate", func(req *http.Request) error {
-		req.Header.Set("Authorization", "AnaplanAuthToken "+tok.value)
+		req.Header.Set("Authorization", "AnaplanAuthToken "+tok.value.reveal())
 		return nil
-	}, &ar, tok.value)
+	}, &ar, tok.value.reveal())
 	if err != nil {
 		return TokenValidation{}, err
 	}
@@ -378,10 +391,13 @@ func (c *Client) Logout(ctx context.Context) error {
 	if err := c.stored.clear(); err != nil {
 		c.logger.Warn("anaplan: could not delete the cached token", "error", err)
 	}
+	if tok.scheme == schemeBearer {
+		return nil // OAuth: no revocation endpoint is documented; forgetting the tokens is the logout
+	}
 	err := c.authCall(ctx, http.MethodPost, "/token/logout", func(req *http.Request) error {
-		req.Header.Set("Authorization", "AnaplanAuthToken "+tok.value)
+		req.Header.Set("Authorization", "AnaplanAuthToken "+tok.value.reveal())
 		return nil
-	}, nil, tok.value)
+	}, nil, tok.value.reveal())
 	if errors.Is(err, ErrUnauthorized) {
 		return nil
 	}

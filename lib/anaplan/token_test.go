@@ -309,7 +309,7 @@ func TestCloseEndsAnAuthenticationNobodyWaitsFor(t *testing.T) {
 	case <-time.After(30 * time.Second): // a hang, not a timing: the flight would run for minutes
 		t.Fatal("Close did not return: it did not cancel the authentication still in flight")
 	}
-	if _, err := c.Me(t.Context()); err == nil || !strings.Contains(err.Error(), "client is closed") {
+	if _, err := c.Me(t.Context()); !errors.Is(err, anaplan.ErrClosed) || !strings.Contains(err.Error(), "client is closed") {
 		t.Errorf("Me after Close: %v, want the client is closed", err)
 	}
 	wantCount(t, f, authKey, 1)

@@ -27,7 +27,7 @@ func TestConcurrentCallersShareOneRefreshOnTheEmulator(t *testing.T) {
 	}
 	srv := httptest.NewServer(e.Handler())
 	t.Cleanup(srv.Close)
-	c, err := anaplan.New(t.Context(), demoBasic(), anaplan.WithAuthURL(srv.URL), anaplan.WithAPIURL(srv.URL+"/2/0"), anaplan.WithClock(clock.Now))
+	c, err := anaplan.New(demoBasic(), anaplan.WithAuthURL(srv.URL), anaplan.WithAPIURL(srv.URL+"/2/0"), anaplan.WithClock(clock.Now))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +81,7 @@ func TestReauthenticatesOnceAndNeverLoops(t *testing.T) {
 		e.Handler().ServeHTTP(w, r)
 	}))
 	t.Cleanup(srv.Close)
-	c, err := anaplan.New(t.Context(), demoBasic(), anaplan.WithAuthURL(srv.URL), anaplan.WithAPIURL(srv.URL+"/2/0"))
+	c, err := anaplan.New(demoBasic(), anaplan.WithAuthURL(srv.URL), anaplan.WithAPIURL(srv.URL+"/2/0"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +127,7 @@ func TestTokenCacheKeyedByHostAndUser(t *testing.T) {
 	port := srv.URL[strings.LastIndex(srv.URL, ":"):]
 	for _, host := range []string{"http://127.0.0.1" + port, "http://localhost" + port} {
 		for _, creds := range []anaplan.Credentials{demoBasic(), anaplan.BasicAuth("priya.shah@example.com", "no-basic-login")} {
-			c, err := anaplan.New(context.Background(), creds, anaplan.WithAuthURL(host), anaplan.WithAPIURL(host+"/2/0"), anaplan.WithTokenCache(dir))
+			c, err := anaplan.New(creds, anaplan.WithAuthURL(host), anaplan.WithAPIURL(host+"/2/0"), anaplan.WithTokenCache(dir))
 			if err != nil {
 				t.Fatal(err)
 			}

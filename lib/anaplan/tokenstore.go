@@ -12,29 +12,6 @@ import (
 	"time"
 )
 
-// EnvTokenCache names the token cache directory the scripts and notebooks
-// use ("off" disables it); see DefaultTokenCacheDir.
-const EnvTokenCache = "ANAPLAN_TOKEN_CACHE"
-
-// DefaultTokenCacheDir is where scripts and notebooks keep tokens between
-// runs: $ANAPLAN_TOKEN_CACHE, or anaplan-registry/tokens under the user's
-// cache directory (~/.cache on Linux). It returns "" when the cache is
-// turned off (ANAPLAN_TOKEN_CACHE=off) or no cache directory exists.
-func DefaultTokenCacheDir() string {
-	switch v := os.Getenv(EnvTokenCache); v {
-	case "off", "false", "0", "none":
-		return ""
-	case "":
-		dir, err := os.UserCacheDir()
-		if err != nil {
-			return ""
-		}
-		return filepath.Join(dir, "anaplan-registry", "tokens")
-	default:
-		return v
-	}
-}
-
 // WithTokenCache keeps the client's token in a file under dir, so the next
 // process (a script run from cron, a notebook cell) reuses it instead of
 // logging in again: Anaplan advises one token per 35-minute session and
@@ -52,6 +29,9 @@ type tokenFile struct {
 	ExpiresAt time.Time `json:"expiresAt"`
 	Value     string    `json:"tokenValue"`
 	Obtained  time.Time `json:"obtained"`
+	// OAuth only: the refresh token and the scheme ("Bearer").
+	RefreshToken string `json:"refreshToken,omitempty"`
+	Scheme       string `json:"scheme,omitempty"`
 }
 
 // tokenStore reads and writes one cached token file.
@@ -83,7 +63,7 @@ func (s *tokenStore) load() (tok Token, obtained time.Time, ok bool) {
 	if json.Unmarshal(b, &f) != nil || f.Value == "" {
 		return Token{}, time.Time{}, false
 	}
-	return Token{ID: f.TokenID, RefreshID: f.RefreshID, ExpiresAt: f.ExpiresAt, value: f.Value}, f.Obtained, true
+	return Token{ID: f.TokenID, RefreshID: f.RefreshID, ExpiresAt: f.ExpiresAt, value: secret(f.Value), refresh: secret(f.RefreshToken), scheme: f.Scheme}, f.Obtained, true
 }
 
 // save writes tok atomically with mode 0600.
@@ -91,7 +71,7 @@ func (s *tokenStore) save(tok Token, obtained time.Time) error {
 	if s == nil {
 		return nil
 	}
-	b, err := json.Marshal(tokenFile{tok.ID, tok.RefreshID, tok.ExpiresAt, tok.value, obtained})
+	b, err := json.Marshal(tokenFile{tok.ID, tok.RefreshID, tok.ExpiresAt, tok.value.reveal(), obtained, tok.refresh.reveal(), tok.scheme})
 	if err != nil {
 		return err
 	}

@@ -34,7 +34,7 @@ func countingEmulator(t *testing.T) (*httptest.Server, *atomic.Int32) {
 
 func cachedClient(t *testing.T, srv *httptest.Server, dir string, creds anaplan.Credentials) *anaplan.Client {
 	t.Helper()
-	c, err := anaplan.New(context.Background(), creds,
+	c, err := anaplan.New(creds,
 		anaplan.WithAuthURL(srv.URL), anaplan.WithAPIURL(srv.URL+"/2/0"), anaplan.WithTokenCache(dir))
 	if err != nil {
 		t.Fatal(err)
@@ -120,21 +120,5 @@ func TestTokenCacheIgnoresFilesOthersCanRead(t *testing.T) {
 	cachedClient(t, srv, dir, demoBasic()).Me(context.Background())
 	if n := logins.Load(); n != 2 {
 		t.Errorf("%d logins, want 2: a world-readable token file must not be trusted", n)
-	}
-}
-
-func TestDefaultTokenCacheDir(t *testing.T) {
-	t.Setenv(anaplan.EnvTokenCache, "off")
-	if d := anaplan.DefaultTokenCacheDir(); d != "" {
-		t.Errorf("off: %q", d)
-	}
-	t.Setenv(anaplan.EnvTokenCache, "/somewhere")
-	if d := anaplan.DefaultTokenCacheDir(); d != "/somewhere" {
-		t.Errorf("explicit: %q", d)
-	}
-	t.Setenv(anaplan.EnvTokenCache, "")
-	t.Setenv("XDG_CACHE_HOME", "/cache")
-	if d := anaplan.DefaultTokenCacheDir(); d != "/cache/anaplan-registry/tokens" {
-		t.Errorf("default: %q", d)
 	}
 }

@@ -137,7 +137,7 @@ func newBenchServer(b *testing.B, bytesPerSecond int64, latency time.Duration) *
 		}
 	}))
 	b.Cleanup(s.srv.Close)
-	c, err := anaplan.New(b.Context(), anaplan.BasicAuth("bench@example.com", "bench-password"),
+	c, err := anaplan.New(anaplan.BasicAuth("bench@example.com", "bench-password"),
 		anaplan.WithAuthURL(s.srv.URL), anaplan.WithAPIURL(s.srv.URL+"/2/0"))
 	if err != nil {
 		b.Fatal(err)

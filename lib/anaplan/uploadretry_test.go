@@ -44,7 +44,7 @@ func TestUploadSurvivesLostAnswersToItsPOSTs(t *testing.T) {
 	}))
 	t.Cleanup(srv.Close)
 	var w waits
-	c, err := anaplan.New(t.Context(), anaplan.BasicAuth(emulator.DemoUser, emulator.DemoPassword),
+	c, err := anaplan.New(anaplan.BasicAuth(emulator.DemoUser, emulator.DemoPassword),
 		anaplan.WithAuthURL(srv.URL), anaplan.WithAPIURL(srv.URL+"/2/0"), anaplan.WithSleep(w.sleep))
 	if err != nil {
 		t.Fatal(err)

@@ -13,13 +13,13 @@ func (c *Client) ListWorkspaces(ctx context.Context, opts ListOptions) iter.Seq2
 }
 
 // GetWorkspace returns one workspace (GET /workspaces/{id}). Anaplan answers
-// 404 (ErrNotFound) for an unknown ID and, with details, for non-admins.
-func (c *Client) GetWorkspace(ctx context.Context, id string, details bool) (Workspace, error) {
+// 404 (ErrNotFound) for an unknown ID and, with Details, for non-admins.
+func (c *Client) GetWorkspace(ctx context.Context, id string, opts GetOptions) (Workspace, error) {
 	if err := requireID("workspace", id); err != nil {
 		return Workspace{}, err
 	}
 	q := url.Values{}
-	if details {
+	if opts.Details {
 		q.Set("tenantDetails", "true")
 	}
 	return getOne[Workspace](c, ctx, apiPath("workspaces", id), q, "workspace")

@@ -163,6 +163,10 @@ func (e *Emulator) refresh(w http.ResponseWriter, r *http.Request) {
 		e.writeAuthFailure(w, r, badHeader("refresh needs an AnaplanAuthToken header"))
 		return
 	}
+	if e.store.isOAuthAccessToken(token) { // see oauth_tokens.go
+		e.writeAuthFailure(w, r, badCredential("an OAuth access token is for the Integration API only"))
+		return
+	}
 	sess, ok := e.store.refreshToken(token, e.now(), e.ttl)
 	if !ok {
 		e.writeAuthFailure(w, r, badCredential("unknown or expired token"))
@@ -183,6 +187,10 @@ func (e *Emulator) validate(w http.ResponseWriter, r *http.Request) {
 		e.writeAuthFailure(w, r, badHeader("validate needs an AnaplanAuthToken header"))
 		return
 	}
+	if e.store.isOAuthAccessToken(token) { // see oauth_tokens.go
+		e.writeAuthFailure(w, r, badCredential("an OAuth access token is for the Integration API only"))
+		return
+	}
 	sess, ok := e.store.lookupToken(token, e.now())
 	user, known := e.store.user(sess.UserID)
 	if !ok || !known || !user.Active {
@@ -199,6 +207,10 @@ func (e *Emulator) logout(w http.ResponseWriter, r *http.Request) {
 	token, ok := tokenCredential(r)
 	if !ok { // includes Bearer: rejected with 401 (§2.3)
 		e.writeAuthFailure(w, r, badCredential("logout needs an AnaplanAuthToken header"))
+		return
+	}
+	if e.store.isOAuthAccessToken(token) { // see oauth_tokens.go
+		e.writeAuthFailure(w, r, badCredential("an OAuth access token is for the Integration API only"))
 		return
 	}
 	if !e.store.revokeToken(token, e.now()) {

@@ -20,6 +20,9 @@ type session struct {
 	RefreshTokenID string `json:"refreshTokenId"`
 	UserID         string `json:"userId"`
 	ExpiresAt      int64  `json:"expiresAt"` // epoch milliseconds
+	// OAuthClient is set on OAuth access tokens (oauth.go): the API takes
+	// them, the auth service's /token/... routes do not.
+	OAuthClient string `json:"oauthClient,omitempty"`
 }
 
 func (s session) expired(now time.Time) bool { return now.UnixMilli() >= s.ExpiresAt }

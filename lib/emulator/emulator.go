@@ -56,6 +56,10 @@ type Options struct {
 	// AllowRemote lets Start listen on a non-loopback address. The emulator
 	// has a public demo password: never expose it by accident.
 	AllowRemote bool
+	// ReadPageRows is the number of rows per page of a large read request
+	// (list items, or view rows in the tabular layout); 0 means
+	// DefaultReadPageRows.
+	ReadPageRows int
 	// Faults injects rate limits, 5xx, latency and dropped connections,
 	// deterministically under Faults.Seed; the zero value injects none.
 	Faults Faults
@@ -63,6 +67,9 @@ type Options struct {
 	// tests that need an answer the emulator does not give on its own (a
 	// 503 on page 3, an odd body, a request held open). See Interceptor.
 	Intercept Interceptor
+	// OAuth configures the OAuth service (oauth_service.go); the zero
+	// value registers the demo device-grant clients.
+	OAuth OAuthOptions
 }
 
 // Emulator serves one tenant. It is safe for concurrent use.
@@ -73,6 +80,9 @@ type Emulator struct {
 	roots     *x509.CertPool
 	bulk      *bulk // files, tasks and model data of the bulk API
 	store     *store
+	alm       *alm // ALM revisions, syncs and online status
+	oauth     *oauthService
+	txn       *txnState // read requests, model open state, calendars
 	routes    []route
 	router    *router
 	intercept Interceptor // Options.Intercept; nil passes through
@@ -97,6 +107,9 @@ func New(opts Options) (*Emulator, error) {
 		return nil, fmt.Errorf("emulator: token TTL %v is negative", opts.TokenTTL)
 	}
 	if err := opts.Faults.validate(); err != nil {
+		return nil, fmt.Errorf("emulator: %w", err)
+	}
+	if err := opts.OAuth.validate(); err != nil {
 		return nil, fmt.Errorf("emulator: %w", err)
 	}
 	e := &Emulator{
@@ -125,6 +138,13 @@ func New(opts Options) (*Emulator, error) {
 		return nil, err
 	}
 	if e.store, err = newStore(tenant.clone(), mu, state, e.log); err != nil {
+		return nil, err
+	}
+	if e.oauth, err = newOAuthService(opts.OAuth, opts.StateDir, e.log); err != nil {
+		return nil, err
+	}
+	e.txn = newTxnState(opts.ReadPageRows)
+	if e.alm, err = newALM(tenant, e.store, opts.StateDir, opts.TaskDuration, e.log); err != nil {
 		return nil, err
 	}
 	e.routes = e.routeTable()

@@ -18,3 +18,13 @@ func WaitTasks(e *Emulator) { e.Settle() }
 
 // TaskIDFor is the ID of the n-th task (from 1) an emulator starts.
 func TaskIDFor(modelID string, n int64) string { return taskID(modelID, n) }
+
+// HoldEngine runs fn while the model's engine is busy, as it is while an
+// import runs, so tests can see the 409 a write gets then.
+func HoldEngine(e *Emulator, modelID string, fn func()) {
+	e.bulk.model(modelID).engine.Hold(fn)
+}
+
+// ReadRequestIDFor is the id of the n-th read request (from 1) an
+// emulator starts.
+func ReadRequestIDFor(n int64) string { return readRequestID(n) }

@@ -116,6 +116,7 @@ func (e *Emulator) writeModelList(w http.ResponseWriter, r *http.Request, worksp
 	if !requestUser(r).TenantAdmin {
 		filter = nil
 	}
+	e.alm.settleAt(e.now()) // completed ALM syncs have saved their models
 	rows, total := e.store.listModels(workspaceID, filter, keys, page)
 	details := queryFlag(r, "modelDetails")
 	out := make([]modelJSON, len(rows))
@@ -132,6 +133,7 @@ func (e *Emulator) writeModelList(w http.ResponseWriter, r *http.Request, worksp
 // the caller holds NO ACCESS on still answers 200 with full metadata
 // (anaplan-api.md §3); only model-scoped calls answer 404.
 func (e *Emulator) getModel(w http.ResponseWriter, r *http.Request) {
+	e.alm.settleAt(e.now()) // completed ALM syncs have saved their models
 	m, ok := e.store.model(r.PathValue("modelId"))
 	if !ok {
 		e.writeAPIError(w, r, http.StatusNotFound, "")

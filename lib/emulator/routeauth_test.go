@@ -30,6 +30,14 @@ func TestNoRouteServesWithoutCredentials(t *testing.T) {
 			if r.status != 400 && r.status != 401 {
 				t.Errorf("%s %s without credentials: %d %s, want 400 or 401", method, path, r.status, r.body)
 			}
+		case strings.HasPrefix(rt.Pattern, "/oauth/"): // OAuth clients: no client_id, no answer
+			wantStatus(t, h.do(method, path, "", ""), 400)
+		case rt.Pattern == "/activate": // the verification page: a login form for anyone
+			if r := h.do(method, path, "", ""); r.status != 200 || !strings.Contains(string(r.body), `id="login"`) {
+				t.Errorf("GET /activate without a session: %d, want the login form", r.status)
+			}
+		case strings.HasPrefix(rt.Pattern, "/activate/"): // its forms: refused without a page session
+			wantStatus(t, h.do(method, path, "", ""), 403)
 		default:
 			t.Errorf("route %s %s is outside the auth service and the API: who may call it?", rt.Method, rt.Pattern)
 		}

@@ -10,44 +10,30 @@ import (
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/anaplan-registry/toolkit/lib/emulator/openapidocs"
 )
 
-// specsDir finds the shared OpenAPI documents: ../shared/anaplan-openapi
-// next to the module root (the directory holding go.mod). A git worktree
-// sits deeper than the main checkout, so the nearest ancestor of the
-// module root holding shared/anaplan-openapi counts too. Missing documents
-// fail the test: CI has them, and a contract test that skips proves nothing.
+// specsDir finds the community OpenAPI documents (openapidocs): in
+// ../shared/anaplan-openapi beside the module root, else in the module's
+// cache of the pinned commit, which `go run ./scripts/testall` fills.
+// Missing documents fail the test with one line saying how to get them:
+// a contract test that skips proves nothing.
 func specsDir(t testing.TB) string {
 	t.Helper()
 	wd, err := os.Getwd()
 	if err != nil {
 		t.Fatal(err)
 	}
-	root := wd
-	for {
-		if _, err := os.Stat(filepath.Join(root, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(root)
-		if parent == root {
-			t.Fatalf("no go.mod above %s", wd)
-		}
-		root = parent
+	root, err := openapidocs.ModuleRoot(wd)
+	if err != nil {
+		t.Fatal(err)
 	}
-	want := filepath.Join(root, "..", "shared", "anaplan-openapi")
-	for dir := filepath.Dir(root); ; dir = filepath.Dir(dir) {
-		candidate := filepath.Join(dir, "shared", "anaplan-openapi")
-		if _, err := os.Stat(filepath.Join(candidate, "integration-openapi.json")); err == nil {
-			return candidate
-		}
-		if filepath.Dir(dir) == dir {
-			break
-		}
+	dir, err := openapidocs.Locate(root)
+	if err != nil {
+		t.Fatal(err)
 	}
-	t.Fatalf("OpenAPI documents not found: expected %s (with integration-openapi.json and "+
-		"authentication-openapi.json). CI provides this folder; check out the shared reference "+
-		"material next to the repository to run the contract test locally.", filepath.Clean(want))
-	return ""
+	return dir
 }
 
 // loadedSpecs caches the parsed, patched documents for all tests.
@@ -79,8 +65,8 @@ func specs(t testing.TB) (auth, integration *openapi3.T) {
 			}
 			return doc
 		}
-		loadedSpecs.auth = load("authentication-openapi.json")
-		loadedSpecs.integration = load("integration-openapi.json")
+		loadedSpecs.auth = load(openapidocs.Authentication)
+		loadedSpecs.integration = load(openapidocs.Integration)
 		if loadedSpecs.err == nil {
 			patchAuthSpec(loadedSpecs.auth)
 			patchIntegrationSpec(loadedSpecs.integration)
@@ -146,6 +132,7 @@ func patchIntegrationSpec(doc *openapi3.T) {
 	email := schemas["User"].Value.Properties["email"].Value
 	email.Pattern = strings.ReplaceAll(email.Pattern, `\\`, `\`)
 	regexp.MustCompile(email.Pattern) // still a valid pattern
+	patchTxnSpec(doc)
 
 	// §3: every Integration API error carries the error envelope
 	// {"status":{code,message},"path","timestamp"}: 400 for bad paging or

@@ -23,6 +23,12 @@ type Tenant struct {
 	// TrustedCAs are PEM certificates of the CAs whose user certificates
 	// may log in with CA certificate authentication.
 	TrustedCAs [][]byte
+	// Revisions are the ALM lineage (alm_tenant.go): revisions created in
+	// source models and the syncs that applied them to others.
+	Revisions []Revision
+	// Day is how many days Advance has moved the tenant on (0 for a
+	// tenant as built).
+	Day int
 }
 
 // User is a tenant user. A user with a zero PasswordHash cannot use Basic
@@ -63,6 +69,9 @@ type Workspace struct {
 	Active        bool
 	SizeAllowance int64
 	CurrentSize   int64
+	// NonAdminUserIDs are users without the Workspace Administrator role
+	// here: the ALM API answers them 403.
+	NonAdminUserIDs []string
 }
 
 // Model is a tenant model.
@@ -149,6 +158,9 @@ func (t *Tenant) validate() error {
 			}
 		}
 	}
+	if err := t.validateRevisions(); err != nil {
+		return err
+	}
 	_, err := t.caPool()
 	return err
 }
@@ -183,9 +195,13 @@ func (t *Tenant) caPool() (*x509.CertPool, error) {
 
 // clone returns a deep copy so the emulator never shares slices with its caller.
 func (t *Tenant) clone() *Tenant {
-	c := &Tenant{CustomerID: t.CustomerID}
+	c := &Tenant{CustomerID: t.CustomerID, Day: t.Day}
 	c.Users = append([]User(nil), t.Users...)
 	c.Workspaces = append([]Workspace(nil), t.Workspaces...)
+	for i := range c.Workspaces {
+		c.Workspaces[i].NonAdminUserIDs = append([]string(nil), c.Workspaces[i].NonAdminUserIDs...)
+	}
+	c.Revisions = cloneRevisions(t.Revisions)
 	c.Models = make([]Model, len(t.Models))
 	for i, m := range t.Models {
 		m.CategoryValues = append([]CategoryValue(nil), m.CategoryValues...)

@@ -110,7 +110,8 @@ var demoModels = []demoModel{
 // including ACTIVE, names that break naive CSV, a model the demo user
 // cannot access (DemoNoAccessModelID) and the "Model Registry" model in
 // "Admin Tools" (RegistryModelID, RegistryWorkspaceID). Everything is
-// deterministic: the same IDs, sizes and dates on every call.
+// deterministic: the same IDs, sizes and dates on every call. Its ALM
+// lineage builds the families DemoFamilies declares.
 func Demo() *Tenant {
 	t := &Tenant{
 		CustomerID: DemoCustomerID,
@@ -154,6 +155,7 @@ func Demo() *Tenant {
 			CurrentSize:   used[d.key],
 		})
 	}
+	t.Revisions = demoRevisions(t.Models, t.Users)
 	return t
 }
 

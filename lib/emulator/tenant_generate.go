@@ -12,7 +12,8 @@ import (
 // when there is one, is "Model Registry" (RegistryModelID), so code that
 // loads the registry works against either tenant. Models are spread
 // round-robin over the workspaces and cycle through every activeState.
-// 100,000 models take well under a second.
+// Every fourth model is a development model with ALM lineage into the
+// next two (see generateRevisions). 100,000 models take well under a second.
 func Generate(workspaces, models int) *Tenant {
 	workspaces, models = max(workspaces, 1), max(models, 0)
 	t := &Tenant{
@@ -63,6 +64,7 @@ func Generate(workspaces, models int) *Tenant {
 		gib := int64(1 << 30)
 		t.Workspaces[i].SizeAllowance = max(1, (t.Workspaces[i].CurrentSize*5/4+gib-1)/gib) * gib
 	}
+	t.Revisions = generateRevisions(t.Models)
 	return t
 }
 

@@ -24,16 +24,16 @@ type ModelActions struct {
 func ReadModelActions(ctx context.Context, m *anaplan.ModelHandle) (ModelActions, error) {
 	var a ModelActions
 	var err error
-	if a.Files, err = m.Files(ctx); err != nil {
+	if a.Files, err = anaplan.Collect(m.ListFiles(ctx)); err != nil {
 		return a, fmt.Errorf("listing the files of %s: %w", m, err)
 	}
-	if a.Imports, err = m.Imports(ctx); err != nil {
+	if a.Imports, err = anaplan.Collect(m.ListImports(ctx)); err != nil {
 		return a, fmt.Errorf("listing the imports of %s: %w", m, err)
 	}
-	if a.Exports, err = m.Exports(ctx); err != nil {
+	if a.Exports, err = anaplan.Collect(m.ListExports(ctx)); err != nil {
 		return a, fmt.Errorf("listing the exports of %s: %w", m, err)
 	}
-	if a.Processes, err = m.Processes(ctx); err != nil {
+	if a.Processes, err = anaplan.Collect(m.ListProcesses(ctx)); err != nil {
 		return a, fmt.Errorf("listing the processes of %s: %w", m, err)
 	}
 	return a, nil

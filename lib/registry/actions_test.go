@@ -50,7 +50,7 @@ func TestReadModelActionsOfTheRegistryModel(t *testing.T) {
 func TestReadModelActionsNoAccess(t *testing.T) {
 	t.Parallel()
 	env := newLoadEnv(t)
-	m, err := env.client.GetModel(context.Background(), emulator.DemoNoAccessModelID, false)
+	m, err := env.client.GetModel(context.Background(), emulator.DemoNoAccessModelID, anaplan.GetOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

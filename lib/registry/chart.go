@@ -2,8 +2,6 @@ package registry
 
 import (
 	"fmt"
-	"html"
-	"regexp"
 	"slices"
 	"strconv"
 
@@ -21,7 +19,7 @@ func (s Summary) CapacityChartSVG() ([]byte, error) {
 		if !u.HasAllowance {
 			continue
 		}
-		labels = append(labels, truncate(displayText(u.Name), 32))
+		labels = append(labels, truncate(CellText(u.Name), 32))
 		values = append(values, u.UsedPercent)
 	}
 	if len(values) == 0 {
@@ -32,7 +30,10 @@ func (s Summary) CapacityChartSVG() ([]byte, error) {
 	opt.Title.Text = "Capacity used (% of size allowance)"
 	opt.Padding = charts.Box{Top: 20, Right: 60, Bottom: 20, Left: 60} // room for a font wider than Roboto
 	opt.CategoryAxis = charts.CategoryAxisOption{Labels: labels}
-	opt.ValueAxis = []charts.ValueAxisOption{{Min: charts.Ptr(0.0)}}
+	// Ticks every 25%: the library's default spacing is measured in Roboto
+	// and runs "100" into "120" in a wider font.
+	opt.ValueAxis = []charts.ValueAxisOption{{Min: charts.Ptr(0.0), Unit: 25}}
+	opt.ValueFormatter = axisNumber
 	opt.SeriesList[0].Label.Show = charts.Ptr(true)
 	opt.SeriesList[0].Label.ValueFormatter = func(v float64) string { return fmt.Sprintf("%.1f%%", v) }
 	return renderSVG(opt, labels, 760, 80+34*len(values))
@@ -46,7 +47,7 @@ func (s Summary) StatesChartSVG() ([]byte, error) {
 	var labels []string
 	var values []float64
 	for _, c := range slices.Backward(s.States) {
-		labels = append(labels, displayText(c.Key))
+		labels = append(labels, CellText(c.Key))
 		values = append(values, float64(c.Count))
 	}
 	opt := charts.NewBarChartOptionWithData([][]float64{values})
@@ -54,53 +55,43 @@ func (s Summary) StatesChartSVG() ([]byte, error) {
 	opt.Title.Text = "Models by state"
 	opt.Padding = charts.Box{Top: 20, Right: 40, Bottom: 20, Left: 60}
 	opt.CategoryAxis = charts.CategoryAxisOption{Labels: labels}
-	opt.ValueAxis = []charts.ValueAxisOption{{Min: charts.Ptr(0.0)}}
+	opt.ValueAxis = []charts.ValueAxisOption{{Min: charts.Ptr(0.0), LabelCountAdjustment: -1}}
+	opt.ValueFormatter = axisNumber
 	opt.SeriesList[0].Label.Show = charts.Ptr(true)
 	return renderSVG(opt, labels, 760, 80+34*len(values))
 }
 
+// labelFont is the font and size the library lays category labels out in
+// (its default, Roboto, at its default 12 points), to measure them.
+var labelFont = charts.FontStyle{FontSize: 12, FontColor: charts.ColorBlack, Font: charts.GetDefaultFont()}
+
+// labelSlack is the extra width, as a share of the widest label, that a
+// label may take in the browser. The library measures labels in Roboto and
+// right-aligns them on that measure; a browser without Roboto draws them
+// in its own sans-serif, which is wider (DejaVu Sans, Linux's usual one,
+// by about 15%), so a label on the measure would run under the bars. The
+// labels move left by this share instead, through the library's own label
+// offset: in Roboto they end a little before the axis, in a wider font
+// they still end before it.
+const labelSlack = 0.2
+
+// renderSVG draws a horizontal bar chart of labels, width by height.
 func renderSVG(opt charts.BarChartOption, labels []string, width, height int) ([]byte, error) {
 	p := charts.NewPainter(charts.PainterOptions{OutputFormat: charts.ChartOutputSVG, Width: width, Height: height})
+	widest := 0
+	for _, l := range labels {
+		widest = max(widest, p.MeasureText(l, 0, labelFont).Width())
+	}
+	slack := int(labelSlack * float64(widest))
+	opt.CategoryAxis.LabelOffset = charts.OffsetInt{Left: -slack}
+	opt.Padding.Left = max(opt.Padding.Left, slack+20) // the labels' new room
 	if err := p.BarChart(opt); err != nil {
 		return nil, fmt.Errorf("drawing chart: %w", err)
 	}
-	svg, err := p.Bytes()
-	if err != nil {
-		return nil, err
-	}
-	return anchorLabels(svg, labels), nil
+	return p.Bytes()
 }
 
-// The library right-aligns category labels by measuring them in Roboto and
-// writing each one's left x. A browser without Roboto draws them in another
-// font, wider or narrower, so they run into the bars or float off. Anchoring
-// each label's end just left of the axis ticks instead holds in any font.
-var (
-	tickRE  = regexp.MustCompile(`<path d="M (\d+) (\d+)\nL \d+ (\d+)"`)
-	labelRE = regexp.MustCompile(`<text x="(\d+)" (y="\d+" style="[^"]*">)([^<]*)</text>`)
-)
-
-func anchorLabels(svg []byte, labels []string) []byte {
-	tickX := -1
-	for _, m := range tickRE.FindAllSubmatch(svg, -1) {
-		if string(m[2]) == string(m[3]) { // horizontal: a category tick
-			tickX, _ = strconv.Atoi(string(m[1]))
-			break
-		}
-	}
-	if tickX < 0 {
-		return svg
-	}
-	want := map[string]bool{}
-	for _, l := range labels {
-		want[html.EscapeString(l)] = true
-	}
-	return labelRE.ReplaceAllFunc(svg, func(text []byte) []byte {
-		m := labelRE.FindSubmatch(text)
-		x, _ := strconv.Atoi(string(m[1]))
-		if x >= tickX || !want[string(m[3])] { // value-axis labels sit right of the axis
-			return text
-		}
-		return fmt.Appendf(nil, `<text x="%d" text-anchor="end" %s%s</text>`, tickX-6, m[2], m[3])
-	})
-}
+// axisNumber writes an axis value as people write it: 0, 12.5, 40. The
+// library's default goes through go-humanize, whose output (0.00 or 0)
+// changes with its version.
+func axisNumber(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }

@@ -22,7 +22,7 @@ var (
 		"modelId", "modelName", "activeState", "workspaceId", "workspaceName",
 		"memoryUsage", "workspaceSizeAllowance", "workspaceCurrentSize", "workspaceUsedPercent",
 		"createdAt", "lastModified", "lastSavedSerialNumber", "lastModifiedByUserGuid",
-		"categories", "modelUrl",
+		"categories", "modelUrl", "environment", "environmentRule", "family",
 	}
 )
 
@@ -80,7 +80,8 @@ func (r *Registry) WriteRegistryCSV(w io.Writer) error {
 	if err := cw.Write(RegistryHeader); err != nil {
 		return err
 	}
-	for _, m := range r.Models {
+	org := r.Organisation()
+	for i, m := range r.Models {
 		ws, _ := r.Workspace(m.CurrentWorkspaceID)
 		pct := ""
 		if p, ok := UsedPercent(ws); ok {
@@ -93,6 +94,7 @@ func (r *Registry) WriteRegistryCSV(w io.Writer) error {
 			SpreadsheetSafe(isoDate(m.ISOCreationDate)), SpreadsheetSafe(isoDate(m.LastModified)),
 			SpreadsheetSafe(string(m.LastSavedSerialNumber)), SpreadsheetSafe(m.LastModifiedByUserGUID),
 			SpreadsheetSafe(categories(m)), SpreadsheetSafe(m.ModelURL),
+			string(org.Models[i].Environment), SpreadsheetSafe(org.Models[i].Rule), SpreadsheetSafe(org.Models[i].Family),
 		}
 		if err := cw.Write(row); err != nil {
 			return err

@@ -12,8 +12,8 @@ import (
 	"github.com/anaplan-registry/toolkit/lib/anaplan"
 )
 
-// The tables below are what notebooks show (Table.HTML) and what a terminal
-// can print (Table.WriteText): sizes for people, every value a string.
+// The tables below are what notebooks show (session.HTMLTable) and what a
+// terminal can print (Table.WriteText): sizes for people, every value a string.
 
 // WorkspacesTable is one row per workspace: how many models it holds, its
 // size allowance and current size, how full it is and whether that is near
@@ -125,33 +125,6 @@ func FrameTable(df dataframe.DataFrame) Table {
 		}
 	}
 	return t
-}
-
-// TokenTable shows what a learner should know about a token without
-// revealing it: who it belongs to (from GET /token/validate), how long the
-// value is, what its id looks like and how long it stays valid, to the
-// minute. Nothing in it changes between two logins of the same user.
-func TokenTable(t anaplan.Token, v anaplan.TokenValidation, now time.Time) Table {
-	return Table{
-		Header: []string{"FIELD", "VALUE"},
-		Rows: [][]string{
-			{"user", v.UserID},
-			{"user GUID", v.UserGUID},
-			{"customer GUID", v.CustomerGUID},
-			{"tokenValue", fmt.Sprintf("‹hidden: %d characters›", len(t.Value()))},
-			{"tokenId", "‹varies: " + shape(t.ID) + "›"},
-			{"expires", expiresIn(t.ExpiresAt.Sub(now))},
-		},
-	}
-}
-
-// expiresIn rounds a token's remaining life to the minute, so it reads the
-// same on every run: "in 35m".
-func expiresIn(d time.Duration) string {
-	if d <= 0 {
-		return "expired"
-	}
-	return "in " + minutes(d)
 }
 
 // day is a timestamp's date in UTC, or the text Anaplan sent when it could

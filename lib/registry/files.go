@@ -14,17 +14,22 @@ const (
 	WorkspacesFile = "workspaces.csv"
 	ModelsFile     = "models.csv"
 	RegistryFile   = "registry.csv"
+	FamiliesFile   = "families.csv"
+	HygieneFile    = "hygiene.csv"
 )
 
 // Files are the paths WriteFiles wrote.
 type Files struct {
 	Workspaces, Models, Registry string
+	Families, Hygiene            string // the organisation (organisecsv.go)
 }
 
-// WriteFiles writes workspaces.csv, models.csv and registry.csv into dir,
-// creating dir if needed. Each file is written to a temporary file in dir
-// and renamed into place only after all three were written, so a failure
-// leaves the previous files untouched and no partial file behind.
+// WriteFiles writes workspaces.csv, models.csv, registry.csv, families.csv
+// and hygiene.csv into dir, creating dir if needed. Each file is written
+// to a temporary file in dir and renamed into place only after all were
+// written, so a failure leaves the previous files untouched and no
+// partial file behind. The organisation is Organise's last, else the
+// built-in rules by name.
 func (r *Registry) WriteFiles(dir string) (Files, error) {
 	if dir == "" {
 		return Files{}, errors.New("registry: no output directory given")
@@ -39,6 +44,8 @@ func (r *Registry) WriteFiles(dir string) (Files, error) {
 		{WorkspacesFile, r.WriteWorkspacesCSV},
 		{ModelsFile, r.WriteModelsCSV},
 		{RegistryFile, r.WriteRegistryCSV},
+		{FamiliesFile, r.WriteFamiliesCSV},
+		{HygieneFile, r.WriteHygieneCSV},
 	}
 	temps := make([]string, 0, len(outputs))
 	cleanup := func() {
@@ -58,8 +65,10 @@ func (r *Registry) WriteFiles(dir string) (Files, error) {
 		Workspaces: filepath.Join(dir, WorkspacesFile),
 		Models:     filepath.Join(dir, ModelsFile),
 		Registry:   filepath.Join(dir, RegistryFile),
+		Families:   filepath.Join(dir, FamiliesFile),
+		Hygiene:    filepath.Join(dir, HygieneFile),
 	}
-	for i, final := range []string{files.Workspaces, files.Models, files.Registry} {
+	for i, final := range []string{files.Workspaces, files.Models, files.Registry, files.Families, files.Hygiene} {
 		if err := os.Rename(temps[i], final); err != nil {
 			cleanup()
 			return Files{}, fmt.Errorf("cannot move %s into place: %w", final, err)

@@ -39,7 +39,8 @@ func (r *Registry) WorkspacesFrame() dataframe.DataFrame {
 
 // ModelsFrame is one row per model, joined with its workspace: id, name,
 // activeState, workspaceId, workspaceName, workspaceUsedPercent,
-// memoryUsage (bytes), createdAt and lastModified (RFC 3339, UTC).
+// memoryUsage (bytes), createdAt and lastModified (RFC 3339, UTC), and
+// the organisation's environment, environmentRule and family.
 func (r *Registry) ModelsFrame() dataframe.DataFrame {
 	n := len(r.Models)
 	ids, names, states := make([]string, n), make([]string, n), make([]string, n)
@@ -47,7 +48,11 @@ func (r *Registry) ModelsFrame() dataframe.DataFrame {
 	created, modified := make([]string, n), make([]string, n)
 	wsUsed := make([]float64, n)
 	memory := make([]int, n)
+	envs, rules, families := make([]string, n), make([]string, n), make([]string, n)
+	org := r.Organisation()
 	for i, m := range r.Models {
+		p := org.Models[i]
+		envs[i], rules[i], families[i] = string(p.Environment), p.Rule, p.Family
 		ids[i], names[i], states[i] = m.ID, m.Name, string(m.ActiveState)
 		wsIDs[i], wsNames[i] = m.CurrentWorkspaceID, r.workspaceName(m)
 		wsUsed[i] = math.NaN()
@@ -69,6 +74,9 @@ func (r *Registry) ModelsFrame() dataframe.DataFrame {
 		series.New(memory, series.Int, "memoryUsage"),
 		series.New(created, series.String, "createdAt"),
 		series.New(modified, series.String, "lastModified"),
+		series.New(envs, series.String, "environment"),
+		series.New(rules, series.String, "environmentRule"),
+		series.New(families, series.String, "family"),
 	)
 }
 

@@ -200,7 +200,7 @@ func runImport(ctx context.Context, m *anaplan.ModelHandle, imp anaplan.Import, 
 // in a safe order: hierarchy (list) imports first, then the rest, each in
 // the order of the sources (workspaces before models).
 func importsReading(ctx context.Context, m *anaplan.ModelHandle, sources []anaplan.File) ([]anaplan.Import, error) {
-	all, err := m.Imports(ctx)
+	all, err := anaplan.Collect(m.ListImports(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("listing imports: %w", err)
 	}

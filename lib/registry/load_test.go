@@ -34,7 +34,7 @@ func newLoadEnv(t *testing.T) *loadEnv {
 	t.Cleanup(func() { e.Close() })
 	srv := httptest.NewServer(e.Handler())
 	t.Cleanup(srv.Close)
-	c, err := anaplan.New(context.Background(), anaplan.BasicAuth(emulator.DemoUser, emulator.DemoPassword),
+	c, err := anaplan.New(anaplan.BasicAuth(emulator.DemoUser, emulator.DemoPassword),
 		anaplan.WithAuthURL(srv.URL), anaplan.WithAPIURL(srv.URL+"/2/0"), anaplan.WithPollInterval(time.Millisecond))
 	if err != nil {
 		t.Fatal(err)

@@ -20,7 +20,7 @@ func serve(t testing.TB, tenant *emulator.Tenant) *anaplan.Client {
 	}
 	srv := httptest.NewServer(e.Handler())
 	t.Cleanup(srv.Close)
-	c, err := anaplan.New(context.Background(), anaplan.BasicAuth(emulator.DemoUser, emulator.DemoPassword),
+	c, err := anaplan.New(anaplan.BasicAuth(emulator.DemoUser, emulator.DemoPassword),
 		anaplan.WithAuthURL(srv.URL), anaplan.WithAPIURL(srv.URL+"/2/0"))
 	if err != nil {
 		t.Fatal(err)

@@ -23,6 +23,7 @@ type Registry struct {
 	Models     []anaplan.Model     // by workspace name, model name, then id
 
 	workspaceByID map[string]int // index into Workspaces
+	org           *Organisation  // set by Organise (organise.go)
 }
 
 // New builds a registry from workspaces and models already read. It copies

@@ -6,9 +6,13 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/go-analyze/charts"
 
 	"github.com/anaplan-registry/toolkit/lib/anaplan"
 	"github.com/anaplan-registry/toolkit/lib/registry"
@@ -154,14 +158,14 @@ func TestWriteFilesAtomic(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range []string{files.Workspaces, files.Models, files.Registry} {
+	for _, p := range []string{files.Workspaces, files.Models, files.Registry, files.Families, files.Hygiene} {
 		if _, err := os.Stat(p); err != nil {
 			t.Errorf("missing %s: %v", p, err)
 		}
 	}
 	entries, _ := os.ReadDir(dir)
-	if len(entries) != 3 {
-		t.Errorf("output dir holds %d entries, want exactly the 3 CSVs", len(entries))
+	if len(entries) != 5 {
+		t.Errorf("output dir holds %d entries, want exactly the 5 CSVs", len(entries))
 	}
 
 	// A path that is a file cannot become a directory: clear error, nothing written.
@@ -188,8 +192,8 @@ func TestWriteFilesKeepsOldFilesOnFailure(t *testing.T) {
 	if !bytes.Equal(before, after) {
 		t.Error("a failed write changed the existing models.csv")
 	}
-	if entries, _ := os.ReadDir(dir); len(entries) != 3 {
-		t.Errorf("a failed write left %d entries behind, want the 3 CSVs", len(entries))
+	if entries, _ := os.ReadDir(dir); len(entries) != 5 {
+		t.Errorf("a failed write left %d entries behind, want the 5 CSVs", len(entries))
 	}
 }
 
@@ -248,13 +252,13 @@ func TestCharts(t *testing.T) {
 	if strings.Contains(out, "calc'!A0") {
 		t.Error("a workspace without allowance was charted")
 	}
-	// Labels are anchored at the axis, so they fit in any font, and the
-	// value axis starts at zero.
-	if n := strings.Count(out, `text-anchor="end"`); n != 1 {
-		t.Errorf("%d anchored labels, want 1 (one workspace has an allowance)", n)
-	}
-	if !strings.Contains(out, ">0</text>") {
-		t.Error("the value axis does not start at 0")
+	// The value axis starts at zero, and a label has room before it for a
+	// browser font 15% wider than the Roboto the library measures in.
+	labelX, zeroX := textX(t, out, "Finance, Planning"), textX(t, out, "0")
+	width := charts.NewPainter(charts.PainterOptions{OutputFormat: charts.ChartOutputSVG, Width: 100, Height: 100}).
+		MeasureText("Finance, Planning", 0, charts.FontStyle{FontSize: 12, FontColor: charts.ColorBlack}).Width()
+	if end := float64(labelX) + 1.15*float64(width); end >= float64(zeroX) {
+		t.Errorf("label at x=%d, %d px wide in Roboto, would reach x=%.0f in a wider font: past the axis at x=%d", labelX, width, end, zeroX)
 	}
 	again, _ := s.CapacityChartSVG()
 	if string(again) != out {
@@ -267,4 +271,15 @@ func TestCharts(t *testing.T) {
 	if err != nil || !strings.Contains(string(states), "SOMETHING_NEW") {
 		t.Errorf("states chart: %v\n%.300s", err, states)
 	}
+}
+
+// textX is the x of the SVG text element that reads exactly text.
+func textX(t *testing.T, svg, text string) int {
+	t.Helper()
+	m := regexp.MustCompile(`<text x="(\d+)" [^>]*>` + regexp.QuoteMeta(text) + `</text>`).FindStringSubmatch(svg)
+	if m == nil {
+		t.Fatalf("no text %q in the chart:\n%.600s", text, svg)
+	}
+	x, _ := strconv.Atoi(m[1])
+	return x
 }

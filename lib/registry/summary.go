@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/anaplan-registry/toolkit/lib/anaplan"
+	"github.com/anaplan-registry/toolkit/lib/registry/history"
 )
 
 // NearAllowancePercent is the usage from which a workspace is flagged as
@@ -98,7 +99,7 @@ func (s Summary) WriteText(w io.Writer) error {
 		if i == 0 {
 			sep = ""
 		}
-		fmt.Fprintf(w, "%s %s %d", sep, displayText(c.Key), c.Count)
+		fmt.Fprintf(w, "%s %s %d", sep, CellText(c.Key), c.Count)
 	}
 	fmt.Fprintln(w)
 	if s.Orphans > 0 {
@@ -109,15 +110,4 @@ func (s Summary) WriteText(w io.Writer) error {
 
 // HumanBytes formats a size in binary units, as Anaplan's UI does (1 GB
 // there is 2^30 bytes): "1.5 GiB".
-func HumanBytes(b anaplan.Bytes) string {
-	const unit = 1024
-	if b < unit {
-		return fmt.Sprintf("%d B", b)
-	}
-	div, exp := int64(unit), 0
-	for n := int64(b) / unit; n >= unit; n /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(b)/float64(div), "KMGTPE"[exp])
-}
+func HumanBytes(b anaplan.Bytes) string { return history.HumanBytes(int64(b)) }

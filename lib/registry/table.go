@@ -2,7 +2,6 @@ package registry
 
 import (
 	"fmt"
-	"html"
 	"io"
 	"strings"
 	"text/tabwriter"
@@ -11,7 +10,7 @@ import (
 )
 
 // Table is a small header-and-rows table that renders as aligned text for
-// terminals or as an escaped HTML table for notebooks.
+// terminals (WriteText) or, through lib/session, as HTML for notebooks.
 type Table struct {
 	Header []string
 	Rows   [][]string
@@ -30,7 +29,7 @@ func (t Table) WriteText(w io.Writer) error {
 			if i > 0 {
 				io.WriteString(tw, "\t")
 			}
-			io.WriteString(tw, truncate(displayText(c), maxCellRunes))
+			io.WriteString(tw, truncate(CellText(c), maxCellRunes))
 		}
 		io.WriteString(tw, "\n")
 	}
@@ -41,36 +40,10 @@ func (t Table) WriteText(w io.Writer) error {
 	return tw.Flush()
 }
 
-// HTML renders the table as an HTML table with every cell escaped, showing
-// at most maxRows rows and saying so when rows were left out.
-func (t Table) HTML(maxRows int) string {
-	var b strings.Builder
-	b.WriteString(`<table class="registry"><thead><tr>`)
-	for _, h := range t.Header {
-		fmt.Fprintf(&b, "<th>%s</th>", html.EscapeString(h))
-	}
-	b.WriteString("</tr></thead><tbody>")
-	shown := t.Rows
-	if maxRows >= 0 && len(shown) > maxRows {
-		shown = shown[:maxRows]
-	}
-	for _, r := range shown {
-		b.WriteString("<tr>")
-		for _, c := range r {
-			fmt.Fprintf(&b, "<td>%s</td>", html.EscapeString(displayText(c)))
-		}
-		b.WriteString("</tr>")
-	}
-	b.WriteString("</tbody></table>")
-	if len(shown) < len(t.Rows) {
-		fmt.Fprintf(&b, "<p>showing %d of %d rows</p>", len(shown), len(t.Rows))
-	}
-	return b.String()
-}
-
-// displayText makes control characters visible ("\n" becomes `\n`) and
-// replaces invalid UTF-8, so a hostile name cannot break a table's layout.
-func displayText(s string) string {
+// CellText is what a table shows for a cell: control characters made
+// visible ("\n" becomes `\n`) and invalid UTF-8 replaced, so a hostile name
+// cannot break a table's layout, in a terminal or in HTML.
+func CellText(s string) string {
 	if !strings.ContainsFunc(s, unicode.IsControl) && utf8.ValidString(s) {
 		return s
 	}

@@ -1,9 +1,16 @@
-// Command authenticate logs in to Anaplan (basic or CA certificate
-// authentication, from .env or the environment) and shows who you are and
-// the token you got, masked. With no credentials it logs in to the built-in
-// emulator's demo tenant.
+// Command authenticate logs in to Anaplan (basic, CA certificate or OAuth
+// device-grant authentication, from .env or the environment) and shows who
+// you are and the token you got, masked. With no credentials it logs in to
+// the built-in emulator's demo tenant.
 //
-//	go run ./scripts/authenticate [-logout] [-format table|csv|json]
+//	go run ./scripts/authenticate [-oauth] [-logout] [-format table|csv|json]
+//
+// -oauth logs in with the OAuth device grant (as ANAPLAN_AUTH=oauth does):
+// it prints a link and a code on stderr and waits until you approve them;
+// the refresh token then stays in the token cache, so later runs need no
+// one. -logout ends the session: the token's life on Anaplan for basic and
+// certificate logins, the cached OAuth tokens (Anaplan documents no
+// revocation for them) without logging in first.
 package main
 
 import (
@@ -12,7 +19,9 @@ import (
 	"io"
 	"time"
 
+	"github.com/anaplan-registry/toolkit/lib/anaplan"
 	"github.com/anaplan-registry/toolkit/lib/registry"
+	"github.com/anaplan-registry/toolkit/lib/session"
 	"github.com/anaplan-registry/toolkit/scripts/internal/cli"
 )
 
@@ -20,30 +29,47 @@ func main() { cli.Main(run) }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := cli.NewFlagSet("authenticate", "Logs in to Anaplan and shows the user and the (masked) token.", stderr)
-	logout := fs.Bool("logout", false, "log out afterwards, ending the token's life at once")
+	logout := fs.Bool("logout", false, "log out afterwards, ending the token's life at once (OAuth: delete the cached tokens)")
+	oauth := fs.Bool("oauth", false, "log in with the OAuth device grant (ANAPLAN_OAUTH_CLIENT_ID; the link and code show on stderr)")
 	format := cli.FormatFlag(fs)
 	conn := cli.ConnectionFlags(fs)
 	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}
-	session, err := conn.Connect(ctx, stderr)
+	if *oauth {
+		conn.Auth = session.AuthOAuth
+	}
+	s, err := conn.Connect(stderr)
 	if err != nil {
 		return err
 	}
-	defer session.Close()
-	c := session.Client
+	defer s.Close()
+	c := s.Client
+	if s.Auth == session.AuthOAuth && *logout {
+		// Logging in only to log out would ask a person to approve a code.
+		if err := c.Logout(ctx); err != nil {
+			return fmt.Errorf("logging out: %w", err)
+		}
+		fmt.Fprintln(stdout, "Logged out: the cached OAuth tokens are deleted; the next run logs in with a new device code.")
+		return nil
+	}
 
 	token, err := c.Token(ctx)
 	if err != nil {
 		return err
 	}
-	check, err := c.Validate(ctx)
-	if err != nil {
-		return err
+	var check anaplan.TokenValidation
+	if s.Auth != session.AuthOAuth { // /token/validate refuses OAuth tokens; Me tells who it is
+		if check, err = c.Validate(ctx); err != nil {
+			return err
+		}
 	}
 	me, err := c.Me(ctx)
 	if err != nil {
 		return err
+	}
+	if check.UserGUID == "" {
+		check.UserGUID, check.CustomerGUID = me.ID, me.CustomerID
 	}
 	info := tokenInfo{
 		User:       me.Email,
@@ -57,7 +83,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		AuthURL:    c.AuthURL(),
 		APIURL:     c.APIURL(),
 		LoggedOut:  *logout,
-		OnEmulator: session.Emulated,
+		OnEmulator: s.Emulated,
+		Auth:       s.Auth,
 	}
 	if *logout {
 		if err := c.Logout(ctx); err != nil {
@@ -81,6 +108,7 @@ type tokenInfo struct {
 	APIURL     string `json:"apiUrl"`
 	LoggedOut  bool   `json:"loggedOut"`
 	OnEmulator bool   `json:"emulator"`
+	Auth       string `json:"auth"` // basic, cert or oauth
 }
 
 func (i tokenInfo) table() registry.Table {
@@ -93,6 +121,7 @@ func (i tokenInfo) table() registry.Table {
 		Rows: [][]string{
 			{"user", i.User + " (" + i.Name + ")"},
 			{"user guid", i.UserGUID},
+			{"login", i.Auth},
 			{"customer guid", i.Customer},
 			{"token id", i.TokenID},
 			{"token", i.Token},

@@ -20,6 +20,10 @@ func runChild(ctx context.Context, args []string, stdout io.Writer) error {
 		return importChild(ctx, args[1:], stdout)
 	case "upload":
 		return uploadChild(ctx, args[1:], stdout)
+	case "reads":
+		return readsChild(ctx, args[1:], stdout)
+	case "stdlib":
+		return stdlibChild(ctx, args[1:], stdout)
 	}
 	return fmt.Errorf("%s: unknown measurement %q", childCommand, args[0])
 }

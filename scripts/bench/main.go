@@ -32,7 +32,7 @@ func main() { cli.Main(run) }
 
 // The scenarios, in the order. "reads" (large reads and cell
 // writes) waits for the transactional API.
-var allScenarios = []string{"registry", "upload", "import", "reads", "notebooks", "scaling"}
+var allScenarios = []string{"registry", "upload", "import", "reads", "notebooks", "scaling", "alm"}
 
 // bench is one run: its plan, where things are, and what it measured.
 type bench struct {
@@ -140,12 +140,13 @@ func (b *bench) scenario(ctx context.Context, name string) (section, []verdict, 
 	case "import":
 		return b.importScenario(ctx)
 	case "reads":
-		_, verdicts := placeholder(name)
-		return readsSection(), verdicts, nil
+		return b.readsScenario(ctx)
 	case "notebooks":
 		return b.notebookScenario(ctx)
 	case "scaling":
 		return b.scalingScenario(ctx)
+	case "alm":
+		return b.almScenario(ctx) // alm.go
 	}
 	return section{}, nil, fmt.Errorf("unknown scenario %q", name)
 }

@@ -83,7 +83,7 @@ func TestMarkdownReport(t *testing.T) {
 		Verdicts: []verdict{
 			measuredVerdict(targetScalingRSS, "120 MB", true),
 			measuredVerdict(targetImportList, "400,000 rows/s", false),
-			{Target: targetReads, Want: "–", Got: "–"},
+			{Target: targetReadView, Want: "–", Got: "–"},
 		},
 		Sections: []section{
 			{Title: "Measured", About: "What and how.", Tables: []table{{Caption: "Caption:", Header: []string{"A", "B"}, Rows: [][]string{{"x|y", "1"}}}}, Notes: []string{"A finding."}},
@@ -100,7 +100,7 @@ func TestMarkdownReport(t *testing.T) {
 		"| CPU | Test CPU, 2 cores |",
 		"| " + targetScalingRSS + " | ≤ 150 MB | 120 MB | holds |",
 		"| " + targetImportList + " | ≥ 500,000 rows/s | 400,000 rows/s | **missed** |",
-		"| " + targetReads + " | – | – | not measured |",
+		"| " + targetReadView + " | – | – | not measured |",
 		"## 1. Measured\n\nWhat and how.\n\nCaption:\n\n| A | B |\n| --- | --- |\n| x\\|y | 1 |\n\nA finding.",
 		"## 2. Not built\n\n**Not measured: no API yet**",
 		"1 / 1 / 1 at the start, 2 / 2 / 2 at the end",

@@ -200,12 +200,12 @@ const cellProgram = `package main
 import (
 	"fmt"
 
-	"github.com/anaplan-registry/toolkit/lib/registry"
+	"github.com/anaplan-registry/toolkit/lib/session"
 	"github.com/janpfeifer/gonb/gonbui"
 )
 
 func main() {
-	fmt.Println(registry.DefaultOptions().StateDir != "", %d)
+	fmt.Println(session.DefaultOptions().StateDir != "", %d)
 	gonbui.Sync()
 }
 `

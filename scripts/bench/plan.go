@@ -26,6 +26,13 @@ type plan struct {
 	ImportRows  int // list import rows
 	ImportCells int // module import cells (two number line items per row)
 
+	// Scenario 4: large reads and cell writes (cells = items = rows of a
+	// one-line-item module), and the registry sync.
+	ReadCells   []int // the largest first: the throughput targets read it
+	WriteCells  int
+	SyncModels  int
+	SyncRepeats int
+
 	// Scenario 5: notebooks.
 	NotebookCold    bool // also measure a cold run (fresh kernel, empty Go build cache)
 	NotebookRepeats int  // warm runs per notebook
@@ -49,6 +56,10 @@ func fullPlan() plan {
 		UploadRepeats:   3,
 		ImportRows:      1_000_000,
 		ImportCells:     1_000_000,
+		ReadCells:       []int{1_000_000, 100_000},
+		WriteCells:      1_000_000,
+		SyncModels:      20_000,
+		SyncRepeats:     3,
 		NotebookCold:    true,
 		NotebookRepeats: 3,
 		NotebookWarmup:  true,
@@ -73,6 +84,10 @@ func quickPlan() plan {
 		UploadRepeats:   1,
 		ImportRows:      100_000,
 		ImportCells:     100_000,
+		ReadCells:       []int{100_000, 10_000},
+		WriteCells:      100_000,
+		SyncModels:      2_000,
+		SyncRepeats:     1,
 		NotebookRepeats: 1, // no warm-up: the build cache of whoever runs -quick is warm enough
 		NotebookLimit:   1,
 		Scaling:         []int{1000, 10000},
@@ -92,6 +107,7 @@ func (p plan) describe(scenarios []string) string {
 	fmt.Fprintf(&b, "  upload:    %d MiB vs curl PUT; the client's defaults, and chunks %v MiB x parallel %v; gzip off and on; %d repeats\n",
 		p.UploadSize>>20, mibs(p.ChunkSizes), p.Parallel, p.UploadRepeats)
 	fmt.Fprintf(&b, "  import:    %d-row list import, %d-cell module import\n", p.ImportRows, p.ImportCells)
+	fmt.Fprintf(&b, "  reads:     large reads of %v-cell views and lists, %d-cell write, -sync on %d models\n", p.ReadCells, p.WriteCells, p.SyncModels)
 	nb := "every notebook"
 	if p.NotebookLimit > 0 {
 		nb = fmt.Sprintf("the first %d notebook(s)", p.NotebookLimit)

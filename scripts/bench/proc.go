@@ -9,8 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/anaplan-registry/toolkit/lib/anaplan"
 	"github.com/anaplan-registry/toolkit/lib/emulator"
+	"github.com/anaplan-registry/toolkit/lib/session"
 )
 
 // measured is one child process as the kernel saw it: wall time from
@@ -71,12 +71,12 @@ func cleanEnv(extra ...string) []string {
 // with the on-disk token cache off: every run logs in, as the tutorial does.
 func clientEnv(sb *sandbox) []string {
 	return cleanEnv(
-		anaplan.EnvFileVar+"="+os.DevNull,
-		anaplan.EnvAuthURL+"="+sb.URL,
-		anaplan.EnvAPIURL+"="+sb.URL+"/2/0",
-		anaplan.EnvUsername+"="+emulator.DemoUser,
-		anaplan.EnvPassword+"="+emulator.DemoPassword,
-		anaplan.EnvTokenCache+"=off",
+		session.EnvFileVar+"="+os.DevNull,
+		session.EnvAuthURL+"="+sb.URL,
+		session.EnvAPIURL+"="+sb.URL+"/2/0",
+		session.EnvUsername+"="+emulator.DemoUser,
+		session.EnvPassword+"="+emulator.DemoPassword,
+		session.EnvTokenCache+"=off",
 	)
 }
 

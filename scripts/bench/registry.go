@@ -61,6 +61,8 @@ func (b *bench) buildRegistry(ctx context.Context, sb *sandbox, subject string, 
 		c.Path, c.Args = b.binary("registry"), []string{"-out", out, "-env", os.DevNull, "-format", "json"}
 	case subjectLoad:
 		c.Path, c.Args = b.binary("registry"), []string{"-out", out, "-env", os.DevNull, "-format", "json", "-load"}
+	case subjectStdlib:
+		c.Path, c.Args = b.self, []string{childCommand, "stdlib", out}
 	case subjectTutorial:
 		c.Path, c.Args = pythonPath, []string{filepath.Join(b.root, "scripts", "bench", "tutorial.py"), out}
 	}
@@ -190,6 +192,10 @@ func (b *bench) registryScenario(ctx context.Context) (section, []verdict, error
 (token cache off, as the tutorial has none), reads every workspace and model, and writes its CSV files:
 
 - **scripts/registry**: this project's script, built once with `+"`go build`"+`; writes workspaces.csv, models.csv and registry.csv (fsynced).
+- **stdlib client** ([scripts/bench/stdlibclient.go](scripts/bench/stdlibclient.go)): the same requests as scripts/registry,
+  in the same overlap (both lists side by side, then every remaining page at once, up to 4 in flight), made with
+  net/http and decoded with encoding/json into plain structs; writes workspaces.csv and models.csv (fsynced). It is
+  the baseline the client's own code is judged by: scripts/registry may not be more than 1.5× slower.
 - **tutorial.py** ([scripts/bench/tutorial.py](scripts/bench/tutorial.py)): the community tutorial's calls with
   Debian's python3-requests, one request at a time, a new connection per request as in the tutorial; paged with
   offset/limit so that it too reads all %d models (unpaged, it would see only the first 5,000); writes workspaces.csv and models.csv.
@@ -199,7 +205,7 @@ func (b *bench) registryScenario(ctx context.Context) (section, []verdict, error
   then every remaining page at once, in parallel, as soon as the first page's totalSize says how many there are.
   A client paging one request at a time, like the tutorial, needs %d sequential requests (%d with the two lists in parallel).
 
-One sandbox per latency, all started first; each of the %d repeats builds the registry with both scripts against
+One sandbox per latency, all started first; each of the %d repeats builds the registry with the three clients against
 every latency in turn (after one warm-up run each), so that every figure, the zero-latency one included, sees the same load.`,
 		p.Workspaces, p.Models, durations(p.Latencies), p.Models,
 		criticalRoundTrips(p.Workspaces, p.Models), sequentialRequests(p.Workspaces, p.Models),
@@ -219,7 +225,7 @@ every latency in turn (after one warm-up run each), so that every figure, the ze
 	if err != nil {
 		return sec, verdicts, err
 	}
-	err = b.compareRegistry(ctx, "registry", targets, p.Repeats, subjectRegistry, subjectTutorial)
+	err = b.compareRegistry(ctx, "registry", targets, p.Repeats, subjectRegistry, subjectStdlib, subjectTutorial)
 	stop()
 	if err != nil {
 		return sec, verdicts, err
@@ -231,21 +237,24 @@ every latency in turn (after one warm-up run each), so that every figure, the ze
 	local := get(0, subjectRegistry, "wall").Median
 	rt := criticalRoundTrips(p.Workspaces, p.Models)
 	var rows [][]string
-	worstBound, worstTutorial := 0.0, 0.0
+	worstBound, worstTutorial, worstStdlib := 0.0, 0.0, 0.0
 	tutorialMeasured := false
 	for _, lat := range p.Latencies {
-		ours, tut := get(lat, subjectRegistry, "wall"), get(lat, subjectTutorial, "wall")
+		ours, tut, std := get(lat, subjectRegistry, "wall"), get(lat, subjectTutorial, "wall"), get(lat, subjectStdlib, "wall")
 		bound := local + float64(rt)*lat.Seconds()
 		rows = append(rows, []string{
 			lat.String(),
 			ours.spread("s"),
+			std.spread("s"),
 			tut.spread("s"),
 			fmt.Sprintf("%s s", sig(bound)),
+			ratio(ours.Median, std.Median),
 			ratio(ours.Median, bound),
 			ratio(tut.Median, ours.Median),
 			fmt.Sprintf("%s / %s", sig(get(lat, subjectRegistry, "requests").Median), sig(get(lat, subjectTutorial, "requests").Median)),
 		})
 		worstBound = max(worstBound, ours.Median/bound)
+		worstStdlib = max(worstStdlib, ours.Median/std.Median)
 		if lat > 0 {
 			if !tutorialMeasured || tut.Median/ours.Median < worstTutorial {
 				worstTutorial = tut.Median / ours.Median
@@ -255,11 +264,11 @@ every latency in turn (after one warm-up run each), so that every figure, the ze
 	}
 	sec.Tables = append(sec.Tables, table{
 		Caption: "Wall time per registry build (median of the repeats, spread in brackets):",
-		Header:  []string{"Latency", "scripts/registry", "tutorial.py", "lower bound", "registry ÷ bound", "tutorial ÷ registry", "requests (registry / tutorial)"},
+		Header:  []string{"Latency", "scripts/registry", "stdlib client", "tutorial.py", "lower bound", "registry ÷ stdlib", "registry ÷ bound", "tutorial ÷ registry", "requests (registry / tutorial)"},
 		Rows:    rows,
 	})
 	var detail [][]string
-	for _, s := range []string{subjectRegistry, subjectTutorial} {
+	for _, s := range []string{subjectRegistry, subjectStdlib, subjectTutorial} {
 		detail = append(detail, []string{s,
 			get(0, s, "wall").spread("s"), get(0, s, "cpu").spread("s"), get(0, s, "emulator").spread("s"),
 			get(0, s, "rss").spread("MB"), sig(get(0, s, "requests").Median)})
@@ -281,6 +290,7 @@ every latency in turn (after one warm-up run each), so that every figure, the ze
 			"the bound as latency grows.", sequentialRequests(p.Workspaces, p.Models), 1+max(pages(p.Workspaces), pages(p.Models))))
 	verdicts = []verdict{
 		measuredVerdict(targetRegistryBound, "worst "+sig(worstBound)+"×", worstBound <= 1.3),
+		measuredVerdict(targetRegistryStdlib, "worst "+sig(worstStdlib)+"×", worstStdlib <= maxStdlibRatio),
 		measuredVerdict(targetRegistryTutorial, "worst "+sig(worstTutorial)+"×", tutorialMeasured && worstTutorial >= wellAhead),
 	}
 	return sec, verdicts, nil

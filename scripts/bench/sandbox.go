@@ -26,6 +26,7 @@ type sandbox struct {
 
 	mu       sync.Mutex
 	requests int
+	writes   int           // requests other than GET (logins aside)
 	handling time.Duration // sum of the logged request durations
 	lastLine time.Time
 }
@@ -33,6 +34,7 @@ type sandbox struct {
 // traffic is what the sandbox served between two snapshots.
 type traffic struct {
 	Requests int
+	Writes   int
 	Handling time.Duration
 }
 
@@ -104,8 +106,12 @@ func (sb *sandbox) readLog(r io.Reader) {
 			v, _, _ := strings.Cut(line[i+len(" duration="):], " ")
 			d, _ = time.ParseDuration(v)
 		}
+		write := !strings.Contains(line, " method=GET ") && !strings.Contains(line, " path=/token/")
 		sb.mu.Lock()
 		sb.requests++
+		if write {
+			sb.writes++
+		}
 		sb.handling += d
 		sb.lastLine = time.Now()
 		sb.mu.Unlock()
@@ -120,7 +126,7 @@ func (sb *sandbox) snapshot() traffic {
 	deadline := time.Now().Add(2 * time.Second)
 	for {
 		sb.mu.Lock()
-		t := traffic{Requests: sb.requests, Handling: sb.handling}
+		t := traffic{Requests: sb.requests, Writes: sb.writes, Handling: sb.handling}
 		last := sb.lastLine
 		sb.mu.Unlock()
 		if time.Since(last) >= quiet || time.Now().After(deadline) {
@@ -132,7 +138,7 @@ func (sb *sandbox) snapshot() traffic {
 
 // since is the traffic served after an earlier snapshot.
 func (t traffic) since(before traffic) traffic {
-	return traffic{Requests: t.Requests - before.Requests, Handling: t.Handling - before.Handling}
+	return traffic{Requests: t.Requests - before.Requests, Writes: t.Writes - before.Writes, Handling: t.Handling - before.Handling}
 }
 
 // peakRSS is the sandbox's own peak RSS so far (VmHWM), in bytes.

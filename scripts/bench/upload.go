@@ -274,7 +274,7 @@ func uploadChild(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	c, err := anaplan.New(ctx, anaplan.BasicAuth(emulator.DemoUser, emulator.DemoPassword),
+	c, err := anaplan.New(anaplan.BasicAuth(emulator.DemoUser, emulator.DemoPassword),
 		anaplan.WithAuthURL(*url), anaplan.WithAPIURL(*url+"/2/0"))
 	if err != nil {
 		return err

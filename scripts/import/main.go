@@ -54,7 +54,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := o.check(); err != nil {
 		return cli.UsageError{Err: err}
 	}
-	session, err := o.conn.Connect(ctx, stderr)
+	session, err := o.conn.Connect(stderr)
 	if err != nil {
 		return err
 	}

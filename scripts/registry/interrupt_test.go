@@ -91,13 +91,13 @@ func TestInterruptDuringLoadCancelsTheImport(t *testing.T) {
 	}
 	defer srv.Close()
 	useBasic(t, srv.URL, emulator.DemoUser, emulator.DemoPassword)
-	c, err := anaplan.New(context.Background(), anaplan.BasicAuth(emulator.DemoUser, emulator.DemoPassword),
+	c, err := anaplan.New(anaplan.BasicAuth(emulator.DemoUser, emulator.DemoPassword),
 		anaplan.WithAuthURL(srv.AuthURL()), anaplan.WithAPIURL(srv.APIURL()))
 	if err != nil {
 		t.Fatal(err)
 	}
 	m := c.Model(emulator.RegistryWorkspaceID, emulator.RegistryModelID)
-	imports, err := m.Imports(context.Background())
+	imports, err := anaplan.Collect(m.ListImports(context.Background()))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,11 +1,15 @@
 // Command registry builds the model registry of an Anaplan tenant: it reads
 // every workspace and model and writes workspaces.csv and models.csv (the
 // shapes the tutorial's imports take) and registry.csv (every detail, for
-// people). With -load it then loads them into the registry model: uploads,
+// people), families.csv (the copies of each application by environment,
+// with flags) and hygiene.csv (what an admin should look at). With -load it then loads them into the registry model: uploads,
 // imports, failure dumps. With no credentials configured it runs against
 // the built-in emulator's demo tenant.
 //
-//	go run ./scripts/registry [-out DIR] [-load [-model NAME|ID] [-process NAME]] [-format table|csv|json]
+// With -sync it writes the registry into the model through the
+// transactional API instead: only what differs, items and cells.
+//
+//	go run ./scripts/registry [-out DIR] [-rules FILE] [-alm=false] [-load [-model NAME|ID] [-process NAME]] [-sync [-prune]] [-format table|csv|json]
 package main
 
 import (
@@ -17,6 +21,7 @@ import (
 	"path/filepath"
 
 	"github.com/anaplan-registry/toolkit/lib/registry"
+	"github.com/anaplan-registry/toolkit/lib/session"
 	"github.com/anaplan-registry/toolkit/scripts/internal/cli"
 )
 
@@ -26,18 +31,32 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := cli.NewFlagSet("registry", "Reads every workspace and model of the tenant and writes the registry CSV files.", stderr)
 	out := fs.String("out", "out", "directory for workspaces.csv, models.csv and registry.csv")
 	load := fs.Bool("load", false, "then load the CSVs into the registry model (upload, run the imports)")
-	target := fs.String("model", "Model Registry", "with -load: name or id of the model to load into")
+	target := fs.String("model", "Model Registry", "with -load or -sync: name or id of the model to load into")
 	process := fs.String("process", "", "with -load: run this process instead of the imports one by one")
+	// -sync / -prune: the transactional load (sync.go).
+	syncFlags := addSyncFlags(fs)
 	format := cli.FormatFlag(fs)
 	conn := cli.ConnectionFlags(fs)
+	fs.BoolVar(&conn.AdvanceDemo, "advance-demo", true, "with the built-in demo tenant: move it a day on first (models created, grown, archived, moved, renamed, synced), so the history has something to show")
+	orgFlags := newOrganiseFlags(fs) // environments, families, hygiene: organise.go
+	histFlags := addHistoryFlags(fs) // -history, -report: history.go
 	if err := cli.Parse(fs, args); err != nil {
+		return err
+	}
+	if err := syncFlags.check(); err != nil {
 		return err
 	}
 	if err := checkOutDir(*out); err != nil {
 		return err
 	}
+	if err := orgFlags.load(); err != nil {
+		return err
+	}
+	if err := histFlags.check(); err != nil {
+		return err
+	}
 
-	session, err := conn.Connect(ctx, stderr)
+	session, err := conn.Connect(stderr)
 	if err != nil {
 		return err
 	}
@@ -46,19 +65,47 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	// The history opens once the tenant is read: a run that fails before
+	// leaves nothing behind, not even an empty database.
+	db, err := histFlags.open(ctx, *out)
+	if err != nil {
+		return err
+	}
+	if db != nil {
+		defer db.Close()
+	}
+	known, err := known(ctx, db, session.Tenant(), *orgFlags.alm)
+	if err != nil {
+		return err
+	}
+	lineage, almStats, err := orgFlags.organise(ctx, session.Client, reg, known, stderr)
+	if err != nil {
+		return err
+	}
 	files, err := reg.WriteFiles(*out)
 	if err != nil {
 		return err
 	}
-	if err := report(stdout, *format, reg, files); err != nil || !*load {
+	if err := report(stdout, *format, reg, files, almStats); err != nil {
 		return err
+	}
+	if err := histFlags.record(ctx, db, session.Tenant(), reg, lineage, *out, historyOut(*format, stdout, stderr)); err != nil {
+		return err
+	}
+	if syncFlags.sync {
+		if err := syncInto(ctx, session, reg, *target, syncFlags.prune, stdout); err != nil || !*load {
+			return err
+		}
+	}
+	if !*load {
+		return nil
 	}
 	return loadInto(ctx, session, reg, files, *target, *process, filepath.Join(*out, "dumps"), stdout, stderr)
 }
 
 // loadInto loads the files into the target model and fails, naming the
 // dumps, when an import rejected rows.
-func loadInto(ctx context.Context, s *registry.Session, reg *registry.Registry, files registry.Files,
+func loadInto(ctx context.Context, s *session.Session, reg *registry.Registry, files registry.Files,
 	target, process, dumps string, stdout, stderr io.Writer) error {
 	model, err := reg.FindModel(target)
 	if err != nil {
@@ -115,7 +162,7 @@ func checkOutDir(dir string) error {
 	return os.Remove(f.Name())
 }
 
-func report(w io.Writer, format cli.Format, reg *registry.Registry, files registry.Files) error {
+func report(w io.Writer, format cli.Format, reg *registry.Registry, files registry.Files, alm *registry.LineageStats) error {
 	summary := reg.Summary()
 	switch format {
 	case cli.FormatJSON:
@@ -127,15 +174,19 @@ func report(w io.Writer, format cli.Format, reg *registry.Registry, files regist
 			Models     int              `json:"models"`
 			States     []registry.Count `json:"modelsByState"`
 			Usage      []usageJSON      `json:"workspaceUsage"`
-		}{files, len(reg.Workspaces), len(reg.Models), summary.States, usage(summary)})
+			Org        organisationJSON `json:"organisation"`
+		}{files, len(reg.Workspaces), len(reg.Models), summary.States, usage(summary), organisationSummary(reg, alm)})
 	case cli.FormatCSV:
 		return reg.WriteRegistryCSV(w)
 	}
 	if err := summary.WriteText(w); err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "\nWrote %s (%d workspaces), %s (%d models) and %s.\n",
-		files.Workspaces, len(reg.Workspaces), files.Models, len(reg.Models), files.Registry)
+	if err := writeOrganisation(w, reg, alm); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\nWrote %s (%d workspaces), %s (%d models), %s, %s and %s.\n",
+		files.Workspaces, len(reg.Workspaces), files.Models, len(reg.Models), files.Registry, files.Families, files.Hygiene)
 	return nil
 }
 

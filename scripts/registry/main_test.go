@@ -64,7 +64,7 @@ func TestRegistryIsReproducible(t *testing.T) {
 	clitest.Offline(t)
 	a, b := t.TempDir(), t.TempDir()
 	for _, dir := range []string{a, b} {
-		if res := clitest.Run(t, run, "-out", dir); res.Code != 0 {
+		if res := clitest.Run(t, run, "-out", dir, "-advance-demo=false"); res.Code != 0 {
 			t.Fatalf("exit %d: %s", res.Code, res.Stderr)
 		}
 	}

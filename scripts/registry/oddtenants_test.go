@@ -197,7 +197,9 @@ func TestOddTenantsAreReadAsTheyAre(t *testing.T) {
 			t.Errorf("the invalid bytes did not become U+FFFD in models.csv")
 		}
 		for name, content := range files {
-			parseCSV(t, name, content)
+			if strings.HasSuffix(name, ".csv") {
+				parseCSV(t, name, content)
+			}
 		}
 	})
 
@@ -207,7 +209,7 @@ func TestOddTenantsAreReadAsTheyAre(t *testing.T) {
 		if res := clitest.Run(t, run, "-out", out); res.Code != 0 {
 			t.Fatalf("exit %d: %s", res.Code, res.Stderr)
 		}
-		if files := readFiles(t, out); len(files) != 3 {
+		if files := readFiles(t, out); len(files) != outputFiles {
 			t.Errorf("wrote %d files", len(files))
 		}
 	})

@@ -93,6 +93,12 @@ func TestSoakRegistryUnderFaults(t *testing.T) {
 	config := func(flow, tenant string, p soak.Profile, seed int64, busy bool) soak.Config {
 		c := soak.Config{Tenant: tenants[tenant], Profile: p, Seed: seed, Flow: flows[flow],
 			WorkDir: work, Timeout: soakTimeout, TaskDuration: soakTaskDuration}
+		if tenant == generated && flow == "read" {
+			// ALM on 5,001 models is 7,500 more requests, minutes of
+			// Retry-After under these faults: the demo tenant's runs soak
+			// the ALM reads, this one the paging.
+			c.Flow = scriptFlow("-alm=false")
+		}
 		if flow == "load" {
 			c.Contents = soak.ModelContents
 		}
@@ -127,7 +133,7 @@ func TestSoakRegistryUnderFaults(t *testing.T) {
 		}
 	}
 	load := baselines["load/"+demo]
-	if len(load.Starts) == 0 || slices.Max(slices.Collect(maps.Values(load.Starts))) != 1 || len(load.Files) != 3+len(soak.RegisterExports) {
+	if len(load.Starts) == 0 || slices.Max(slices.Collect(maps.Values(load.Starts))) != 1 || len(load.Files) != outputFiles+len(soak.RegisterExports) {
 		t.Fatalf("the fault-free load started %v and left %d files: want each import once and the register exports", load.Starts, len(load.Files))
 	}
 
@@ -199,12 +205,15 @@ func TestSoakRegistryUnderFaults(t *testing.T) {
 		}
 		// Each fault the client saw was retried (or, for a task start whose
 		// answer was lost, the task found and followed), each logged at
-		// warn level with its reason. (Go's Transport itself replays a
-		// request dropped before acting on a reused connection, without a
-		// log line, so drops may outnumber retries.)
+		// warn level with its reason. (Go's Transport itself replays an
+		// idempotent request whose reused connection closed before any
+		// answer, without a log line: with the ALM reads' concurrent GETs
+		// on kept-alive connections that happens to drops after acting
+		// too, so drops may outnumber retries; answered faults may not.)
 		for _, tl := range []*soak.Tally{busy, flaky} {
 			statuses := tl.Faults[emulator.FaultRateLimit] + tl.FaultTotal(soak.Errors5xx...)
-			if tl.Retries+tl.Followed < statuses+tl.Faults[emulator.FaultDropAfter] {
+			drops := tl.Faults[emulator.FaultDropAfter]
+			if tl.Retries+tl.Followed < statuses || (drops > 0 && tl.Retries+tl.Followed == statuses) {
 				t.Errorf("%s: %d retries logged for %s", tl.Profile, tl.Retries, tl.Kinds())
 			}
 		}

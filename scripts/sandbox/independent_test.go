@@ -54,7 +54,7 @@ func TestIndependentClient(t *testing.T) {
 	}
 
 	// The same registry, read by the Go client.
-	c, err := anaplan.New(context.Background(), anaplan.BasicAuth(emulator.DemoUser, emulator.DemoPassword),
+	c, err := anaplan.New(anaplan.BasicAuth(emulator.DemoUser, emulator.DemoPassword),
 		anaplan.WithAuthURL(authURL), anaplan.WithAPIURL(apiURL))
 	if err != nil {
 		t.Fatal(err)

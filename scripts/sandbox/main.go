@@ -20,6 +20,8 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -42,10 +44,15 @@ type config struct {
 	stateDir    string
 	definitions modelDefinitions
 	tokenTTL    time.Duration
+	taskTime    time.Duration
 	workspaces  int
 	models      int
 	verbose     bool
 	faults      emulator.Faults
+	oauthPoll   time.Duration
+	approveAs   string
+	advance     string
+	advanceDays int
 }
 
 func parseFlags(args []string, stdout io.Writer) (*config, error) {
@@ -59,9 +66,13 @@ func parseFlags(args []string, stdout io.Writer) (*config, error) {
 	fs.Var(c.definitions, "model", "make model `MODELID=FILE` stand in for yours in the bulk API: FILE is an engine definition\n"+
 		"(lib/emulator/engine/README.md); repeatable. The demo's Model Registry has one built in")
 	fs.DurationVar(&c.tokenTTL, "token-ttl", emulator.DefaultTokenTTL, "token lifetime, e.g. 2m to exercise refreshes")
+	fs.DurationVar(&c.taskTime, "task-duration", 0, "how long tasks and large read requests take to complete, e.g. 1ms (default 1s)")
 	fs.IntVar(&c.workspaces, "workspaces", 0, "serve a generated tenant with `N` workspaces instead of the demo tenant (default models/250, at least 1)")
+	fs.StringVar(&c.advance, "advance", "", "serve the tenant moved `N`d days on (models created, grown, archived, moved, renamed, synced; deterministic under -seed), e.g. 7d")
 	fs.IntVar(&c.models, "models", 0, "serve a generated tenant with `M` models instead of the demo tenant")
 	fs.BoolVar(&c.verbose, "v", false, "log every request to stderr")
+	fs.StringVar(&c.approveAs, "oauth-approve-as", "", "approve every OAuth device code at once as the user with this `EMAIL` (for tests with nobody at the page)")
+	fs.DurationVar(&c.oauthPoll, "oauth-interval", emulator.DefaultDevicePollEvery, "the OAuth device grant's poll `interval` (whole seconds), e.g. 1s for quick tests")
 	fs.Float64Var(&c.faults.RateLimit, "rate-limit", 0, "answer fraction `F` of requests 429 with a short Retry-After")
 	fs.Float64Var(&c.faults.ErrorRate, "error-rate", 0, "answer fraction `F` of requests 500, 502 or 503")
 	fs.Float64Var(&c.faults.DropRate, "drop-rate", 0, "drop the connection of fraction `F` of requests")
@@ -85,6 +96,12 @@ func parseFlags(args []string, stdout io.Writer) (*config, error) {
 		return nil, fmt.Errorf("unexpected argument %q (see -h)", fs.Arg(0))
 	case c.tokenTTL <= 0:
 		return nil, fmt.Errorf("-token-ttl %v: want a positive duration such as 35m", c.tokenTTL)
+	case c.oauthPoll < time.Second || c.oauthPoll%time.Second != 0:
+		return nil, fmt.Errorf("-oauth-interval %v: want whole seconds of at least 1s, e.g. 5s", c.oauthPoll)
+	case c.taskTime < 0:
+		return nil, fmt.Errorf("-task-duration %v: want a duration of at least 0, e.g. 1ms", c.taskTime)
+	case c.advance != "" && !c.parseAdvance():
+		return nil, fmt.Errorf("-advance %q: want a number of days from 0 to 3650, e.g. 7d", c.advance)
 	case c.workspaces < 0 || c.models < 0:
 		return nil, fmt.Errorf("-workspaces %d -models %d: want counts of at least 0", c.workspaces, c.models)
 	}
@@ -128,11 +145,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		level = slog.LevelDebug
 	}
 	opts := emulator.Options{
-		TokenTTL:    c.tokenTTL,
-		StateDir:    c.stateDir,
-		Faults:      c.faults,
-		Logger:      slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
-		AllowRemote: c.allowRemote,
+		TokenTTL:     c.tokenTTL,
+		TaskDuration: c.taskTime,
+		StateDir:     c.stateDir,
+		Faults:       c.faults,
+		Logger:       slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
+		AllowRemote:  c.allowRemote,
+		OAuth:        emulator.OAuthOptions{PollInterval: c.oauthPoll, ApproveAs: c.approveAs},
 	}
 	if err := c.definitions.load(&opts); err != nil {
 		return err
@@ -145,6 +164,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		opts.Tenant = emulator.Generate(ws, c.models)
 		tenant = fmt.Sprintf("generated tenant (%d workspaces, %d models)", len(opts.Tenant.Workspaces), len(opts.Tenant.Models))
+	}
+	if c.advance != "" {
+		days := c.advanceDays
+		base := opts.Tenant
+		if base == nil {
+			base = emulator.Demo()
+		}
+		var events []emulator.Event
+		opts.Tenant, events = base.Advance(days, uint64(c.faults.Seed)+1)
+		tenant += fmt.Sprintf(", moved %d days on (%d changes)", days, len(events))
 	}
 	tenant += c.definitions.banner()
 	srv, err := emulator.Start(c.addr, opts)
@@ -176,9 +205,10 @@ Log in as %s
 Point the toolkit at it (or put these lines in .env):
   ANAPLAN_AUTH_URL=%s
   ANAPLAN_API_URL=%s
+%s
 
 Ctrl-C stops it.
-`, srv.URL, tenant, state, c.tokenTTL, faults, srv.AuthURL(), srv.APIURL(), emulator.DemoUser, srv.AuthURL(), srv.APIURL())
+`, srv.URL, tenant, state, c.tokenTTL, faults, srv.AuthURL(), srv.APIURL(), emulator.DemoUser, srv.AuthURL(), srv.APIURL(), oauthBanner(srv.URL, c.oauthPoll, c.approveAs))
 
 	<-ctx.Done()
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -194,4 +224,11 @@ Ctrl-C stops it.
 	}
 	fmt.Fprintln(stdout, "Emulator stopped.")
 	return nil
+}
+
+// parseAdvance reads -advance, a count of days written 7d or 7.
+func (c *config) parseAdvance() bool {
+	n, err := strconv.Atoi(strings.TrimSuffix(c.advance, "d"))
+	c.advanceDays = n
+	return err == nil && n >= 0 && n <= 3650
 }

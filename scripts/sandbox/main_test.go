@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -113,6 +114,39 @@ func TestRunServesAGeneratedTenantWithPersistentState(t *testing.T) {
 	}
 }
 
+// TestRunAdvancesTheTenant serves the demo tenant a week on: the models
+// the emulator created in that week are there, named for their day.
+func TestRunAdvancesTheTenant(t *testing.T) {
+	t.Parallel()
+	authURL, apiURL, banner, cancel, done := startRun(t, "-addr", "127.0.0.1:0", "-advance", "7d")
+	defer func() { cancel(); waitRun(t, done) }()
+	_, events := emulator.Demo().Advance(7, 1)
+	if !strings.Contains(banner.String(), fmt.Sprintf("moved 7 days on (%d changes)", len(events))) {
+		t.Errorf("banner:\n%s", banner)
+	}
+	token, _ := login(t, authURL)
+	req, _ := http.NewRequest("GET", apiURL+"/models", nil)
+	req.Header.Set("Authorization", "AnaplanAuthToken "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	created := 0
+	for _, e := range events {
+		if e.Kind == emulator.EventCreated {
+			created++
+			if !strings.Contains(string(body), e.ModelID) || !strings.Contains(string(body), e.At.Format("2006-01-02")) {
+				t.Errorf("the model created on day %d (%s) is not served", e.Day, e.ModelID)
+			}
+		}
+	}
+	if created == 0 {
+		t.Error("a week made no model")
+	}
+}
+
 // login logs in to a running sandbox as the demo user, requiring Anaplan's
 // 201, and returns the token and its expiry.
 func login(t *testing.T, authURL string) (token string, expiresAt time.Time) {
@@ -163,6 +197,8 @@ func TestRunRejectsBadArguments(t *testing.T) {
 		{[]string{"-latency", "slow"}, "-latency"},
 		{[]string{"-drop-mode", "sideways"}, "want mixed, before or after"},
 		{[]string{"-seed", "x"}, "-seed"},
+		{[]string{"-advance", "a week"}, `-advance "a week": want a number of days`},
+		{[]string{"-advance", "-2d"}, "-advance"},
 	} {
 		var stdout bytes.Buffer
 		err := run(context.Background(), tc.args, &stdout, io.Discard)

@@ -6,6 +6,8 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+
+	"github.com/anaplan-registry/toolkit/lib/emulator/openapidocs"
 )
 
 // command is one program a step runs.
@@ -21,10 +23,14 @@ type host struct {
 	isRoot   bool
 	lookPath func(file string) (string, error)
 	run      func(ctx context.Context, c command, stdout, stderr io.Writer) error
+	// openAPI is which OpenAPI documents the contract tests need and
+	// where they download from (tests: their own pin and a local server).
+	openAPI      openapidocs.Pin
+	openAPIFetch openapidocs.FetchOptions
 }
 
 func localHost() host {
-	return host{isRoot: os.Geteuid() == 0, lookPath: exec.LookPath, run: runCommand}
+	return host{isRoot: os.Geteuid() == 0, lookPath: exec.LookPath, run: runCommand, openAPI: openapidocs.Pinned()}
 }
 
 func runCommand(ctx context.Context, c command, stdout, stderr io.Writer) error {

@@ -1,6 +1,8 @@
 // Command testall runs every test of the repository, notebooks included, on
 // a machine that has only Go: it installs Jupyter from the OS packages when
-// it is missing, then checks formatting, vets and runs go test ./... .
+// it is missing, makes sure the emulator's contract tests have the OpenAPI
+// documents (downloading them into .cache/ when needed), then checks
+// formatting, vets and runs go test ./... .
 //
 //	go run ./scripts/testall       # what CI (.ci/run) and the README run
 //	go run ./scripts/testall -n    # print the plan, run nothing
@@ -52,7 +54,8 @@ func runOn(ctx context.Context, h host, args []string, stdout, stderr io.Writer)
 	race := flags.Bool("race", true, "run tests with the race detector when this machine can (cgo with a C compiler)")
 	flags.Usage = func() {
 		fmt.Fprintln(stderr, "usage: go run ./scripts/testall [-n] [-race=false]\n\n"+
-			"Installs Jupyter when missing (apt-get), then runs gofmt -l, go vet ./... and go test ./...")
+			"Installs Jupyter when missing (apt-get), downloads the OpenAPI documents the contract tests need\n"+
+			"when there is no copy, then runs gofmt -l, go vet ./... and go test ./...")
 		flags.PrintDefaults()
 	}
 	if err := flags.Parse(args); err != nil {
@@ -72,6 +75,8 @@ func runOn(ctx context.Context, h host, args []string, stdout, stderr io.Writer)
 		do   func(context.Context) error
 	}{
 		{"jupyter", t.ensureJupyter},
+		{"chromium", t.ensureChromium}, // chromium.go
+		{"openapi", t.ensureOpenAPI},
 		{"gofmt", t.gofmt},
 		{"go vet", t.vet},
 		{"go test", func(ctx context.Context) error { return t.test(ctx, *race) }},

@@ -9,12 +9,16 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/anaplan-registry/toolkit/lib/emulator/openapidocs"
 )
 
 // fakeMachine stands in for the machine: it records every command and
 // answers like a Debian box whose state the test chooses.
 type fakeMachine struct {
 	root      bool
+	openAPI   openapidocs.Pin // default: a pin of no documents, found anywhere
+	fetch     openapidocs.FetchOptions
 	onPath    []string          // programs lookPath finds
 	goEnv     string            // what go env prints
 	gofmtOut  string            // files gofmt -l lists
@@ -22,6 +26,9 @@ type fakeMachine struct {
 	ran       []string          // command lines, in order
 	dirs      map[string]string // command line -> working directory
 	installed bool              // whether Jupyter works
+	// noChromium: chromium is missing (present by default, so that tests
+	// of other steps need not list it; see chromium_test.go).
+	noChromium bool
 }
 
 func newFakeMachine() *fakeMachine {
@@ -31,6 +38,7 @@ func newFakeMachine() *fakeMachine {
 		failing:   map[string]error{},
 		dirs:      map[string]string{},
 		installed: true,
+		openAPI:   openapidocs.Pin{Repository: "example/none", Commit: strings.Repeat("0", 40)},
 	}
 }
 
@@ -38,11 +46,13 @@ func (m *fakeMachine) host() host {
 	return host{
 		isRoot: m.root,
 		lookPath: func(file string) (string, error) {
-			if slices.Contains(m.onPath, file) {
+			if slices.Contains(m.onPath, file) || (file == "chromium" && !m.noChromium) {
 				return "/usr/bin/" + file, nil
 			}
 			return "", exec.ErrNotFound
 		},
+		openAPI:      m.openAPI,
+		openAPIFetch: m.fetch,
 		run: func(_ context.Context, c command, stdout, _ io.Writer) error {
 			line := c.String()
 			m.ran = append(m.ran, line)
@@ -52,6 +62,8 @@ func (m *fakeMachine) host() host {
 				io.WriteString(stdout, m.goEnv)
 			case strings.HasPrefix(line, "jupyter ") && !m.installed:
 				return errors.New("exit status 1")
+			case strings.Contains(line, "apt-get install") && strings.HasSuffix(line, " chromium"):
+				m.noChromium = false
 			case strings.Contains(line, "apt-get install"):
 				m.installed = true
 				m.onPath = append(m.onPath, "jupyter")

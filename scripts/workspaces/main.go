@@ -25,7 +25,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}
-	session, err := conn.Connect(ctx, stderr)
+	session, err := conn.Connect(stderr)
 	if err != nil {
 		return err
 	}

@@ -24,13 +24,13 @@ var RegisterExports = []string{"W1 Workspace Register.csv", "W2 Model Register.c
 // downloaded through the API, under the same faults, with the client's
 // default retry policy.
 func ModelContents(ctx context.Context, srv *emulator.Server) (map[string][]byte, map[string]int, error) {
-	c, err := anaplan.New(ctx, anaplan.BasicAuth(emulator.DemoUser, emulator.DemoPassword),
+	c, err := anaplan.New(anaplan.BasicAuth(emulator.DemoUser, emulator.DemoPassword),
 		anaplan.WithAuthURL(srv.AuthURL()), anaplan.WithAPIURL(srv.APIURL()), anaplan.WithPollInterval(pollInterval))
 	if err != nil {
 		return nil, nil, err
 	}
 	m := c.Model(emulator.RegistryWorkspaceID, emulator.RegistryModelID)
-	imports, err := m.Imports(ctx)
+	imports, err := anaplan.Collect(m.ListImports(ctx))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -68,7 +68,7 @@ func ModelContents(ctx context.Context, srv *emulator.Server) (map[string][]byte
 // would stop, rightly, with the 409 naming the task in its way. The
 // other user's own failures do not matter: it only gets in the way.
 func CompetingExports(ctx context.Context, srv *emulator.Server) {
-	c, err := anaplan.New(ctx, anaplan.BasicAuth(emulator.DemoUser, emulator.DemoPassword),
+	c, err := anaplan.New(anaplan.BasicAuth(emulator.DemoUser, emulator.DemoPassword),
 		anaplan.WithAuthURL(srv.AuthURL()), anaplan.WithAPIURL(srv.APIURL()), anaplan.WithPollInterval(pollInterval/4))
 	if err != nil {
 		return

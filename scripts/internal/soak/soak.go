@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/anaplan-registry/toolkit/lib/emulator"
+	"github.com/anaplan-registry/toolkit/lib/registry/history"
 )
 
 // Profile is a set of faults to soak under. Faults.Seed is set per run.
@@ -159,7 +160,8 @@ func Run(ctx context.Context, c Config) Result {
 	return res
 }
 
-// readTree reads every regular file under dir; a missing dir is empty.
+// readTree reads every regular file under dir (a history database as what
+// it holds); a missing dir is empty.
 func readTree(dir string) (map[string][]byte, error) {
 	files := map[string][]byte{}
 	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
@@ -170,7 +172,15 @@ func readTree(dir string) (map[string][]byte, error) {
 			return err
 		}
 		if d.Type().IsRegular() {
+			if strings.HasSuffix(path, ".db-wal") || strings.HasSuffix(path, ".db-shm") {
+				return nil // the database's own working files
+			}
 			b, err := os.ReadFile(path)
+			if strings.HasSuffix(path, ".db") {
+				// The history database: compared by what it holds, not
+				// by its bytes, which carry the time of each run.
+				b, err = history.Canonical(context.Background(), path)
+			}
 			if err != nil {
 				return err
 			}

@@ -1,0 +1,153 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/anaplan-registry/toolkit/lib/registry"
+	"github.com/anaplan-registry/toolkit/lib/registry/history"
+	"github.com/anaplan-registry/toolkit/scripts/internal/cli"
+)
+
+// HistoryFile is the history database's name in the output directory
+// unless -history names another.
+const HistoryFile = "registry.db"
+
+// ReportFile is the report page's name in the output directory.
+const ReportFile = "report.html"
+
+// historyFlags are -history and -report.
+type historyFlags struct {
+	path   *string
+	report *bool
+}
+
+func addHistoryFlags(fs *flag.FlagSet) *historyFlags {
+	return &historyFlags{
+		path:   fs.String("history", "", "SQLite database that remembers every run (default OUT/"+HistoryFile+"); off keeps no history"),
+		report: fs.Bool("report", false, "also write OUT/"+ReportFile+": one self-contained page to share"),
+	}
+}
+
+// file is the database to use, "" for none.
+func (h *historyFlags) file(out string) string {
+	switch *h.path {
+	case "":
+		return filepath.Join(out, HistoryFile)
+	case "off":
+		return ""
+	}
+	return *h.path
+}
+
+// check refuses -report without history before any request: the page's
+// forecast and changes come from it.
+func (h *historyFlags) check() error {
+	if *h.report && *h.path == "off" {
+		return cli.UsageError{Err: fmt.Errorf("-report needs the history (its forecast and changes come from it): drop -history off")}
+	}
+	return nil
+}
+
+// open opens the history database, or returns nil with -history off. It
+// runs before the tenant is read, so a bad file costs no request.
+func (h *historyFlags) open(ctx context.Context, out string) (*history.DB, error) {
+	path := h.file(out)
+	if path == "" {
+		return nil, nil
+	}
+	if *h.path == "" { // the default lives in the output directory: make it
+		if err := os.MkdirAll(out, 0o755); err != nil {
+			return nil, fmt.Errorf("creating %s for the history: %w", out, err)
+		}
+	}
+	return history.Open(ctx, path)
+}
+
+// known is what the tenant's last recorded run learnt from ALM; nothing
+// when ALM is not read (the snapshot is not worth reading then).
+func known(ctx context.Context, db *history.DB, tenant string, alm bool) (map[string]registry.ModelLineage, error) {
+	if db == nil || !alm {
+		return nil, nil
+	}
+	last, err := db.Latest(ctx, tenant, 1)
+	if err != nil || len(last) == 0 {
+		return nil, err
+	}
+	return registry.LineageFromHistory(last[0]), nil
+}
+
+// record appends the run to the history, prints what changed since the
+// previous one, and writes the report page when asked.
+func (h *historyFlags) record(ctx context.Context, db *history.DB, tenant string, reg *registry.Registry,
+	lineage map[string]registry.ModelLineage, out string, stdout io.Writer) error {
+	if db == nil {
+		return nil
+	}
+	ws, ms := reg.HistoryRows(lineage)
+	rec, err := db.RecordChanges(ctx, tenant, time.Now(), ws, ms)
+	if err != nil {
+		return err
+	}
+	run := rec.Run
+	in := registry.ReportInput{Tenant: tenant, Run: run, Previous: rec.Previous, Changes: rec.Changes}
+	fmt.Fprintf(stdout, "\nHistory: run %d recorded in %s", run.ID, db.Path())
+	if in.Previous != nil {
+		fmt.Fprintf(stdout, "; %s since run %d (go run ./scripts/registry-diff for the list)", changeCounts(in.Changes), in.Previous.ID)
+	}
+	fmt.Fprintln(stdout, ".")
+	if !*h.report {
+		return nil
+	}
+	if in.Capacity, err = db.Forecast(ctx, tenant); err != nil {
+		return err
+	}
+	if in.Fastest, err = db.FastestGrowing(ctx, tenant, 10); err != nil {
+		return err
+	}
+	page, err := reg.ReportPage(in)
+	if err != nil {
+		return err
+	}
+	path := filepath.Join(out, ReportFile)
+	if err := registry.WriteReport(path, page); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Report: %s\n", path)
+	return nil
+}
+
+// changeCounts says "3 changes (1 added, 2 grown)" or "no changes".
+func changeCounts(cs []history.Change) string {
+	if len(cs) == 0 {
+		return "no changes"
+	}
+	n := map[history.ChangeKind]int{}
+	var order []history.ChangeKind
+	for _, c := range cs {
+		if n[c.Kind] == 0 {
+			order = append(order, c.Kind)
+		}
+		n[c.Kind]++
+	}
+	parts := make([]string, len(order))
+	for i, k := range order {
+		parts[i] = fmt.Sprintf("%d %s", n[k], k)
+	}
+	return fmt.Sprintf("%d changes (%s)", len(cs), strings.Join(parts, ", "))
+}
+
+// historyOut is where the history's lines go: with the summary for people,
+// on stderr when stdout carries CSV or JSON for a program.
+func historyOut(format cli.Format, stdout, stderr io.Writer) io.Writer {
+	if format == cli.FormatTable {
+		return stdout
+	}
+	return stderr
+}
