@@ -140,11 +140,11 @@ func New(opts Options) (*Emulator, error) {
 	if e.store, err = newStore(tenant.clone(), mu, state, e.log); err != nil {
 		return nil, err
 	}
-	if e.oauth, err = newOAuthService(opts.OAuth, opts.StateDir, e.log); err != nil {
+	if e.oauth, err = newOAuthService(opts.OAuth, state, e.log); err != nil {
 		return nil, err
 	}
 	e.txn = newTxnState(opts.ReadPageRows)
-	if e.alm, err = newALM(tenant, e.store, opts.StateDir, opts.TaskDuration, e.log); err != nil {
+	if e.alm, err = newALM(tenant, e.store, state, opts.TaskDuration, e.log); err != nil {
 		return nil, err
 	}
 	e.routes = e.routeTable()

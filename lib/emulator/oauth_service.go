@@ -142,8 +142,8 @@ type refreshGrant struct {
 // of the store; device codes and page sessions live minutes and stay in
 // memory.
 type oauthService struct {
-	approveAs string // OAuthOptions.ApproveAs
-	dir       string
+	approveAs string   // OAuthOptions.ApproveAs
+	state     stateDir // oauth.json (state_oauth.go)
 	log       *slog.Logger
 	clients   map[string]OAuthClient
 	codeTTL   time.Duration
@@ -158,10 +158,10 @@ type oauthService struct {
 	pageSeen time.Time                 // last sweep of expired page sessions
 }
 
-func newOAuthService(o OAuthOptions, dir string, log *slog.Logger) (*oauthService, error) {
+func newOAuthService(o OAuthOptions, state stateDir, log *slog.Logger) (*oauthService, error) {
 	s := &oauthService{
 		approveAs: o.ApproveAs,
-		dir:       dir,
+		state:     state,
 		log:       log,
 		clients:   make(map[string]OAuthClient),
 		codeTTL:   o.DeviceCodeTTL,
@@ -186,7 +186,7 @@ func newOAuthService(o OAuthOptions, dir string, log *slog.Logger) (*oauthServic
 		s.clients[c.ID] = c
 	}
 	if err := s.load(); err != nil {
-		return nil, fmt.Errorf("emulator: state dir %s: %w", dir, err)
+		return nil, fmt.Errorf("emulator: state dir %s: %w", state.path, err)
 	}
 	return s, nil
 }

@@ -18,10 +18,12 @@ import (
 //	tokens.json   auth service: token sessions, by SHA-256 of the token
 //	bulk.json     bulk API: files, tasks, dumps, counters (state_bulk.go)
 //	bulk/...      bulk API bytes: chunks, dumps, model data (state_bulk.go)
+//	oauth.json    OAuth: refresh-token hashes (state_oauth.go)
+//	alm.json      ALM: revisions and syncs made through the API (state_alm.go)
 //
 // A seam that needs to persist something adds its own JSON document here
-// (oauth.json, alm.json, ...) and reads and writes it through stateDir, under
-// the emulator's one state mutex. New loads every document before it serves.
+// and reads and writes it through stateDir, under the mutex that guards
+// what it writes. New loads every document before it serves.
 const (
 	sessionsFile  = "tokens.json"
 	bulkStateFile = "bulk.json"
