@@ -35,7 +35,7 @@ func TestBasicAuth(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			f := newFake(t)
+			f := newHarness(t)
 			if tt.answer != nil {
 				f.answer("POST /token/authenticate", tt.answer)
 			}
@@ -110,7 +110,7 @@ func TestCertificateAuth(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			f := newFake(t)
+			f := newHarness(t)
 			f.setCert(p.cert)
 			creds, err := anaplan.CertificateAuth(p.certPEM, pkcs8PEM(p.key), "", tt.opts...)
 			if err != nil {
@@ -134,7 +134,7 @@ func TestCertificateAuth(t *testing.T) {
 func TestCertificateAuthRejected(t *testing.T) {
 	t.Parallel()
 	p := pki()
-	f := newFake(t) // no certificate registered
+	f := newHarness(t) // no certificate registered
 	creds, err := anaplan.CertificateAuth(p.certPEM, pkcs1PEM(p.key), "")
 	if err != nil {
 		t.Fatal(err)
@@ -199,7 +199,7 @@ func TestCertificateKeyFormats(t *testing.T) {
 			if err != nil {
 				t.Fatalf("CertificateAuth: %v", err)
 			}
-			f := newFake(t)
+			f := newHarness(t)
 			f.setCert(p.cert)
 			c, _ := f.clientWith(t, creds)
 			if _, err := c.Token(t.Context()); err != nil {

@@ -14,7 +14,7 @@ import (
 
 func TestRequestHeaders(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	headers := make(chan http.Header, 1)
 	f.answer(meKey, func(w http.ResponseWriter, r *http.Request) {
 		headers <- r.Header.Clone()

@@ -14,17 +14,17 @@ import (
 
 const filesPath = "/2/0/workspaces/" + bulkWS + "/models/" + bulkModel + "/files/"
 
-// setExportOutput gives the export's file n chunks ("chunk 0\n", ...).
-func (b *fakeBulk) setExportOutput(n int) []byte {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	f := b.file("116000000000")
-	f.chunks = map[int][]byte{}
-	for i := range n {
-		f.chunks[i] = fmt.Appendf(nil, "chunk %d\n", i)
+// chunkedFile is the file the download tests fill: an export's file
+// cannot be uploaded to, and its output comes in 10 MB chunks.
+const chunkedFile = "113000000000"
+
+// setChunks gives chunkedFile n chunks ("chunk 0\n", ...).
+func (b *bulkRecorder) setChunks(n int) []byte {
+	chunks := make([][]byte, n)
+	for i := range chunks {
+		chunks[i] = fmt.Appendf(nil, "chunk %d\n", i)
 	}
-	f.ChunkCount = n
-	return f.content()
+	return b.putChunks(chunkedFile, chunks...)
 }
 
 func TestDownload(t *testing.T) {
@@ -32,19 +32,19 @@ func TestDownload(t *testing.T) {
 	for _, n := range []int{1, 12} {
 		t.Run(fmt.Sprintf("%d chunks", n), func(t *testing.T) {
 			t.Parallel()
-			f := newFake(t)
+			f := newHarness(t)
 			b := newBulk(f)
-			want := b.setExportOutput(n)
+			want := b.setChunks(n)
 			m, _ := b.model(t)
 			var got bytes.Buffer
-			written, err := m.Download(t.Context(), "116000000000", &got)
+			written, err := m.Download(t.Context(), chunkedFile, &got)
 			if err != nil {
 				t.Fatalf("Download: %v", err)
 			}
 			if got.String() != string(want) || written != int64(len(want)) {
 				t.Errorf("got %d bytes %q, want %q (chunk 10 after chunk 9)", written, got.String(), want)
 			}
-			whole := f.count("GET " + filesPath + "116000000000")
+			whole := f.count("GET " + filesPath + chunkedFile)
 			if (n == 1) != (whole == 1) {
 				t.Errorf("%d chunks: %d whole-file GETs; one chunk comes whole, more by chunks", n, whole)
 			}
@@ -54,7 +54,7 @@ func TestDownload(t *testing.T) {
 
 func TestDownloadEmptyFile(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	b := newBulk(f)
 	m, _ := b.model(t)
 	_, err := m.Download(t.Context(), "116000000000", &bytes.Buffer{})
@@ -68,11 +68,11 @@ func TestDownloadEmptyFile(t *testing.T) {
 
 func TestDownloadRetriesADroppedChunk(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	b := newBulk(f)
-	want := b.setExportOutput(3)
+	want := b.setChunks(3)
 	var calls atomic.Int32
-	f.answer("GET "+filesPath+"116000000000/chunks/1", func(w http.ResponseWriter, r *http.Request) {
+	f.answer("GET "+filesPath+chunkedFile+"/chunks/1", func(w http.ResponseWriter, r *http.Request) {
 		if calls.Add(1) == 1 {
 			// Promise more than is sent, then drop the connection.
 			w.Header().Set("Content-Length", "100")
@@ -84,7 +84,7 @@ func TestDownloadRetriesADroppedChunk(t *testing.T) {
 	})
 	m, _ := b.model(t)
 	var got bytes.Buffer
-	if _, err := m.Download(t.Context(), "116000000000", &got); err != nil {
+	if _, err := m.Download(t.Context(), chunkedFile, &got); err != nil {
 		t.Fatalf("Download: %v", err)
 	}
 	if got.String() != string(want) || calls.Load() != 2 {
@@ -94,21 +94,21 @@ func TestDownloadRetriesADroppedChunk(t *testing.T) {
 
 func TestDownloadChunkAndDeleteFile(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	b := newBulk(f)
-	b.setExportOutput(3)
+	b.setChunks(3)
 	m, _ := b.model(t)
 	var got bytes.Buffer
-	if n, err := m.DownloadChunk(t.Context(), "116000000000", 2, &got); err != nil || got.String() != "chunk 2\n" || n != 8 {
+	if n, err := m.DownloadChunk(t.Context(), chunkedFile, 2, &got); err != nil || got.String() != "chunk 2\n" || n != 8 {
 		t.Errorf("DownloadChunk: %d, %q, %v", n, got.String(), err)
 	}
-	if _, err := m.DownloadChunk(t.Context(), "116000000000", -1, &got); err == nil {
+	if _, err := m.DownloadChunk(t.Context(), chunkedFile, -1, &got); err == nil {
 		t.Error("negative chunk accepted")
 	}
-	if err := m.DeleteFile(t.Context(), "116000000000"); err != nil {
+	if err := m.DeleteFile(t.Context(), chunkedFile); err != nil {
 		t.Fatalf("DeleteFile: %v", err)
 	}
-	if f.count("DELETE "+filesPath+"116000000000") != 1 || len(b.fileContent("116000000000")) != 0 {
+	if f.count("DELETE "+filesPath+chunkedFile) != 1 || len(b.fileContent(chunkedFile)) != 0 {
 		t.Error("the file's content was not deleted")
 	}
 	if err := m.DeleteFile(t.Context(), "116000000404"); !errors.Is(err, anaplan.ErrNotFound) {

@@ -19,7 +19,7 @@ import (
 // user and the start of the password) in the error.
 func TestEchoedCredentialsAreScrubbed(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	header := base64.StdEncoding.EncodeToString([]byte(f.user + ":" + f.password))
 	for _, body := range []string{
 		"Rejected header: Authorization: Basic " + header + "\n",

@@ -38,14 +38,14 @@ const (
 // emu is a client on the Model Registry model of a fresh emulator.
 type emu struct {
 	e     *emulator.Emulator
-	clock *fakeClock
+	clock *emulator.Clock
 	m     *anaplan.ModelHandle
 	waits *waits
 }
 
 func newEmu(t *testing.T, opts ...anaplan.Option) *emu {
 	t.Helper()
-	clock := newClock()
+	clock := emulator.NewClock(testStart)
 	e, err := emulator.New(emulator.Options{Now: clock.Now, TaskDuration: 10 * time.Second})
 	if err != nil {
 		t.Fatal(err)
@@ -55,14 +55,14 @@ func newEmu(t *testing.T, opts ...anaplan.Option) *emu {
 	t.Cleanup(srv.Close)
 	w := &waits{}
 	// Every wait (polls, retries) advances the shared clock instead of
-	// sleeping, and yields a moment so the engine's run can finish.
+	// sleeping, once the engine's runs have finished.
 	sleep := func(ctx context.Context, d time.Duration) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		_ = w.sleep(ctx, d)
+		e.Settle() // engine runs end before the clock moves on
 		clock.Advance(max(d, 500*time.Millisecond))
-		time.Sleep(200 * time.Microsecond)
 		return ctx.Err()
 	}
 	base := []anaplan.Option{

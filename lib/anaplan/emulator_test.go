@@ -27,13 +27,12 @@ import (
 // client().
 type emulated struct {
 	srv   *httptest.Server
-	clock *fakeClock
+	clock *emulator.Clock
 }
 
 func newEmulated(t testing.TB, tenant *emulator.Tenant) *emulated {
 	t.Helper()
-	clock := newClock()
-	clock.t = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	clock := emulator.NewClock(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
 	e, err := emulator.New(emulator.Options{Tenant: tenant, Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)

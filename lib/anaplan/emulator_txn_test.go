@@ -28,7 +28,7 @@ type txnEnv struct {
 // when wrap is set, a proxy in front of it that may tamper with answers.
 func newTxn(t *testing.T, pageRows int, wrap func(next http.Handler) http.Handler) *txnEnv {
 	t.Helper()
-	clock := newClock()
+	clock := emulator.NewClock(testStart)
 	e, err := emulator.New(emulator.Options{Now: clock.Now, ReadPageRows: pageRows})
 	if err != nil {
 		t.Fatal(err)

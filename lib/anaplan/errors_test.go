@@ -34,7 +34,7 @@ func TestAPIErrorSentinels(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(fmt.Sprint(tt.code), func(t *testing.T) {
 			t.Parallel()
-			f := newFake(t)
+			f := newHarness(t)
 			f.answer(meKey, status(tt.code))
 			c, _ := f.client(t, noRetries())
 			_, err := c.Me(t.Context())
@@ -62,11 +62,11 @@ func TestAPIErrorSentinels(t *testing.T) {
 
 func TestAuthServiceErrorCode(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	c, _ := f.clientWith(t, anaplan.BasicAuth(f.user, "wrong"))
 	_, err := c.Token(t.Context())
 	var apiErr *anaplan.APIError
-	if !errors.As(err, &apiErr) || apiErr.Code != "FAILURE_BAD_CREDENTIAL" || apiErr.Message != "Invalid credentials." {
+	if !errors.As(err, &apiErr) || apiErr.Code != "FAILURE_BAD_CREDENTIAL" || apiErr.Message != "Invalid credentials. Verify the credentials." {
 		t.Errorf("error = %#v, want Code FAILURE_BAD_CREDENTIAL and the statusMessage", apiErr)
 	}
 }
@@ -103,7 +103,7 @@ func TestNonJSONAnswers(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			f := newFake(t)
+			f := newHarness(t)
 			f.answer(meKey, tt.answer)
 			c, _ := f.client(t, noRetries())
 			_, err := c.Me(t.Context())
@@ -124,7 +124,7 @@ func TestNonJSONAnswers(t *testing.T) {
 
 func TestErrorsNeverCarryTheToken(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	f.answer(meKey, func(w http.ResponseWriter, r *http.Request) {
 		// A careless server echoing the request's Authorization header.
 		apiError(w, r, http.StatusNotFound, "nothing for "+r.Header.Get("Authorization"))
@@ -148,7 +148,7 @@ func TestErrorsNeverCarryTheToken(t *testing.T) {
 
 func TestErrorBodyIsBounded(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	f.answer(meKey, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		w.WriteHeader(http.StatusInternalServerError)

@@ -60,7 +60,7 @@ func TestCredentialsNeverShowSecrets(t *testing.T) {
 
 func TestTokenAndClientNeverShowTheToken(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	c, _ := f.client(t)
 	tok, err := c.Token(t.Context())
 	if err != nil {

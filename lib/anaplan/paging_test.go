@@ -1,14 +1,17 @@
 package anaplan_test
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/anaplan-registry/toolkit/lib/anaplan"
+	"github.com/anaplan-registry/toolkit/lib/emulator"
 )
 
 const modelsKey = "GET /2/0/models"
@@ -25,14 +28,14 @@ func TestListModelsFollowsServerPaging(t *testing.T) {
 		{name: "default page size", wantOffsets: []string{"0", "5000", "10000"}},
 		{name: "server caps a larger limit at 5000", pageSize: 10000, wantOffsets: []string{"0", "5000", "10000"}},
 		{name: "small pages", pageSize: 4000, wantOffsets: []string{"0", "4000", "8000", "12000"}},
-		{name: "server ignores limit", pageSize: 1000, ignoreLimit: true, wantOffsets: []string{"0"}},
+		{name: "server ignores limit", pageSize: 1000, ignoreLimit: true, wantOffsets: []string{"0", "5000", "10000"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			f := newFake(t)
+			f := newHarness(t)
 			f.setModels(total)
-			f.set(func(f *fakeAnaplan) { f.ignoreLimit = tt.ignoreLimit })
+			f.set(func(f *harness) { f.ignoreLimit = tt.ignoreLimit })
 			c, _ := f.client(t)
 			models, err := anaplan.Collect(c.ListModels(t.Context(), anaplan.ListOptions{Details: true, PageSize: tt.pageSize, Sort: "+name"}))
 			if err != nil {
@@ -41,12 +44,13 @@ func TestListModelsFollowsServerPaging(t *testing.T) {
 			if len(models) != total {
 				t.Fatalf("got %d models, want %d", len(models), total)
 			}
+			want := byName(f.tenantModels())
 			for i, m := range models {
-				if want := fmt.Sprintf("%032X", i+1); m.ID != want {
-					t.Fatalf("models[%d].ID = %s, want %s (order kept, none skipped or repeated)", i, m.ID, want)
+				if m.ID != want[i].ID {
+					t.Fatalf("models[%d].ID = %s, want %s (order kept, none skipped or repeated)", i, m.ID, want[i].ID)
 				}
 			}
-			if models[0].MemoryUsage != 1000 || models[total-1].MemoryUsage != 1000+total-1 {
+			if int64(models[0].MemoryUsage) != want[0].MemoryUsage || int64(models[total-1].MemoryUsage) != want[total-1].MemoryUsage || models[0].MemoryUsage == 0 {
 				t.Errorf("memoryUsage not decoded with details: %d, %d", models[0].MemoryUsage, models[total-1].MemoryUsage)
 			}
 			queries := f.queriesOf(modelsKey)
@@ -71,18 +75,28 @@ func TestListModelsFollowsServerPaging(t *testing.T) {
 	}
 }
 
+// byName orders models as GET /models?sort=+name does: by name without
+// case, then by name.
+func byName(models []emulator.Model) []emulator.Model {
+	out := slices.Clone(models)
+	slices.SortStableFunc(out, func(a, b emulator.Model) int {
+		return cmp.Or(cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)), cmp.Compare(a.Name, b.Name))
+	})
+	return out
+}
+
 func TestPagingNeverLoopsForever(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name    string
-		setup   func(f *fakeAnaplan)
+		setup   func(f *harness)
 		wantErr string
 	}{
-		{"server never advances", func(f *fakeAnaplan) {
+		{"server never advances", func(f *harness) {
 			f.setModels(5001)
-			f.set(func(f *fakeAnaplan) { f.stuckOffset = true })
+			f.set(func(f *harness) { f.stuckOffset = true })
 		}, "does not advance"},
-		{"empty page before the end", func(f *fakeAnaplan) {
+		{"empty page before the end", func(f *harness) {
 			f.answer(modelsKey, func(w http.ResponseWriter, r *http.Request) {
 				writeJSON(w, http.StatusOK, map[string]any{
 					"meta":   map[string]any{"paging": map[string]any{"currentPageSize": 0, "totalSize": 10, "offset": 0}},
@@ -94,7 +108,7 @@ func TestPagingNeverLoopsForever(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			f := newFake(t)
+			f := newHarness(t)
 			tt.setup(f)
 			c, _ := f.client(t)
 			_, err := anaplan.Collect(c.ListModels(t.Context(), anaplan.ListOptions{}))
@@ -110,7 +124,7 @@ func TestPagingNeverLoopsForever(t *testing.T) {
 
 func TestPagingFollowsItemsWhenMetaDisagrees(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	f.answer(modelsKey, func(w http.ResponseWriter, r *http.Request) {
 		offset, _ := strconv.Atoi(r.URL.Query().Get("offset"))
 		var models []map[string]string
@@ -135,7 +149,8 @@ func TestPagingFollowsItemsWhenMetaDisagrees(t *testing.T) {
 
 func TestOmittedCollectionIsEmpty(t *testing.T) {
 	t.Parallel()
-	f := newFake(t) // no models: the fake omits the "models" key, as Anaplan does
+	f := newHarness(t)
+	f.setModels(0) // no models: the emulator omits the "models" key, as Anaplan does
 	c, _ := f.client(t)
 	models, err := anaplan.Collect(c.ListModels(t.Context(), anaplan.ListOptions{}))
 	if err != nil || len(models) != 0 {
@@ -145,7 +160,7 @@ func TestOmittedCollectionIsEmpty(t *testing.T) {
 
 func TestBreakingTheLoopStopsPaging(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	f.setModels(20)
 	c, _ := f.client(t)
 	n := 0
@@ -162,10 +177,10 @@ func TestBreakingTheLoopStopsPaging(t *testing.T) {
 
 func TestListWorkspaceModels(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	f.setModels(70) // 10 per workspace
 	c, _ := f.client(t)
-	ws := fmt.Sprintf("%032x", 3)
+	ws := f.tenantModels()[3].WorkspaceID
 	models, err := anaplan.Collect(c.ListWorkspaceModels(t.Context(), ws, anaplan.ListOptions{PageSize: 4}))
 	if err != nil {
 		t.Fatal(err)
@@ -185,7 +200,7 @@ func TestListWorkspaceModels(t *testing.T) {
 
 func TestIDsAreEscapedInPaths(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	var got string
 	f.answer("GET /2/0/workspaces/a/b?c/models", func(w http.ResponseWriter, r *http.Request) {
 		got = r.URL.EscapedPath()
@@ -202,7 +217,7 @@ func TestIDsAreEscapedInPaths(t *testing.T) {
 
 func TestGetModelDecodesLeniently(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	const id = "75A40874E6B64FA3AE0743278996850F"
 	f.answer("GET /2/0/models/"+id, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -231,18 +246,19 @@ func TestGetModelDecodesLeniently(t *testing.T) {
 
 func TestGetters(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
-	f.setModels(3)
-	f.set(func(f *fakeAnaplan) {
-		f.workspaces = []fakeWorkspace{{ID: "8a8b8c8d8e8f1a2b3c4d5e6f78901234", Name: "Financial Planning", Active: true, SizeAllowance: 1073741824, CurrentSize: 873741824}}
+	f := newHarness(t)
+	f.set(func(f *harness) {
+		f.tenant = withTestUser(emulator.Generate(1, 3))
+		f.tenant.Workspaces[0] = emulator.Workspace{ID: emulator.RegistryWorkspaceID, Name: "Financial Planning", Active: true, SizeAllowance: 1073741824, CurrentSize: 873741824}
 	})
+	tm := f.tenantModels()[1]
 	c, _ := f.client(t)
 
 	me, err := c.Me(t.Context())
 	if err != nil || me.FirstName != "Ana" || !me.Active || me.ID == "" {
 		t.Errorf("Me = %+v, %v", me, err)
 	}
-	ws, err := c.GetWorkspace(t.Context(), "8a8b8c8d8e8f1a2b3c4d5e6f78901234", anaplan.GetOptions{Details: true})
+	ws, err := c.GetWorkspace(t.Context(), emulator.RegistryWorkspaceID, anaplan.GetOptions{Details: true})
 	if err != nil || ws.Name != "Financial Planning" || ws.SizeAllowance != 1073741824 || ws.CurrentSize != 873741824 {
 		t.Errorf("GetWorkspace = %+v, %v", ws, err)
 	}
@@ -253,8 +269,8 @@ func TestGetters(t *testing.T) {
 	if q := f.queriesOf("GET /2/0/workspaces"); len(q) != 1 || q[0].Get("tenantDetails") != "true" {
 		t.Errorf("workspace list queries = %v, want tenantDetails=true", q)
 	}
-	m, err := c.GetModel(t.Context(), fmt.Sprintf("%032X", 2), anaplan.GetOptions{})
-	if err != nil || m.Name != "Model 00001" || m.MemoryUsage != 0 {
+	m, err := c.GetModel(t.Context(), tm.ID, anaplan.GetOptions{})
+	if err != nil || m.Name != tm.Name || m.MemoryUsage != 0 {
 		t.Errorf("GetModel without details = %+v, %v", m, err)
 	}
 	for name, call := range map[string]func() error{

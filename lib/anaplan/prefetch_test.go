@@ -10,14 +10,16 @@ import (
 	"github.com/anaplan-registry/toolkit/lib/anaplan"
 )
 
-// concurrencyProbe wraps the fake's models handler and records how many
-// page requests were in flight at once. Pages after the first wait (up to
-// hold) until want requests are in flight, so parallel requests overlap
-// for sure.
+// concurrencyProbe records how many page requests were in flight at once.
+// Pages after the first are held until want requests are in flight (a
+// barrier), so parallel requests overlap for sure; the hang guard only
+// ends a test whose client never sends that many.
 type concurrencyProbe struct {
 	mu       sync.Mutex
 	inflight int
 	peak     int
+	want     int
+	full     chan struct{} // closed when want requests are in flight
 }
 
 func (p *concurrencyProbe) enter() {
@@ -25,16 +27,19 @@ func (p *concurrencyProbe) enter() {
 	defer p.mu.Unlock()
 	p.inflight++
 	p.peak = max(p.peak, p.inflight)
+	if p.inflight >= p.want && p.full != nil {
+		close(p.full)
+		p.full = nil
+	}
 }
 
-func (p *concurrencyProbe) waitFor(want int, hold time.Duration) {
-	for deadline := time.Now().Add(hold); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
-		p.mu.Lock()
-		n := p.inflight
-		p.mu.Unlock()
-		if n >= want {
-			return
-		}
+func (p *concurrencyProbe) wait(full chan struct{}) {
+	if full == nil {
+		return
+	}
+	select {
+	case <-full:
+	case <-time.After(10 * time.Second): // a hang guard, not a timing
 	}
 }
 
@@ -44,13 +49,21 @@ func (p *concurrencyProbe) leave() {
 	p.inflight--
 }
 
-func probeModels(t *testing.T, f *fakeAnaplan, total, pageSize int, hold time.Duration, want int) *concurrencyProbe {
+// probeModels serves total synthetic models in pages of pageSize; with
+// want > 1, pages after the first are held until want are in flight.
+func probeModels(t *testing.T, f *harness, total, pageSize, want int) *concurrencyProbe {
 	t.Helper()
-	p := &concurrencyProbe{}
+	p := &concurrencyProbe{want: want}
+	full := make(chan struct{})
+	if want > 1 {
+		p.full = full
+	} else {
+		full = nil
+	}
 	f.answer(modelsKey, func(w http.ResponseWriter, r *http.Request) {
 		p.enter()
 		if r.URL.Query().Get("offset") != "0" {
-			p.waitFor(want, hold)
+			p.wait(full)
 		}
 		p.leave()
 		offset, _ := strconv.Atoi(r.URL.Query().Get("offset"))
@@ -80,8 +93,8 @@ func wantModelsInOrder(t *testing.T, models []anaplan.Model, total int) {
 
 func TestPagesAfterTheFirstAreFetchedInParallel(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
-	probe := probeModels(t, f, 50, 10, 5*time.Second, 4) // 5 pages: the first, then 4 at once
+	f := newHarness(t)
+	probe := probeModels(t, f, 50, 10, 4) // 5 pages: the first, then 4 at once
 	c, _ := f.client(t)
 	models, err := anaplan.Collect(c.ListModels(t.Context(), anaplan.ListOptions{PageSize: 10, Concurrency: 4}))
 	if err != nil {
@@ -97,8 +110,8 @@ func TestPagesAfterTheFirstAreFetchedInParallel(t *testing.T) {
 func TestListsPageOneAtATimeByDefault(t *testing.T) {
 	t.Parallel()
 	for _, concurrency := range []int{0, 1} {
-		f := newFake(t)
-		probe := probeModels(t, f, 50, 10, 0, 1)
+		f := newHarness(t)
+		probe := probeModels(t, f, 50, 10, 1)
 		c, _ := f.client(t)
 		models, err := anaplan.Collect(c.ListModels(t.Context(), anaplan.ListOptions{PageSize: 10, Concurrency: concurrency}))
 		if err != nil {
@@ -116,7 +129,7 @@ func TestListsPageOneAtATimeByDefault(t *testing.T) {
 // would: pages asked ahead at the wrong offsets are dropped.
 func TestPagesAskedAheadAreDroppedWhenPagingChanges(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	const total = 15
 	f.answer(modelsKey, func(w http.ResponseWriter, r *http.Request) {
 		offset, _ := strconv.Atoi(r.URL.Query().Get("offset"))
@@ -154,7 +167,7 @@ func TestPagesAskedAheadAreDroppedWhenPagingChanges(t *testing.T) {
 // is yielded first, and nothing after it.
 func TestErrorOnAPageAskedAheadComesInOrder(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	f.answer(modelsKey, func(w http.ResponseWriter, r *http.Request) {
 		offset, _ := strconv.Atoi(r.URL.Query().Get("offset"))
 		if offset == 20 {
@@ -190,7 +203,7 @@ func TestErrorOnAPageAskedAheadComesInOrder(t *testing.T) {
 
 func TestTotalIsToldOnceBeforeTheFirstItem(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	f.setModels(12)
 	c, _ := f.client(t)
 	var told []int

@@ -16,7 +16,7 @@ import (
 )
 
 // failFirst answers the first n calls with fail and the rest as the fake does.
-func failFirst(f *fakeAnaplan, n int32, fail http.HandlerFunc) *atomic.Int32 {
+func failFirst(f *harness, n int32, fail http.HandlerFunc) *atomic.Int32 {
 	var calls atomic.Int32
 	f.answer(meKey, func(w http.ResponseWriter, r *http.Request) {
 		if calls.Add(1) <= n {
@@ -51,7 +51,7 @@ func TestRetryAfter(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			f := newFake(t)
+			f := newHarness(t)
 			failFirst(f, 1, func(w http.ResponseWriter, r *http.Request) {
 				status(http.StatusTooManyRequests, "Retry-After", tt.retryAfter(f.clock.Now()))(w, r)
 			})
@@ -67,7 +67,7 @@ func TestRetryAfter(t *testing.T) {
 
 func TestRetryAfterBeyondTheCapIsReturned(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	failFirst(f, 1, status(http.StatusTooManyRequests, "Retry-After", "120"))
 	c, waits := f.client(t)
 	_, err := c.Me(t.Context())
@@ -88,7 +88,7 @@ func TestRetriedStatuses(t *testing.T) {
 	for _, code := range []int{http.StatusConflict, http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout} {
 		t.Run(http.StatusText(code), func(t *testing.T) {
 			t.Parallel()
-			f := newFake(t)
+			f := newHarness(t)
 			failFirst(f, 2, status(code))
 			c, waits := f.client(t)
 			mustMe(t, c)
@@ -105,7 +105,7 @@ func TestNotRetriedStatuses(t *testing.T) {
 	for _, code := range []int{http.StatusBadRequest, http.StatusForbidden, http.StatusNotFound, http.StatusNotImplemented} {
 		t.Run(http.StatusText(code), func(t *testing.T) {
 			t.Parallel()
-			f := newFake(t)
+			f := newHarness(t)
 			failFirst(f, 1, status(code))
 			c, _ := f.client(t)
 			if _, err := c.Me(t.Context()); err == nil {
@@ -118,7 +118,7 @@ func TestNotRetriedStatuses(t *testing.T) {
 
 func TestBackoffIsCappedExponentialWithJitter(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	failFirst(f, 1000, status(http.StatusServiceUnavailable))
 	policy := anaplan.RetryPolicy{MaxAttempts: 7, BaseDelay: 100 * time.Millisecond, MaxDelay: 300 * time.Millisecond}
 	c, waits := f.client(t, anaplan.WithRetryPolicy(policy))
@@ -141,7 +141,7 @@ func TestBackoffIsCappedExponentialWithJitter(t *testing.T) {
 
 func TestNetworkErrorRetriedForGET(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	failFirst(f, 1, func(w http.ResponseWriter, r *http.Request) {
 		conn, _, err := http.NewResponseController(w).Hijack()
 		if err == nil {
@@ -161,7 +161,7 @@ func TestNetworkErrorRetriedForGET(t *testing.T) {
 
 func TestDroppedBodyRetriedForGET(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	failFirst(f, 1, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Content-Length", "500")
@@ -180,7 +180,7 @@ func TestDroppedBodyRetriedForGET(t *testing.T) {
 
 func TestContextCancelEndsRetryWait(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	answered := make(chan struct{}, 1)
 	failFirst(f, 1, func(w http.ResponseWriter, r *http.Request) {
 		status(http.StatusTooManyRequests, "Retry-After", "30")(w, r)
@@ -206,7 +206,7 @@ func TestContextCancelEndsRetryWait(t *testing.T) {
 
 func TestRetryLoggedAtWarnWithoutQuery(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	f.setModels(3)
 	var calls atomic.Int32
 	f.answer("GET /2/0/models", func(w http.ResponseWriter, r *http.Request) {

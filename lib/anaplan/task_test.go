@@ -20,8 +20,8 @@ func rowsDetail(typ, text string, failed int) map[string]any {
 		"values": []string{"hierarchyName", "W2 Models", "successRowCount", "2", "failedCount", strconv.Itoa(failed), "ignoredCount", "0"}}
 }
 
-func steps(final fakeStep) []fakeStep {
-	return []fakeStep{
+func steps(final taskStep) []taskStep {
+	return []taskStep{
 		{State: "NOT_STARTED"},
 		{State: "IN_PROGRESS", Progress: 0.3, Step: "Processing ..."},
 		{State: "IN_PROGRESS", Progress: 0.7, Step: "Processing ..."},
@@ -34,12 +34,13 @@ var fastPolls = anaplan.WithPollInterval(time.Millisecond)
 
 func TestRunImportSendsLocaleFirst(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	b := newBulk(f)
 	m, _ := b.model(t)
 	if _, err := m.RunImport(t.Context(), "112000000000", anaplan.TaskOptions{}); err != nil {
 		t.Fatalf("RunImport: %v", err)
 	}
+	f.pass(time.Minute) // the first task ends: the model is no longer busy
 	task, err := m.RunImport(t.Context(), "112000000000", anaplan.TaskOptions{
 		Locale:            "en_GB",
 		MappingParameters: []anaplan.MappingParameter{{EntityType: "Version", EntityName: "Actual"}},
@@ -50,6 +51,9 @@ func TestRunImportSendsLocaleFirst(t *testing.T) {
 	want := []string{
 		`{"localeName":"en_US"}`,
 		`{"localeName":"en_GB","mappingParameters":[{"entityType":"Version","entityName":"Actual"}]}`,
+	}
+	if len(b.taskBodies) != len(want) {
+		t.Fatalf("task bodies = %q, want %q", b.taskBodies, want)
 	}
 	for i, body := range b.taskBodies {
 		if body != want[i] {
@@ -66,12 +70,12 @@ func TestRunImportSendsLocaleFirst(t *testing.T) {
 
 func TestWaitForSuccessfulImport(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	b := newBulk(f)
-	b.script("112000000000", fakeScript{steps: steps(fakeStep{State: "COMPLETE", Progress: 1, Step: "Complete.", Result: map[string]any{
+	b.script("112000000000", steps(taskStep{State: "COMPLETE", Progress: 1, Step: "Complete.", Result: map[string]any{
 		"successful": true, "failureDumpAvailable": false, "objectId": "112000000000", "objectName": "W1 Workspaces from workspaces.csv",
 		"details": []any{rowsDetail("hierarchyRowsProcessed", "W1 Workspaces: 2 (2/0) rows successful, 0 ignored ", 0)},
-	}})})
+	}}))
 	m, _ := b.model(t, fastPolls)
 	task, err := m.RunImport(t.Context(), "112000000000", anaplan.TaskOptions{})
 	if err != nil {
@@ -91,7 +95,7 @@ func TestWaitForSuccessfulImport(t *testing.T) {
 	if strings.Join(seen, "\n") != strings.Join(wantSeen, "\n") {
 		t.Errorf("progress saw\n%s\nwant\n%s", strings.Join(seen, "\n"), strings.Join(wantSeen, "\n"))
 	}
-	if !st.Succeeded() || st.Result == nil || st.Result.ObjectName != "W1 Workspaces from workspaces.csv" || st.CreationTime.UnixMilli() != 1571258347545 {
+	if !st.Succeeded() || st.Result == nil || st.Result.ObjectName != "W1 Workspaces from workspaces.csv" || !st.CreationTime.Equal(testStart) {
 		t.Fatalf("status = %+v", st)
 	}
 	d := st.Result.Details[0]
@@ -102,16 +106,16 @@ func TestWaitForSuccessfulImport(t *testing.T) {
 
 func TestWaitReturnsTaskErrorAndDump(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	b := newBulk(f)
-	b.dumpChunk = 40 // several dump chunks
 	dump := "_Status_,Code,Name,Workspace,currentSize,_Line_,_Error_1_\n" +
 		"E,M2,Beta,NOPE,6,3,Invalid parent: Item not located in W1 Workspaces list: NOPE\n" +
 		"E,007,Zero,NOPE,NaN,4,Invalid parent\n"
-	b.script("112000000001", fakeScript{dump: []byte(dump), steps: steps(fakeStep{State: "COMPLETE", Progress: 1, Step: "Complete.", Result: map[string]any{
+	b.dumps, b.dumpChunk = map[string][]byte{"112000000001": []byte(dump)}, 40 // several dump chunks
+	b.script("112000000001", steps(taskStep{State: "COMPLETE", Progress: 1, Step: "Complete.", Result: map[string]any{
 		"successful": false, "failureDumpAvailable": true, "objectId": "112000000001", "objectName": "W2 Models from models.csv",
 		"details": []any{rowsDetail("hierarchyRowsProcessedWithFailures", "W2 Models: 2 (2/0) rows successful, 0 (0/0) rows has warnings, 1 failed, 0 ignored", 1)},
-	}})})
+	}}))
 	m, _ := b.model(t, fastPolls)
 	task, err := m.RunImport(t.Context(), "112000000001", anaplan.TaskOptions{})
 	if err != nil {
@@ -138,11 +142,13 @@ func TestWaitReturnsTaskErrorAndDump(t *testing.T) {
 		t.Errorf("dump =\n%q\nwant\n%q", got.String(), dump)
 	}
 	chunkGets := 0
+	f.mu.Lock()
 	for k, n := range f.calls {
 		if strings.Contains(k, "/dump/chunks/") {
 			chunkGets += n
 		}
 	}
+	f.mu.Unlock()
 	if chunkGets != (len(dump)+39)/40 {
 		t.Errorf("dump came in %d chunk GETs, want %d", chunkGets, (len(dump)+39)/40)
 	}
@@ -150,8 +156,9 @@ func TestWaitReturnsTaskErrorAndDump(t *testing.T) {
 
 func TestDumpWhenThereIsNone(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	b := newBulk(f)
+	b.putChunks("113000000000", []byte(workspacesCSV))
 	m, _ := b.model(t, fastPolls)
 	task, err := m.RunImport(t.Context(), "112000000000", anaplan.TaskOptions{})
 	if err != nil {
@@ -166,7 +173,7 @@ func TestDumpWhenThereIsNone(t *testing.T) {
 	}
 	// A 204 (Anaplan: "import completed with no failures") is ErrNoDump too.
 	f.answer("GET /2/0/workspaces/"+bulkWS+"/models/"+bulkModel+"/imports/112000000000/tasks/"+task.ID+"/dump/chunks",
-		func(w http.ResponseWriter, r *http.Request) { b.chunkList(w, r, 0) })
+		func(w http.ResponseWriter, r *http.Request) { writeChunkList(w, 0) })
 	f.answer("GET /2/0/workspaces/"+bulkWS+"/models/"+bulkModel+"/imports/112000000000/tasks/"+task.ID+"/dump",
 		func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
 	err = task.Dump(t.Context(), &bytes.Buffer{})
@@ -177,22 +184,20 @@ func TestDumpWhenThereIsNone(t *testing.T) {
 
 func TestProcessNestedResultsAndDumps(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	b := newBulk(f)
 	nested := func(id string, ok, dump bool, text string) map[string]any {
 		return map[string]any{"successful": ok, "failureDumpAvailable": dump, "objectId": id,
 			"details": []any{map[string]any{"localMessageText": text, "occurrences": 0, "type": "hierarchyRowsProcessed"}}}
 	}
-	b.script("118000000000", fakeScript{
-		nestedDumps: map[string][]byte{"112000000001": []byte("_Status_,Code,_Line_,_Error_1_\nE,M2,3,bad\n")},
-		steps: steps(fakeStep{State: "COMPLETE", Progress: 1, Step: "Complete.", Result: map[string]any{
-			"successful": false, "failureDumpAvailable": true, "objectId": "118000000000", "objectName": "Load Registry",
-			"nestedResults": []any{
-				nested("112000000000", true, false, "W1 Workspaces: 2 (2/0) rows successful, 0 ignored "),
-				nested("112000000001", false, true, "W2 Models: 1 (1/0) rows successful, 1 failed, 0 ignored"),
-			},
-		}}),
-	})
+	b.dumps = map[string][]byte{"112000000001": []byte("_Status_,Code,_Line_,_Error_1_\nE,M2,3,bad\n")}
+	b.script("118000000000", steps(taskStep{State: "COMPLETE", Progress: 1, Step: "Complete.", Result: map[string]any{
+		"successful": false, "failureDumpAvailable": true, "objectId": "118000000000", "objectName": "Load Registry",
+		"nestedResults": []any{
+			nested("112000000000", true, false, "W1 Workspaces: 2 (2/0) rows successful, 0 ignored "),
+			nested("112000000001", false, true, "W2 Models: 1 (1/0) rows successful, 1 failed, 0 ignored"),
+		},
+	}}))
 	m, _ := b.model(t, fastPolls)
 	task, err := m.RunProcess(t.Context(), "118000000000", anaplan.TaskOptions{})
 	if err != nil {
@@ -223,15 +228,15 @@ func TestProcessNestedResultsAndDumps(t *testing.T) {
 
 func TestProcessDumpWithSeveralFailingActions(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	b := newBulk(f)
-	b.script("118000000000", fakeScript{steps: []fakeStep{{State: "COMPLETE", Progress: 1, Result: map[string]any{
+	b.script("118000000000", []taskStep{{State: "COMPLETE", Progress: 1, Result: map[string]any{
 		"successful": false, "failureDumpAvailable": true, "objectId": "118000000000",
 		"nestedResults": []any{
 			map[string]any{"successful": false, "failureDumpAvailable": true, "objectId": "112000000000"},
 			map[string]any{"successful": false, "failureDumpAvailable": true, "objectId": "112000000001"},
 		},
-	}}}})
+	}}})
 	m, _ := b.model(t)
 	task, err := m.RunProcess(t.Context(), "118000000000", anaplan.TaskOptions{})
 	if err != nil {
@@ -244,20 +249,24 @@ func TestProcessDumpWithSeveralFailingActions(t *testing.T) {
 }
 
 // cancelOnSleep is a sleep hook that cancels the wait's context the first
-// time Wait sleeps, as a user pressing Ctrl-C would.
-func cancelOnSleep(cancel context.CancelFunc) anaplan.Option {
+// time Wait sleeps, as a user pressing Ctrl-C would; later waits let the
+// time go by on the emulator.
+func cancelOnSleep(f *harness, cancel context.CancelFunc) anaplan.Option {
 	return anaplan.WithSleep(func(ctx context.Context, d time.Duration) error {
 		cancel()
+		if ctx.Err() == nil {
+			f.pass(d)
+		}
 		return ctx.Err()
 	})
 }
 
 func TestWaitCancelsTheTaskWhenTheContextEnds(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	b := newBulk(f)
 	ctx, cancel := context.WithCancel(t.Context())
-	m, _ := b.model(t, cancelOnSleep(cancel))
+	m, _ := b.model(t, cancelOnSleep(f, cancel))
 	task, err := m.RunImport(t.Context(), "112000000000", anaplan.TaskOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -279,14 +288,14 @@ func TestWaitCancelsTheTaskWhenTheContextEnds(t *testing.T) {
 	if !errors.As(err, &te) || final.State != anaplan.TaskCancelled || te.Failed() {
 		t.Fatalf("after cancel: %v, %v; want CANCELLED as a *TaskError", final, err)
 	}
-	if want := "anaplan: import 112000000000 task " + task.ID + " was cancelled; its changes were rolled back"; err.Error() != want {
+	if want := "anaplan: import 112000000000 (W1 Workspaces from workspaces.csv) task " + task.ID + " was cancelled; its changes were rolled back"; err.Error() != want {
 		t.Errorf("error = %q, want %q", err, want)
 	}
 }
 
 func TestWaitCancelsAtTheDeadline(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	b := newBulk(f)
 	// The real wait: an hour's poll interval cannot fit in a one-minute
 	// deadline, so it fails at once instead of sleeping.
@@ -308,7 +317,7 @@ func TestWaitCancelsAtTheDeadline(t *testing.T) {
 
 func TestCancel(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	b := newBulk(f)
 	m, _ := b.model(t)
 	task, err := m.RunExport(t.Context(), "116000000000", anaplan.TaskOptions{})
@@ -330,13 +339,13 @@ func TestCancel(t *testing.T) {
 }
 
 // recordedWaits runs Wait over steps with the sleep recorded, not slept.
-func recordedWaits(t *testing.T, steps []fakeStep, opts ...anaplan.Option) []time.Duration {
+func recordedWaits(t *testing.T, steps []taskStep, opts ...anaplan.Option) []time.Duration {
 	t.Helper()
-	f := newFake(t)
+	f := newHarness(t)
 	b := newBulk(f)
-	b.script("117000000000", fakeScript{steps: steps})
+	b.script("112000000000", steps)
 	m, w := b.model(t, opts...)
-	task, err := m.RunAction(t.Context(), "117000000000", anaplan.TaskOptions{})
+	task, err := m.RunImport(t.Context(), "112000000000", anaplan.TaskOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -348,22 +357,22 @@ func recordedWaits(t *testing.T, steps []fakeStep, opts ...anaplan.Option) []tim
 
 func TestPollingBacksOffWhileNothingChanges(t *testing.T) {
 	t.Parallel()
-	done := fakeStep{State: "COMPLETE", Progress: 1, Result: map[string]any{"successful": true, "objectId": "117000000000"}}
-	mixed := []fakeStep{
+	done := taskStep{State: "COMPLETE", Progress: 1, Result: map[string]any{"successful": true, "objectId": "112000000000"}}
+	mixed := []taskStep{
 		{State: "NOT_STARTED"}, {State: "NOT_STARTED"}, {State: "NOT_STARTED"},
 		{State: "IN_PROGRESS", Progress: 0.2}, {State: "IN_PROGRESS", Progress: 0.2}, done,
 	}
 	s := time.Second
 	tests := []struct {
 		name  string
-		steps []fakeStep
+		steps []taskStep
 		opts  []anaplan.Option
 		want  []time.Duration
 	}{
 		{"default interval is Anaplan's 5 s", mixed, nil, []time.Duration{5 * s, 7500 * time.Millisecond, 11250 * time.Millisecond, 5 * s, 7500 * time.Millisecond}},
 		{"configured interval", mixed, []anaplan.Option{anaplan.WithPollInterval(10 * time.Millisecond)},
 			[]time.Duration{10 * time.Millisecond, 15 * time.Millisecond, 22500 * time.Microsecond, 10 * time.Millisecond, 15 * time.Millisecond}},
-		{"capped at 30 s", append(make([]fakeStep, 8), done), nil,
+		{"capped at 30 s", append(make([]taskStep, 8), done), nil,
 			[]time.Duration{5 * s, 7500 * time.Millisecond, 11250 * time.Millisecond, 16875 * time.Millisecond, 25312500 * time.Microsecond, 30 * s, 30 * s, 30 * s}},
 	}
 	for _, tt := range tests {
@@ -390,13 +399,13 @@ func TestPollingBacksOffWhileNothingChanges(t *testing.T) {
 
 func TestPollingFitsTheDeadline(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	b := newBulk(f)
-	still := fakeStep{State: "IN_PROGRESS", Progress: 0.5}
-	b.script("117000000000", fakeScript{steps: []fakeStep{still, still, still, still, still, still,
-		{State: "COMPLETE", Progress: 1, Result: map[string]any{"successful": true, "objectId": "117000000000"}}}})
+	still := taskStep{State: "IN_PROGRESS", Progress: 0.5}
+	b.script("112000000000", []taskStep{still, still, still, still, still, still,
+		{State: "COMPLETE", Progress: 1, Result: map[string]any{"successful": true, "objectId": "112000000000"}}})
 	m, w := b.model(t) // waits are recorded, not slept: the deadline stays 20 s away
-	task, err := m.RunAction(t.Context(), "117000000000", anaplan.TaskOptions{})
+	task, err := m.RunImport(t.Context(), "112000000000", anaplan.TaskOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -415,9 +424,9 @@ func TestPollingFitsTheDeadline(t *testing.T) {
 
 func TestUnknownTaskStatesDecode(t *testing.T) {
 	t.Parallel()
-	got := recordedWaits(t, []fakeStep{
+	got := recordedWaits(t, []taskStep{
 		{State: "QUEUED_BEHIND_ANOTHER_TASK"},
-		{State: "FINISHED_SOMEHOW", Progress: 1, Result: map[string]any{"successful": true, "objectId": "117000000000"}},
+		{State: "FINISHED_SOMEHOW", Progress: 1, Result: map[string]any{"successful": true, "objectId": "112000000000"}},
 	}, fastPolls)
 	if len(got) != 1 {
 		t.Errorf("waits = %v: an unknown state without a result is polled again; one with a result ends the wait", got)
@@ -429,8 +438,10 @@ func TestUnknownTaskStatesDecode(t *testing.T) {
 
 func TestWaitRidesOutATransientError(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	b := newBulk(f)
+	b.script("112000000000", []taskStep{{State: "NOT_STARTED"}, {State: "IN_PROGRESS", Progress: 0.5, Step: "Processing ..."},
+		{State: "COMPLETE", Progress: 1, Step: "Complete.", Result: map[string]any{"successful": true, "objectId": "112000000000"}}})
 	m, w := b.model(t, fastPolls)
 	task, err := m.RunImport(t.Context(), "112000000000", anaplan.TaskOptions{})
 	if err != nil {
@@ -464,7 +475,7 @@ func TestWaitRidesOutATransientError(t *testing.T) {
 
 func TestRunErrors(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	b := newBulk(f)
 	m, _ := b.model(t)
 	if _, err := m.RunImport(t.Context(), "", anaplan.TaskOptions{}); err == nil || !strings.Contains(err.Error(), "import ID is empty") {

@@ -40,7 +40,7 @@ type startHarness struct {
 
 func newStartHarness(t *testing.T, how startMisbehaviour) *startHarness {
 	t.Helper()
-	clock := newClock()
+	clock := emulator.NewClock(testStart)
 	e, err := emulator.New(emulator.Options{Now: clock.Now, TaskDuration: time.Second})
 	if err != nil {
 		t.Fatal(err)
@@ -84,8 +84,8 @@ func newStartHarness(t *testing.T, how startMisbehaviour) *startHarness {
 	}))
 	t.Cleanup(srv.Close)
 	sleep := func(ctx context.Context, d time.Duration) error {
+		e.Settle() // engine runs end before the clock moves on
 		clock.Advance(max(d, 500*time.Millisecond))
-		time.Sleep(time.Millisecond)
 		return ctx.Err()
 	}
 	logs := &bytes.Buffer{}

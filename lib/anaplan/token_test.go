@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/anaplan-registry/toolkit/lib/anaplan"
+	"github.com/anaplan-registry/toolkit/lib/emulator"
 )
 
 const (
@@ -27,7 +28,7 @@ func mustMe(t *testing.T, c *anaplan.Client) {
 	}
 }
 
-func wantCount(t *testing.T, f *fakeAnaplan, key string, want int) {
+func wantCount(t *testing.T, f *harness, key string, want int) {
 	t.Helper()
 	if got := f.count(key); got != want {
 		t.Errorf("%s called %d times, want %d", key, got, want)
@@ -36,7 +37,7 @@ func wantCount(t *testing.T, f *fakeAnaplan, key string, want int) {
 
 func TestTokenRefreshesBeforeExpiry(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	c, _ := f.client(t)
 	first, err := c.Token(t.Context())
 	if err != nil {
@@ -69,7 +70,7 @@ func TestTokenRefreshesBeforeExpiry(t *testing.T) {
 
 func TestExpiredTokenAuthenticatesAgain(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	c, _ := f.client(t)
 	mustMe(t, c)
 	f.clock.Advance(36 * time.Minute)
@@ -80,8 +81,8 @@ func TestExpiredTokenAuthenticatesAgain(t *testing.T) {
 
 func TestShortLivedTokenRefreshesAtHalfLife(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
-	f.set(func(f *fakeAnaplan) { f.ttl = 2 * time.Minute }) // shorter than the 5-minute margin
+	f := newHarness(t)
+	f.set(func(f *harness) { f.ttl = 2 * time.Minute }) // shorter than the 5-minute margin
 	c, _ := f.client(t)
 	mustMe(t, c)
 	f.clock.Advance(30 * time.Second)
@@ -95,7 +96,7 @@ func TestShortLivedTokenRefreshesAtHalfLife(t *testing.T) {
 
 func TestRefreshRejectedFallsBackToAuthentication(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	c, _ := f.client(t)
 	mustMe(t, c)
 	f.answer(refreshKey, func(w http.ResponseWriter, r *http.Request) {
@@ -109,7 +110,7 @@ func TestRefreshRejectedFallsBackToAuthentication(t *testing.T) {
 
 func TestRefreshOutageKeepsTheValidToken(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	c, _ := f.client(t, anaplan.WithRetryPolicy(anaplan.RetryPolicy{MaxAttempts: 1}))
 	mustMe(t, c)
 	f.answer(refreshKey, func(w http.ResponseWriter, r *http.Request) {
@@ -125,7 +126,7 @@ func TestRefreshOutageKeepsTheValidToken(t *testing.T) {
 
 func TestRefreshExported(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	c, _ := f.client(t)
 	tok, err := c.Refresh(t.Context()) // no token yet: authenticates
 	if err != nil {
@@ -146,7 +147,7 @@ func TestRefreshExported(t *testing.T) {
 // runConcurrently calls fn from n goroutines. hold is installed as the fake's
 // gate for handler and keeps the first request open until every goroutine
 // has started, so a client without sharing would send n requests.
-func runConcurrently(t *testing.T, f *fakeAnaplan, handler string, n int, fn func() error) {
+func runConcurrently(t *testing.T, f *harness, handler string, n int, fn func() error) {
 	t.Helper()
 	var started atomic.Int32
 	allIn := make(chan struct{})
@@ -169,7 +170,7 @@ func runConcurrently(t *testing.T, f *fakeAnaplan, handler string, n int, fn fun
 
 func TestConcurrentCallersShareOneAuthentication(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	c, _ := f.client(t)
 	runConcurrently(t, f, "authenticate", 32, func() error { _, err := c.Me(t.Context()); return err })
 	wantCount(t, f, authKey, 1)
@@ -178,7 +179,7 @@ func TestConcurrentCallersShareOneAuthentication(t *testing.T) {
 
 func TestConcurrentCallersShareOneRefresh(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	c, _ := f.client(t)
 	mustMe(t, c)
 	f.clock.Advance(31 * time.Minute)
@@ -189,7 +190,7 @@ func TestConcurrentCallersShareOneRefresh(t *testing.T) {
 
 func TestConcurrent401sShareOneReauthentication(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	c, _ := f.client(t)
 	mustMe(t, c)
 	f.revokeAll()
@@ -199,7 +200,7 @@ func TestConcurrent401sShareOneReauthentication(t *testing.T) {
 
 func TestUnauthorizedReauthenticatesOnceAndReplays(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	c, _ := f.client(t)
 	mustMe(t, c)
 	f.revokeAll() // the server forgets the token: the next call gets 401
@@ -210,7 +211,7 @@ func TestUnauthorizedReauthenticatesOnceAndReplays(t *testing.T) {
 
 func TestSecondUnauthorizedIsAnError(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	f.answer(meKey, func(w http.ResponseWriter, r *http.Request) {
 		apiError(w, r, http.StatusUnauthorized, "Unauthorized")
 	})
@@ -225,7 +226,7 @@ func TestSecondUnauthorizedIsAnError(t *testing.T) {
 
 func TestLogout(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	c, _ := f.client(t)
 
 	if err := c.Logout(t.Context()); err != nil { // not logged in: nothing to do
@@ -255,7 +256,7 @@ func TestLogout(t *testing.T) {
 
 func TestValidate(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	c, _ := f.client(t)
 	v, err := c.Validate(t.Context())
 	if err != nil {
@@ -264,7 +265,7 @@ func TestValidate(t *testing.T) {
 	tok, _ := c.Token(t.Context())
 	want := anaplan.TokenValidation{
 		TokenID: tok.ID, ExpiresAt: tok.ExpiresAt, UserID: f.user,
-		UserGUID: "8a81b09d599f5c9a015a0f6b9f2d1234", CustomerGUID: "8a81b09d599f5c9a015a0f6b9f2d5678",
+		UserGUID: "8a81b09d599f5c9a015a0f6b9f2d1234", CustomerGUID: emulator.DemoCustomerID,
 	}
 	if v != want {
 		t.Errorf("Validate = %+v, want %+v", v, want)
@@ -281,7 +282,7 @@ func TestValidate(t *testing.T) {
 // client refuses to authenticate again.
 func TestCloseEndsAnAuthenticationNobodyWaitsFor(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	entered, release := make(chan struct{}), make(chan struct{})
 	t.Cleanup(func() { close(release) }) // before the server closes
 	f.hold("authenticate", func() {

@@ -20,7 +20,7 @@ import (
 // the emulator with 2-second tokens (clock shared, so nothing sleeps).
 func TestConcurrentCallersShareOneRefreshOnTheEmulator(t *testing.T) {
 	t.Parallel()
-	clock := newClock()
+	clock := emulator.NewClock(testStart)
 	e, err := emulator.New(emulator.Options{Now: clock.Now, TokenTTL: 2 * time.Second})
 	if err != nil {
 		t.Fatal(err)

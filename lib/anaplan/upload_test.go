@@ -16,6 +16,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/anaplan-registry/toolkit/lib/anaplan"
@@ -52,7 +53,7 @@ func TestUploadInChunks(t *testing.T) {
 	for _, gz := range []bool{true, false} {
 		t.Run(fmt.Sprintf("gzip=%v", gz), func(t *testing.T) {
 			t.Parallel()
-			f := newFake(t)
+			f := newHarness(t)
 			b := newBulk(f)
 			m, _ := b.model(t)
 			data := csvData(mb + mb/2)
@@ -113,7 +114,7 @@ func TestUploadInChunks(t *testing.T) {
 
 func TestUploadExactMultipleOfChunkSize(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	b := newBulk(f)
 	m, _ := b.model(t)
 	data := csvData(2 * mb)
@@ -134,50 +135,44 @@ func TestUploadParallelIsBounded(t *testing.T) {
 	for _, parallel := range []int{1, 3} {
 		t.Run(fmt.Sprint(parallel), func(t *testing.T) {
 			t.Parallel()
-			f := newFake(t)
-			b := newBulk(f)
-			// Each PUT waits until as many as allowed are in flight (or a
-			// while), then a little more: room for one too many to arrive.
-			b.holdPut = func(int) {
-				for i := 0; i < 200; i++ {
-					b.mu.Lock()
-					n := b.inflight
-					b.mu.Unlock()
-					if n >= parallel {
-						break
-					}
-					time.Sleep(time.Millisecond)
-				}
-				time.Sleep(5 * time.Millisecond)
-			}
-			m, _ := b.model(t)
-			data := csvData(8 * mb)
-			if _, err := m.Upload(t.Context(), "113000000000", bytes.NewReader(data), anaplan.UploadOptions{ChunkSize: mb, Parallel: parallel, NoGzip: true}); err != nil {
-				t.Fatalf("Upload: %v", err)
-			}
-			b.mu.Lock()
-			maxFlight := b.maxFlight
-			order := make([]int, len(b.puts))
-			for i, p := range b.puts {
-				order[i] = p.Index
-			}
-			b.mu.Unlock()
-			if maxFlight != parallel {
-				t.Errorf("at most %d PUTs were in flight, want exactly %d", maxFlight, parallel)
-			}
-			if parallel == 1 && fmt.Sprint(order) != "[0 1 2 3 4 5 6 7]" {
-				t.Errorf("PUT order %v, want sequential", order)
-			}
-			if !bytes.Equal(b.fileContent("113000000000"), data) {
-				t.Error("content differs")
-			}
+			synctest.Test(t, func(t *testing.T) { uploadParallelIsBounded(t, parallel) })
 		})
+	}
+}
+
+func uploadParallelIsBounded(t *testing.T, parallel int) {
+	f := newBubbleHarness(t)
+	b := newBulk(f)
+	// Each PUT is held until the client has sent every PUT it
+	// would (everything else in the bubble is blocked): room for
+	// one too many to arrive.
+	b.holdPut = func(int) { settleBubble() }
+	m, _ := b.model(t)
+	data := csvData(8 * mb)
+	if _, err := m.Upload(t.Context(), "113000000000", bytes.NewReader(data), anaplan.UploadOptions{ChunkSize: mb, Parallel: parallel, NoGzip: true}); err != nil {
+		t.Fatalf("Upload: %v", err)
+	}
+	b.mu.Lock()
+	maxFlight := b.maxFlight
+	order := make([]int, len(b.puts))
+	for i, p := range b.puts {
+		order[i] = p.Index
+	}
+	b.mu.Unlock()
+	if maxFlight != parallel {
+		t.Errorf("at most %d PUTs were in flight, want exactly %d", maxFlight, parallel)
+	}
+	if parallel == 1 && fmt.Sprint(order) != "[0 1 2 3 4 5 6 7]" {
+		t.Errorf("PUT order %v, want sequential", order)
+	}
+	if !bytes.Equal(b.fileContent("113000000000"), data) {
+		t.Error("content differs")
 	}
 }
 
 func TestUploadRetriesAFailedChunk(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	b := newBulk(f)
 	b.failPut[1] = 1 // 503 once
 	m, w := b.model(t)
@@ -198,7 +193,7 @@ func TestUploadRetriesAFailedChunk(t *testing.T) {
 
 func TestUploadChunkFailureStopsTheUpload(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	b := newBulk(f)
 	b.failPut[2] = 100
 	m, _ := b.model(t, anaplan.WithRetryPolicy(anaplan.RetryPolicy{MaxAttempts: 2}))
@@ -217,7 +212,7 @@ func TestUploadChunkFailureStopsTheUpload(t *testing.T) {
 
 func TestUploadSurvivesTokenLossMidway(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	b := newBulk(f)
 	var once sync.Once
 	b.holdPut = func(index int) {
@@ -240,14 +235,14 @@ func TestUploadSurvivesTokenLossMidway(t *testing.T) {
 
 func TestUploadUnknownFileID(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	b := newBulk(f)
 	m, _ := b.model(t)
 	_, err := m.Upload(t.Context(), "113000000999", strings.NewReader("Code,Name\nA,B\n"), anaplan.UploadOptions{})
 	if err == nil {
 		t.Fatal("Upload to an unknown ID succeeded")
 	}
-	for _, want := range []string{"113000000999", "113000000101", "created a new file", "ImportDataSourceID"} {
+	for _, want := range []string{"113000000999", "113000000002", "created a new file", "ImportDataSourceID"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not mention %q", err, want)
 		}
@@ -259,7 +254,7 @@ func TestUploadUnknownFileID(t *testing.T) {
 
 func TestUploadRefusesBadOptionsBeforeSending(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	b := newBulk(f)
 	m, _ := b.model(t)
 	small := strings.NewReader("x")
@@ -295,7 +290,7 @@ func TestUploadRefusesBadOptionsBeforeSending(t *testing.T) {
 
 func TestUploadStreamBeyondTheChunkLimit(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	b := newBulk(f)
 	m, _ := b.model(t)
 	opts := anaplan.UploadOptions{ChunkSize: mb, NoGzip: true}.WithMaxChunksForTest(3)
@@ -327,7 +322,7 @@ func (r *failingReader) Read(p []byte) (int, error) {
 
 func TestUploadReadErrorStopsTheUpload(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	b := newBulk(f)
 	m, _ := b.model(t)
 	_, err := m.Upload(t.Context(), "113000000000", &failingReader{n: 3*mb + 10}, anaplan.UploadOptions{ChunkSize: mb, NoGzip: true})
@@ -341,7 +336,7 @@ func TestUploadReadErrorStopsTheUpload(t *testing.T) {
 
 func TestUploadFile(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	b := newBulk(f)
 	m, _ := b.model(t)
 	data := csvData(mb + 123)
@@ -404,43 +399,46 @@ func TestUploadReadsAheadBoundedly(t *testing.T) {
 		parallel, gz := tc.parallel, tc.gz
 		t.Run(fmt.Sprintf("parallel=%d,gzip=%v", parallel, gz), func(t *testing.T) {
 			t.Parallel()
-			const chunk = mb
-			f := newFake(t)
-			b := newBulk(f)
-			b.discard = true
-			gen := &generator{pattern: csvPattern(), size: 6 * mb}
-			var worst atomic.Int64
-			b.holdPut = func(int) {
-				b.mu.Lock()
-				var acked int64
-				for _, p := range b.puts {
-					acked += int64(p.Raw)
-				}
-				b.mu.Unlock()
-				if ahead := gen.pos.Load() - acked; ahead > worst.Load() {
-					worst.Store(ahead)
-				}
-				time.Sleep(time.Millisecond) // let the client run ahead if it would
-			}
-			m, _ := b.model(t)
-			// Huffman-only compression: this is about buffers, and real
-			// compression is slow under -race.
-			opts := anaplan.UploadOptions{ChunkSize: chunk, Parallel: parallel, NoGzip: !gz}.WithGzipLevelForTest(gzip.HuffmanOnly)
-			file, err := m.Upload(t.Context(), "113000000000", gen, opts)
-			if err != nil {
-				t.Fatalf("Upload: %v", err)
-			}
-			if file.ChunkCount != 6 {
-				t.Errorf("chunkCount = %d, want 6", file.ChunkCount)
-			}
-			bound := tc.bound * chunk
-			if worst.Load() > bound {
-				t.Errorf("the client read %d bytes ahead of the server, more than %d", worst.Load(), bound)
-			}
-			if worst.Load() < chunk {
-				t.Errorf("read-ahead %d never reached one chunk: the measurement is broken", worst.Load())
-			}
+			synctest.Test(t, func(t *testing.T) { uploadReadsAheadBoundedly(t, parallel, gz, tc.bound) })
 		})
+	}
+}
+
+func uploadReadsAheadBoundedly(t *testing.T, parallel int, gz bool, boundChunks int64) {
+	const chunk = mb
+	f := newBubbleHarness(t)
+	b := newBulk(f)
+	gen := &generator{pattern: csvPattern(), size: 6 * mb}
+	var worst atomic.Int64
+	b.holdPut = func(int) {
+		settleBubble() // the client has read as far ahead as it would
+		b.mu.Lock()
+		var acked int64
+		for _, p := range b.puts {
+			acked += int64(p.Raw)
+		}
+		b.mu.Unlock()
+		if ahead := gen.pos.Load() - acked; ahead > worst.Load() {
+			worst.Store(ahead)
+		}
+	}
+	m, _ := b.model(t)
+	// Huffman-only compression: this is about buffers, and real
+	// compression is slow under -race.
+	opts := anaplan.UploadOptions{ChunkSize: chunk, Parallel: parallel, NoGzip: !gz}.WithGzipLevelForTest(gzip.HuffmanOnly)
+	file, err := m.Upload(t.Context(), "113000000000", gen, opts)
+	if err != nil {
+		t.Fatalf("Upload: %v", err)
+	}
+	if file.ChunkCount != 6 {
+		t.Errorf("chunkCount = %d, want 6", file.ChunkCount)
+	}
+	bound := boundChunks * chunk
+	if worst.Load() > bound {
+		t.Errorf("the client read %d bytes ahead of the server, more than %d", worst.Load(), bound)
+	}
+	if worst.Load() < chunk {
+		t.Errorf("read-ahead %d never reached one chunk: the measurement is broken", worst.Load())
 	}
 }
 
@@ -449,9 +447,8 @@ func TestUploadReadsAheadBoundedly(t *testing.T) {
 // would need 200 MB). Not parallel: it reads the process's heap.
 func TestUploadMemoryIsBounded(t *testing.T) {
 	const chunk, parallel, size = 4 * mb, 2, 200 * mb
-	f := newFake(t)
+	f := newHarness(t)
 	b := newBulk(f)
-	b.discard = true
 	m, _ := b.model(t)
 	gen := &generator{pattern: csvPattern(), size: size}
 
@@ -500,7 +497,7 @@ func TestUploadMemoryIsBounded(t *testing.T) {
 
 func TestUploadStopsWithTheContext(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
+	f := newHarness(t)
 	b := newBulk(f)
 	m, _ := b.model(t)
 	ctx, cancel := context.WithCancel(t.Context())

@@ -9,26 +9,6 @@ import (
 	"time"
 )
 
-// almRoutes is the ALM API (anaplan-api.md §13, alm-openapi.json) on the
-// short model form /2/0/models/{modelId}: revisions and their lineage,
-// syncs, online status. Every route needs Workspace Administrator (403)
-// and answers 422 for an archived model.
-func (e *Emulator) almRoutes() []route {
-	const md = "/2/0/models/{modelId}"
-	return []route{
-		{"GET", md + "/alm/latestRevision", e.getLatestRevision},
-		{"GET", md + "/alm/revisions", e.listRevisions},
-		{"POST", md + "/alm/revisions", e.createRevision},
-		{"GET", md + "/alm/revisions/{revisionId}/appliedToModels", e.getAppliedToModels},
-		{"GET", md + "/alm/syncableRevisions", e.listSyncableRevisions},
-		{"GET", md + "/alm/syncTasks", e.listSyncTasks},
-		{"POST", md + "/alm/syncTasks", e.startSyncTask},
-		{"GET", md + "/alm/syncTasks/{syncTaskId}", e.getSyncTask},
-		{"POST", md + "/onlineStatus", e.setOnlineStatus},
-		{"PUT", md + "/onlineStatus", e.setOnlineStatus},
-	}
-}
-
 // almTimeLayout writes createdOn and appliedOn as RFC 3339 with
 // milliseconds (the document's format date-time).
 const almTimeLayout = "2006-01-02T15:04:05.000Z07:00"

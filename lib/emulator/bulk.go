@@ -23,17 +23,18 @@ const DefaultTaskDuration = time.Second
 
 // bulk is the state of the bulk API (anaplan-api.md §5): per model with an
 // engine, its files (chunk bytes on disk), tasks, dumps and the engine
-// itself. One mutex guards it all; engine runs and disk transfers happen
+// itself. The emulator's one state mutex (mu, shared with the auth
+// service's sessions) guards it all; engine runs and disk transfers happen
 // outside it.
 type bulk struct {
 	now      func() time.Time
 	log      *slog.Logger
 	duration time.Duration
-	stateDir string // Options.StateDir; "" keeps metadata in memory
+	state    stateDir // Options.StateDir; "" keeps metadata in memory
 
-	mu      sync.Mutex
-	dataDir string // chunk bytes, dumps, pre-run snapshots; made on first use
-	tempDir bool   // dataDir is a temp dir that Close removes
+	mu      *sync.Mutex // the emulator's state mutex, shared with store
+	dataDir string      // chunk bytes, dumps, pre-run snapshots; made on first use
+	tempDir bool        // dataDir is a temp dir that Close removes
 	models  map[string]*bulkModel
 	starts  map[string]int // "modelID/objectID" -> tasks started
 	nextGen int64          // names the directory of each upload
@@ -62,7 +63,7 @@ type bulkModel struct {
 // definitions given (model ID -> definition JSON), and the embedded Model
 // Registry for RegistryModelID unless overridden. It then reloads the
 // state persisted in stateDir.
-func newBulk(t *Tenant, opts Options, now func() time.Time, log *slog.Logger) (*bulk, error) {
+func newBulk(t *Tenant, opts Options, mu *sync.Mutex, state stateDir, now func() time.Time, log *slog.Logger) (*bulk, error) {
 	if opts.TaskDuration < 0 {
 		return nil, fmt.Errorf("emulator: task duration %v is negative", opts.TaskDuration)
 	}
@@ -70,7 +71,8 @@ func newBulk(t *Tenant, opts Options, now func() time.Time, log *slog.Logger) (*
 		now:      now,
 		log:      log,
 		duration: opts.TaskDuration,
-		stateDir: opts.StateDir,
+		state:    state,
+		mu:       mu,
 		models:   map[string]*bulkModel{},
 		starts:   map[string]int{},
 	}
@@ -99,13 +101,10 @@ func newBulk(t *Tenant, opts Options, now func() time.Time, log *slog.Logger) (*
 		}
 		b.models[id] = newBulkModel(id, m)
 	}
-	if b.stateDir != "" {
-		b.dataDir = filepath.Join(b.stateDir, bulkDataDir)
-		if err := os.MkdirAll(b.stateDir, 0o700); err != nil {
-			return nil, fmt.Errorf("emulator: state dir %s: %w", b.stateDir, err)
-		}
+	if state.enabled() {
+		b.dataDir = filepath.Join(state.path, bulkDataDir)
 		if err := b.load(); err != nil {
-			return nil, fmt.Errorf("emulator: state dir %s: %w", b.stateDir, err)
+			return nil, fmt.Errorf("emulator: state dir %s: %w", state.path, err)
 		}
 	}
 	return b, nil
@@ -170,6 +169,13 @@ func (e *Emulator) TaskStarts(modelID, objectID string) int {
 	defer e.bulk.mu.Unlock()
 	return e.bulk.starts[modelID+"/"+objectID]
 }
+
+// Settle waits until every engine run started so far has finished. Runs
+// take milliseconds of real time, outside the clock; a test that calls
+// Settle before it advances Options.Now then sees exactly the states the
+// timing model promises, without sleeping. Call it while no task is
+// being started.
+func (e *Emulator) Settle() { e.bulk.running.Wait() }
 
 // model returns the bulk state of a model, or nil when the model has no
 // engine (then it has no files, imports, exports or processes).

@@ -1,6 +1,8 @@
 package emulator_test
 
 import (
+	"strings"
+
 	"github.com/anaplan-registry/toolkit/lib/emulator"
 )
 
@@ -66,7 +68,7 @@ func bulkContractCases() []contractCase {
 	locale := text(`{"localeName":"en_US"}`)
 	finish := func(c *contractEnv) { c.h.finish() }
 
-	return []contractCase{
+	return append([]contractCase{
 		{route: files, name: "before uploads", method: "GET", path: w + "/files", status: 200},
 		{route: files, name: "paged and sorted", method: "GET", path: w + "/files?limit=2&offset=1&sort=-name", status: 200},
 		{route: files, name: "bad limit", method: "GET", path: w + "/files?limit=0", status: 400},
@@ -156,5 +158,51 @@ func bulkContractCases() []contractCase {
 		{route: tasks("GET", "actions", "actionId", ""), name: "empty list", method: "GET", path: w + "/actions/117000000000/tasks", status: 200},
 		{route: tasks("GET", "actions", "actionId", "/{taskId}"), name: "unknown task", method: "GET", path: w + "/actions/117000000000/tasks/" + task(1), status: 404},
 		{route: tasks("DELETE", "actions", "actionId", "/{taskId}"), name: "unknown task", method: "DELETE", path: w + "/actions/117000000000/tasks/" + task(1), status: 404},
+	}, modelFormCases()...)
+}
+
+// modelOnlyRoutes are the bulk routes' /2/0/models/{modelId} forms the
+// OpenAPI document does not list (anaplan-api.md §13: live clients call
+// them; every model-scoped route answers both forms). Their success
+// responses are the workspace form's, checked by bulk_modelform_test.go;
+// here each gets an error case checked against ErrorResponse.
+var modelOnlyRoutes = []string{
+	"POST /files/{fileId}", "PUT /files/{fileId}", "GET /files/{fileId}", "DELETE /files/{fileId}",
+	"PUT /files/{fileId}/chunks/{chunkId}", "GET /files/{fileId}/chunks/{chunkId}", "POST /files/{fileId}/complete",
+	"GET /imports/{importId}/tasks/{taskId}/dump", "GET /imports/{importId}/tasks/{taskId}/dump/chunks",
+	"GET /imports/{importId}/tasks/{taskId}/dump/chunks/{chunkId}",
+	"GET /processes/{processId}/tasks/{taskId}/dumps/{objectId}",
+	"GET /processes/{processId}/tasks/{taskId}/dumps/{objectId}/chunks",
+	"GET /processes/{processId}/tasks/{taskId}/dumps/{objectId}/chunks/{chunkId}",
+	"POST /imports/{importId}/tasks", "GET /imports/{importId}/tasks/{taskId}", "DELETE /imports/{importId}/tasks/{taskId}",
+	"POST /exports/{exportId}/tasks", "GET /exports/{exportId}/tasks/{taskId}", "DELETE /exports/{exportId}/tasks/{taskId}",
+	"POST /processes/{processId}/tasks", "GET /processes/{processId}/tasks/{taskId}", "DELETE /processes/{processId}/tasks/{taskId}",
+	"POST /actions/{actionId}/tasks", "GET /actions/{actionId}/tasks/{taskId}", "DELETE /actions/{actionId}/tasks/{taskId}",
+	// Task lists answer 200 with an empty list even for an unknown
+	// model, so their case needs no token to stay an error.
+	"GET /imports/{importId}/tasks", "GET /exports/{exportId}/tasks", "GET /processes/{processId}/tasks", "GET /actions/{actionId}/tasks",
+}
+
+func init() {
+	for _, r := range modelOnlyRoutes {
+		method, suffix, _ := strings.Cut(r, " ")
+		notInSpec[method+" /2/0/models/{modelId}"+suffix] = "anaplan-api.md §13: the model-only form, not in the document"
 	}
+}
+
+// modelFormCases are the error cases of modelOnlyRoutes: an unknown model
+// answers 404, a task list without a token 401.
+func modelFormCases() []contractCase {
+	var cases []contractCase
+	for _, r := range modelOnlyRoutes {
+		method, suffix, _ := strings.Cut(r, " ")
+		c := contractCase{route: method + " /2/0/models/{modelId}" + suffix, name: "unknown model", method: method,
+			path: samplePath("/2/0/models/FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF" + suffix), status: 404,
+			body: func(*contractEnv) string { return `{"localeName":"en_US","chunkCount":1}` }}
+		if method == "GET" && strings.HasSuffix(suffix, "/tasks") {
+			c.name, c.auth, c.status = "no token", noAuth, 401
+		}
+		cases = append(cases, c)
+	}
+	return cases
 }

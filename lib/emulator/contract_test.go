@@ -158,7 +158,7 @@ func TestContractEveryRouteHasACase(t *testing.T) {
 	for _, c := range contractCases() {
 		covered[c.route] = true
 	}
-	for _, c := range oauthContractCases() { // oauthcontract_test.go
+	for _, c := range oauthContractCases() { // oauth_contract_test.go
 		covered[c.route] = true
 	}
 	for _, r := range emulator.RoutesOf(e) {

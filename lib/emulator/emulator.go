@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 )
 
@@ -63,26 +64,32 @@ type Options struct {
 	// Faults injects rate limits, 5xx, latency and dropped connections,
 	// deterministically under Faults.Seed; the zero value injects none.
 	Faults Faults
-	// OAuth configures the OAuth service (oauth.go); the zero value
-	// registers the demo device-grant clients.
+	// Intercept, when set, stands in front of every route's handler, for
+	// tests that need an answer the emulator does not give on its own (a
+	// 503 on page 3, an odd body, a request held open). See Interceptor.
+	Intercept Interceptor
+	// OAuth configures the OAuth service (oauth_service.go); the zero
+	// value registers the demo device-grant clients.
 	OAuth OAuthOptions
 }
 
 // Emulator serves one tenant. It is safe for concurrent use.
 type Emulator struct {
-	now     func() time.Time
-	ttl     time.Duration
-	log     *slog.Logger
-	roots   *x509.CertPool
-	bulk    *bulk // files, tasks and model data of the bulk API
-	store   *store
-	alm     *alm // ALM revisions, syncs and online status
-	routes  []route
-	traffic *traffic // Stats and fault injection
-	oauth   *oauthService
-	txn     *txnState // read requests, model open state, calendars
-	handler http.Handler
-	state   *stateLock // held while the emulator uses Options.StateDir
+	now       func() time.Time
+	ttl       time.Duration
+	log       *slog.Logger
+	roots     *x509.CertPool
+	bulk      *bulk // files, tasks and model data of the bulk API
+	store     *store
+	alm       *alm // ALM revisions, syncs and online status
+	oauth     *oauthService
+	txn       *txnState // read requests, model open state, calendars
+	routes    []route
+	router    *router
+	intercept Interceptor // Options.Intercept; nil passes through
+	traffic   *traffic    // Stats and fault injection
+	handler   http.Handler
+	state     *stateLock // held while the emulator uses Options.StateDir
 }
 
 // New builds an emulator from opts, reloading state from opts.StateDir.
@@ -108,10 +115,11 @@ func New(opts Options) (*Emulator, error) {
 		return nil, fmt.Errorf("emulator: %w", err)
 	}
 	e := &Emulator{
-		now:   opts.Now,
-		ttl:   opts.TokenTTL,
-		log:   opts.Logger,
-		roots: roots,
+		now:       opts.Now,
+		ttl:       opts.TokenTTL,
+		log:       opts.Logger,
+		roots:     roots,
+		intercept: opts.Intercept,
 	}
 	if e.now == nil {
 		e.now = time.Now
@@ -125,24 +133,34 @@ func New(opts Options) (*Emulator, error) {
 	if e.state, err = lockStateDir(opts.StateDir); err != nil {
 		return nil, err
 	}
-	if e.bulk, err = newBulk(tenant, opts, e.now, e.log); err != nil {
+	// One persistence scheme and one mutex for all mutable state.
+	state, err := openStateDir(opts.StateDir, e.log)
+	if err != nil {
 		e.state.release()
 		return nil, err
 	}
-	if e.store, err = newStore(tenant.clone(), opts.StateDir, e.log); err != nil {
+	mu := new(sync.Mutex)
+	if e.bulk, err = newBulk(tenant, opts, mu, state, e.now, e.log); err != nil {
+		e.state.release()
+		return nil, err
+	}
+	if e.store, err = newStore(tenant.clone(), mu, state, e.log); err != nil {
 		e.Close()
 		return nil, err
 	}
-	if e.oauth, err = newOAuthService(opts.OAuth, opts.StateDir, e.log); err != nil {
+	if e.oauth, err = newOAuthService(opts.OAuth, state, e.log); err != nil {
+		e.Close()
 		return nil, err
 	}
 	e.txn = newTxnState(opts.ReadPageRows)
-	if e.alm, err = newALM(tenant, e.store, opts.StateDir, opts.TaskDuration, e.log); err != nil {
+	if e.alm, err = newALM(tenant, e.store, state, opts.TaskDuration, e.log); err != nil {
+		e.Close()
 		return nil, err
 	}
 	e.routes = e.routeTable()
+	e.router = newRouter(e, e.routes)
 	e.traffic = newTraffic(e, opts.Faults)
-	e.handler = e.middleware(&router{e: e, routes: compileRoutes(e.routes)})
+	e.handler = e.middleware(e.router)
 	return e, nil
 }
 

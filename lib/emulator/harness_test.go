@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,36 +18,18 @@ import (
 // certificate's validity, after every demo date.
 var testStart = time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
 
-// clock is an injectable, advanceable clock.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // harness is an emulator behind a real HTTP server with a fake clock.
 type harness struct {
 	t     testing.TB
 	e     *emulator.Emulator
 	srv   *httptest.Server
-	clock *clock
+	clock *emulator.Clock
 }
 
 // newHarness starts an emulator; opts.Now is replaced by the fake clock.
 func newHarness(t testing.TB, opts emulator.Options) *harness {
 	t.Helper()
-	c := &clock{t: testStart}
+	c := emulator.NewClock(testStart)
 	opts.Now = c.Now
 	e, err := emulator.New(opts)
 	if err != nil {

@@ -1,202 +1,165 @@
 package emulator
 
 import (
-	"fmt"
 	"net/http"
-	"net/url"
+	"path"
 	"slices"
 	"strings"
-	"time"
 )
 
 // apiPrefix is where the Integration API lives; every path under it needs
 // a valid token, even an unknown one (the gateway authenticates first).
 const apiPrefix = "/2/0/"
 
-// route is one entry of the route table: method + pattern -> handler.
-// Pattern segments in braces ("{modelId}") match one non-empty path
-// segment and are readable with r.PathValue. A route with an empty method
-// marks a path Anaplan knows but serves no method on: every method gets 405.
+// Model-scoped routes answer under both prefixes (anaplan-api.md §13).
+const (
+	workspaceModelPrefix = "/2/0/workspaces/{workspaceId}/models/{modelId}"
+	modelPrefix          = "/2/0/models/{modelId}"
+)
+
+// route is one entry of a seam's route list: method + net/http.ServeMux
+// pattern -> handler, which reads the pattern's wildcards with
+// r.PathValue. A route with an empty method marks a path Anaplan knows
+// but serves no method on: every method gets 405.
 type route struct {
 	method  string
 	pattern string
 	handler http.HandlerFunc
 }
 
-// compiledRoute is a route split into segments for matching.
-type compiledRoute struct {
-	route
-	segments []string
-	literals int // literal segments: the most specific match wins
-}
-
-// router matches a request against the route table and writes Anaplan's
-// 401/404/405 error envelopes itself.
-type router struct {
-	e      *Emulator
-	routes []compiledRoute
-}
-
-func compileRoutes(routes []route) []compiledRoute {
-	out := make([]compiledRoute, 0, len(routes))
-	for _, rt := range routes {
-		c := compiledRoute{route: rt, segments: splitPath(rt.pattern)}
-		for _, s := range c.segments {
-			if !isParam(s) {
-				c.literals++
-			}
-		}
-		out = append(out, c)
+// modelRoutes is one model-scoped route in both of Anaplan's forms:
+// /2/0/workspaces/{workspaceId}/models/{modelId}+suffix and
+// /2/0/models/{modelId}+suffix. Handlers resolve the model with
+// scopedModel, which checks the workspace only when the path names one.
+func modelRoutes(method, suffix string, h http.HandlerFunc) []route {
+	return []route{
+		{method, workspaceModelPrefix + suffix, h},
+		{method, modelPrefix + suffix, h},
 	}
-	return out
 }
 
-// splitPath splits a path into segments. One trailing slash is ignored:
-// Anaplan's own examples write both "/imports" and "/imports/".
-func splitPath(p string) []string {
-	p = strings.TrimPrefix(p, "/")
-	p = strings.TrimSuffix(p, "/")
-	if p == "" {
+// key is the route's name in Stats and Intercept: "METHOD pattern".
+func (rt route) key() string { return rt.method + " " + rt.pattern }
+
+// router dispatches through a net/http.ServeMux and writes Anaplan's
+// 401/404/405 error envelopes itself: ServeMux's own plain-text 404 and
+// 405 answers never reach a client.
+type router struct {
+	e   *Emulator
+	mux *http.ServeMux
+	// byPattern maps each registered mux pattern to its route (a route
+	// is registered twice: with and without a trailing slash).
+	byPattern map[string]*route
+	methods   []string // every method some route serves, for Allow
+}
+
+// newRouter registers the routes. One trailing slash is accepted on every
+// path ("/imports/"): Anaplan's own examples write both forms.
+func newRouter(e *Emulator, routes []route) *router {
+	rt := &router{e: e, mux: http.NewServeMux(), byPattern: map[string]*route{}}
+	for i := range routes {
+		r := &routes[i]
+		h := rt.wrap(r)
+		for _, p := range []string{r.pattern, r.pattern + "/{$}"} {
+			mp := strings.TrimSpace(r.method + " " + p)
+			rt.mux.Handle(mp, h)
+			rt.byPattern[mp] = r
+		}
+		if r.method != "" && !slices.Contains(rt.methods, r.method) {
+			rt.methods = append(rt.methods, r.method)
+		}
+	}
+	slices.Sort(rt.methods)
+	return rt
+}
+
+// wrap is a route's handler as the mux calls it: the test intercept
+// first, then (under /2/0/) the token check, then the route's handler.
+func (rt *router) wrap(r *route) http.Handler {
+	e := rt.e
+	var h http.Handler = r.handler
+	if r.handler == nil {
+		h = http.HandlerFunc(rt.notAllowed)
+	}
+	if strings.HasPrefix(r.pattern, apiPrefix) {
+		inner := h
+		h = http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+			req, ok := e.authenticateAPI(w, req)
+			if ok {
+				inner.ServeHTTP(w, req)
+			}
+		})
+	}
+	if e.intercept == nil || r.handler == nil {
+		return h
+	}
+	key := r.key()
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		e.intercept(w, req, key, h)
+	})
+}
+
+// match returns the route serving the request, or nil. A path that is not
+// in canonical form ("//", "..") matches nothing: ServeMux would redirect
+// it, Anaplan answers 404.
+func (rt *router) match(r *http.Request) *route {
+	if r.Method == http.MethodHead || r.Method == http.MethodConnect {
+		return nil // ServeMux lets GET serve HEAD; the emulator does not
+	}
+	p := r.URL.EscapedPath()
+	if c := path.Clean(p); c != p && c+"/" != p {
 		return nil
 	}
-	return strings.Split(p, "/")
+	_, pattern := rt.mux.Handler(r)
+	return rt.byPattern[pattern]
 }
 
-// requestSegments splits the escaped path and unescapes each segment, so
-// an encoded slash inside a segment (a file name, say) stays in it.
-func requestSegments(r *http.Request) []string {
-	segs := splitPath(r.URL.EscapedPath())
-	for i, s := range segs {
-		if u, err := url.PathUnescape(s); err == nil {
-			segs[i] = u
+// allowed lists the methods the request's path is served with, and
+// whether any route knows the path at all.
+func (rt *router) allowed(r *http.Request) (methods []string, known *route) {
+	for _, m := range rt.methods {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if k := rt.match(probe); k != nil {
+			if k.method != "" {
+				methods = append(methods, m)
+			}
+			if known == nil {
+				known = k
+			}
 		}
 	}
-	return segs
-}
-
-func isParam(seg string) bool {
-	return len(seg) > 2 && seg[0] == '{' && seg[len(seg)-1] == '}'
-}
-
-// match returns the path's parameters if the pattern matches.
-func (c *compiledRoute) match(segs []string) (map[string]string, bool) {
-	if len(segs) != len(c.segments) {
-		return nil, false
-	}
-	var params map[string]string
-	for i, s := range c.segments {
-		if isParam(s) {
-			if segs[i] == "" {
-				return nil, false
-			}
-			if params == nil {
-				params = make(map[string]string, 2)
-			}
-			params[s[1:len(s)-1]] = segs[i]
-		} else if s != segs[i] {
-			return nil, false
-		}
-	}
-	return params, true
+	return methods, known
 }
 
 func (rt *router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	segs := requestSegments(r)
-	var (
-		best    *compiledRoute
-		params  map[string]string
-		known   bool     // some route has this path
-		allowed []string // methods served on this path
-	)
-	for i := range rt.routes {
-		c := &rt.routes[i]
-		p, ok := c.match(segs)
-		if !ok {
-			continue
-		}
-		known = true
-		if c.method != r.Method {
-			if c.method != "" && !slices.Contains(allowed, c.method) {
-				allowed = append(allowed, c.method)
-			}
-			continue
-		}
-		if best == nil || c.literals > best.literals {
-			best, params = c, p
-		}
+	if rt.match(r) != nil {
+		rt.mux.ServeHTTP(w, r)
+		return
 	}
-	if strings.HasPrefix(r.URL.Path, apiPrefix) || r.URL.Path+"/" == apiPrefix {
+	if isAPIPath(r.URL.Path) {
 		var ok bool
 		if r, ok = rt.e.authenticateAPI(w, r); !ok {
 			return
 		}
 	}
-	switch {
-	case best != nil:
-		for k, v := range params {
-			r.SetPathValue(k, v)
+	if methods, known := rt.allowed(r); known != nil {
+		if len(methods) > 0 {
+			w.Header().Set("Allow", strings.Join(methods, ", "))
 		}
-		best.handler(w, r)
-	case known:
-		if len(allowed) > 0 {
-			slices.Sort(allowed)
-			w.Header().Set("Allow", strings.Join(allowed, ", "))
-		}
-		rt.e.writeAPIError(w, r, http.StatusMethodNotAllowed, "")
-	default:
-		rt.e.writeAPIError(w, r, http.StatusNotFound, "")
+		rt.notAllowed(w, r)
+		return
 	}
+	rt.e.writeAPIError(w, r, http.StatusNotFound, "")
 }
 
-// statusRecorder remembers the status code for the request log.
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
+func (rt *router) notAllowed(w http.ResponseWriter, r *http.Request) {
+	rt.e.writeAPIError(w, r, http.StatusMethodNotAllowed, "")
 }
 
-func (s *statusRecorder) WriteHeader(code int) {
-	if s.status == 0 {
-		s.status = code
-	}
-	s.ResponseWriter.WriteHeader(code)
-}
+// isAPIPath reports whether the router authenticates the path (it does
+// for /2/0 itself and everything under it).
+func isAPIPath(p string) bool { return strings.HasPrefix(p, apiPrefix) || p+"/" == apiPrefix }
 
-func (s *statusRecorder) Write(b []byte) (int, error) {
-	if s.status == 0 {
-		s.status = http.StatusOK
-	}
-	return s.ResponseWriter.Write(b)
-}
-
-// Unwrap lets http.ResponseController reach the underlying writer (fault
-// injection will need it to hijack and drop connections).
-func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
-
-// logRequests logs method, path and status at debug level. It never logs
-// headers or bodies: they carry credentials and tokens.
-func (e *Emulator) logRequests(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		rec := &statusRecorder{ResponseWriter: w}
-		next.ServeHTTP(rec, r)
-		e.log.Debug("emulator request", "method", r.Method, "path", r.URL.Path,
-			"status", rec.status, "duration", time.Since(start))
-	})
-}
-
-// recoverPanics turns a handler panic into Anaplan's 500 envelope instead
-// of a dropped connection, and logs it.
-func (e *Emulator) recoverPanics(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		defer func() {
-			if v := recover(); v != nil {
-				if v == http.ErrAbortHandler {
-					panic(v)
-				}
-				e.log.Error("emulator handler panic", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(v))
-				e.writeAPIError(w, r, http.StatusInternalServerError, "")
-			}
-		}()
-		next.ServeHTTP(w, r)
-	})
-}
+// isAuthPath reports whether the path belongs to the auth service.
+func isAuthPath(p string) bool { return strings.HasPrefix(p+"/", "/token/") }

@@ -23,7 +23,7 @@ type Tenant struct {
 	// TrustedCAs are PEM certificates of the CAs whose user certificates
 	// may log in with CA certificate authentication.
 	TrustedCAs [][]byte
-	// Revisions are the ALM lineage (almtenant.go): revisions created in
+	// Revisions are the ALM lineage (alm_tenant.go): revisions created in
 	// source models and the syncs that applied them to others.
 	Revisions []Revision
 	// Day is how many days Advance has moved the tenant on (0 for a

@@ -8,45 +8,6 @@ import (
 	"github.com/anaplan-registry/toolkit/lib/emulator/engine"
 )
 
-// transactionalRoutes is the transactional API (anaplan-api.md §6) on the
-// model engine: lists and their items, modules, line items, views and
-// their data, cell writes, dimension items and large-volume reads. One
-// form is listed; bothForms adds the other.
-func (e *Emulator) transactionalRoutes() []route {
-	const md = "/2/0/models/{modelId}"
-	return []route{
-		{"GET", md + "/lists", e.listLists},
-		{"GET", md + "/lists/{listId}", e.getList},
-		{"GET", md + "/lists/{listId}/items", e.getListItems},
-		{"POST", md + "/lists/{listId}/items", e.postListItems},
-		{"PUT", md + "/lists/{listId}/items", e.putListItems},
-		{"POST", md + "/lists/{listId}/resetIndex", e.resetListIndex},
-
-		{"GET", md + "/modules", e.listModules},
-		{"GET", md + "/lineItems", e.listLineItems},
-		{"GET", md + "/modules/{moduleId}/lineItems", e.listLineItems},
-		{"GET", md + "/lineItems/{lineItemId}/dimensions", e.lineItemDimensions},
-		{"GET", md + "/lineItems/{lineItemId}/dimensions/{dimensionId}/items", e.objectDimensionItems("lineItemId")},
-		{"GET", md + "/views", e.listViews},
-		{"GET", md + "/modules/{moduleId}/views", e.listViews},
-		{"GET", md + "/views/{viewId}", e.getView},
-		{"GET", md + "/views/{viewId}/data", e.getViewData},
-		{"GET", md + "/views/{viewId}/dimensions/{dimensionId}/items", e.objectDimensionItems("viewId")},
-		{"GET", md + "/dimensions/{dimensionId}/items", e.getDimensionItems},
-		{"POST", md + "/dimensions/{dimensionId}/items", e.lookupDimensionItems},
-		{"POST", md + "/modules/{moduleId}/data", e.writeCells},
-
-		{"POST", md + "/lists/{listId}/readRequests", e.startReadRequest(readList)},
-		{"GET", md + "/lists/{listId}/readRequests/{requestId}", e.getReadRequest(readList)},
-		{"DELETE", md + "/lists/{listId}/readRequests/{requestId}", e.deleteReadRequest(readList)},
-		{"GET", md + "/lists/{listId}/readRequests/{requestId}/pages/{pageNo}", e.getReadPage(readList)},
-		{"POST", md + "/views/{viewId}/readRequests", e.startReadRequest(readView)},
-		{"GET", md + "/views/{viewId}/readRequests/{requestId}", e.getReadRequest(readView)},
-		{"DELETE", md + "/views/{viewId}/readRequests/{requestId}", e.deleteReadRequest(readView)},
-		{"GET", md + "/views/{viewId}/readRequests/{requestId}/pages/{pageNo}", e.getReadPage(readView)},
-	}
-}
-
 // txnModel resolves the model of a transactional route: 404 as in
 // scopedModel; a model without an engine has no lists or modules, so
 // needEngine answers 404 there and lists answer empty.

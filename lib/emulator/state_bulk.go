@@ -60,7 +60,7 @@ type uploadState struct {
 // save writes bulk.json; the caller holds b.mu. A failed write is logged:
 // this process keeps working, only a restart would lose the change.
 func (b *bulk) save() {
-	if b.stateDir == "" {
+	if !b.state.enabled() {
 		return
 	}
 	st := bulkState{Version: 1, NextGen: b.nextGen, NextSeq: b.nextSeq, Starts: b.starts, Models: map[string]*modelState{}}
@@ -88,14 +88,12 @@ func (b *bulk) save() {
 			st.Models[id] = ms
 		}
 	}
-	if err := writeState(b.stateDir, bulkStateFile, st); err != nil {
-		b.log.Error("emulator: cannot persist bulk state", "dir", b.stateDir, "error", err)
-	}
+	b.state.write(bulkStateFile, st, "bulk state")
 }
 
 // persistModel writes the engine's data after a run (or a rollback).
 func (b *bulk) persistModel(bm *bulkModel) {
-	if b.stateDir == "" {
+	if !b.state.enabled() {
 		return
 	}
 	data, err := bm.engine.Snapshot()
@@ -115,7 +113,7 @@ func (b *bulk) persistModel(bm *bulkModel) {
 // CANCELLED; content whose chunks are gone is dropped.
 func (b *bulk) load() error {
 	var st bulkState
-	if err := readState(b.stateDir, bulkStateFile, &st); err != nil {
+	if err := b.state.read(bulkStateFile, &st); err != nil {
 		return err
 	}
 	b.nextGen, b.nextSeq = st.NextGen, st.NextSeq
@@ -124,7 +122,7 @@ func (b *bulk) load() error {
 	}
 	for id, bm := range b.models {
 		name := filepath.Join(bulkDataDir, "models", id+".json")
-		data, err := os.ReadFile(filepath.Join(b.stateDir, name))
+		data, err := os.ReadFile(filepath.Join(b.state.path, name))
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}

@@ -3,7 +3,6 @@ package emulator
 import (
 	"maps"
 	"net/http"
-	"strings"
 	"sync"
 	"sync/atomic"
 )
@@ -38,101 +37,47 @@ type counter struct {
 	requests, handled atomic.Int64
 }
 
-// counters hold the Stats. Keys of served routes are counted lock-free
-// through a table built once; rarer keys (405s, unknown paths) and fault
-// kinds go through a mutex.
+// counters hold the Stats. Served routes are counted lock-free through a
+// table built once; rarer keys (405s, unknown paths) and fault kinds go
+// through a mutex.
 type counters struct {
-	routes []compiledRoute
-	served []*counter // by route index; nil for 405-only routes; read-only
+	router *router
+	served map[*route]*counter // read-only after newCounters
 
 	mu     sync.Mutex
 	other  map[string]*counter
 	faults map[string]int
 }
 
-func newCounters(routes []route) *counters {
+func newCounters(rt *router) *counters {
 	c := &counters{
-		routes: compileRoutes(routes),
-		served: make([]*counter, len(routes)),
+		router: rt,
+		served: make(map[*route]*counter),
 		other:  make(map[string]*counter),
 		faults: make(map[string]int),
 	}
-	for i, rt := range c.routes {
-		if rt.method != "" {
-			c.served[i] = new(counter)
+	for _, r := range rt.byPattern {
+		if r.method != "" && c.served[r] == nil {
+			c.served[r] = new(counter)
 		}
 	}
 	return c
 }
 
 // counterFor returns the counter of the request's route, as the router
-// would match it: the most specific route serving the method, else any
-// route with the path, else unmatched.
+// matches it: the route serving the method, else the path's pattern with
+// the request's method, else unmatched.
 func (c *counters) counterFor(r *http.Request) *counter {
-	var buf [16]string
-	segs := pathSegments(buf[:0], r)
-	best, known := -1, -1
-	for i := range c.routes {
-		rt := &c.routes[i]
-		if !rt.matches(segs) {
-			continue
+	if rt := c.router.match(r); rt != nil {
+		if n := c.served[rt]; n != nil {
+			return n
 		}
-		if rt.method != r.Method {
-			if known < 0 || rt.literals > c.routes[known].literals {
-				known = i
-			}
-			continue
-		}
-		if best < 0 || rt.literals > c.routes[best].literals {
-			best = i
-		}
+		return c.otherCounter(r.Method + " " + rt.pattern)
 	}
-	switch {
-	case best >= 0:
-		return c.served[best]
-	case known >= 0:
-		return c.otherCounter(r.Method + " " + c.routes[known].pattern)
+	if _, known := c.router.allowed(r); known != nil {
+		return c.otherCounter(r.Method + " " + known.pattern)
 	}
 	return c.otherCounter(r.Method + " " + unmatchedPattern)
-}
-
-// pathSegments appends the request's path segments to buf, as
-// requestSegments splits them. Without escapes in the path (RawPath
-// empty) the decoded path splits the same way at no cost; otherwise it
-// defers to requestSegments.
-func pathSegments(buf []string, r *http.Request) []string {
-	if r.URL.RawPath != "" {
-		return requestSegments(r)
-	}
-	p := strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/"), "/")
-	if p == "" {
-		return buf
-	}
-	for {
-		seg, rest, more := strings.Cut(p, "/")
-		buf = append(buf, seg)
-		if !more {
-			return buf
-		}
-		p = rest
-	}
-}
-
-// matches is match without building the parameter map.
-func (c *compiledRoute) matches(segs []string) bool {
-	if len(segs) != len(c.segments) {
-		return false
-	}
-	for i, s := range c.segments {
-		if isParam(s) {
-			if segs[i] == "" {
-				return false
-			}
-		} else if s != segs[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func (c *counters) otherCounter(key string) *counter {
@@ -162,10 +107,8 @@ func (c *counters) snapshot() Stats {
 			s.Handled[key] = int(v)
 		}
 	}
-	for i, n := range c.served {
-		if n != nil {
-			add(c.routes[i].method+" "+c.routes[i].pattern, n)
-		}
+	for rt, n := range c.served {
+		add(rt.key(), n)
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -175,10 +118,3 @@ func (c *counters) snapshot() Stats {
 	s.Faults = maps.Clone(c.faults)
 	return s
 }
-
-// isAPIPath reports whether the router authenticates the path (it does
-// for /2/0 itself and everything under it).
-func isAPIPath(p string) bool { return strings.HasPrefix(p, apiPrefix) || p+"/" == apiPrefix }
-
-// isAuthPath reports whether the path belongs to the auth service.
-func isAuthPath(p string) bool { return strings.HasPrefix(p+"/", "/token/") }

@@ -10,19 +10,6 @@ import (
 // model's users are those without NO ACCESS on it, and tenant admins are
 // every workspace's administrators; there are no visitors.
 
-func (e *Emulator) userRoutes() []route {
-	return []route{
-		{"GET", "/2/0/users", e.listUsers},
-		{"GET", "/2/0/users/{userId}", e.getUser},
-		{"GET", "/2/0/users/{userId}/workspaces", e.listUserWorkspaces},
-		{"GET", "/2/0/users/{userId}/models", e.listUserModels},
-		{"GET", "/2/0/workspaces/{workspaceId}/users", e.listWorkspaceUsers},
-		{"GET", "/2/0/workspaces/{workspaceId}/admins", e.listWorkspaceAdmins},
-		{"GET", "/2/0/workspaces/{workspaceId}/visitors", e.listWorkspaceVisitors},
-		{"GET", "/2/0/models/{modelId}/users", e.listModelUsers},
-	}
-}
-
 // writeUsers answers a paged, sorted, searchable user list.
 func (e *Emulator) writeUsers(w http.ResponseWriter, r *http.Request, users []User) {
 	page, err := parsePage(r)

@@ -26,11 +26,8 @@ type refreshGrantOnDisk struct {
 
 // load reads the refresh tokens, if the state directory has them.
 func (s *oauthService) load() error {
-	if s.dir == "" {
-		return nil
-	}
 	var st oauthState
-	if err := readState(s.dir, oauthStateFile, &st); err != nil {
+	if err := s.state.read(oauthStateFile, &st); err != nil {
 		return err
 	}
 	for h, g := range st.Refresh {
@@ -47,16 +44,14 @@ func (s *oauthService) load() error {
 // write is logged: the token works for this process, and a lost write
 // costs one device login after a restart.
 func (s *oauthService) saveRefresh() {
-	if s.dir == "" {
+	if !s.state.enabled() {
 		return
 	}
 	st := oauthState{Version: 1, Refresh: make(map[string]refreshGrantOnDisk, len(s.refresh))}
 	for k, g := range s.refresh {
 		st.Refresh[hex.EncodeToString(k[:])] = refreshGrantOnDisk{ClientID: g.clientID, UserID: g.userID, Scope: g.scope, ExpiresAt: g.expires.UnixMilli()}
 	}
-	if err := writeState(s.dir, oauthStateFile, st); err != nil {
-		s.log.Error("emulator: cannot persist OAuth refresh tokens", "dir", s.dir, "error", err)
-	}
+	s.state.write(oauthStateFile, st, "OAuth refresh tokens")
 }
 
 // sweepRefresh forgets expired refresh tokens; the caller holds s.mu.

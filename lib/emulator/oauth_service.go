@@ -20,7 +20,7 @@ import (
 // The OAuth 2.0 service (anaplan-api.md §2.5, oauth-openapi.json): the
 // device authorization grant (RFC 8628) and refresh tokens. Anaplan serves
 // it on its own host ({oauth}); the emulator serves it on the same handler
-// as everything else, with the verification page (oauthpage.go) beside it.
+// as everything else, with the verification page (oauth_page.go) beside it.
 //
 // Randomness: device codes, user codes, access and refresh tokens come
 // from crypto/rand, like the auth service's tokens, so the sandbox cannot
@@ -138,12 +138,12 @@ type refreshGrant struct {
 }
 
 // oauthService holds the OAuth state. With StateDir, refresh tokens
-// persist (as hashes, oauthstate.go) and access tokens persist as sessions
+// persist (as hashes, state_oauth.go) and access tokens persist as sessions
 // of the store; device codes and page sessions live minutes and stay in
 // memory.
 type oauthService struct {
-	approveAs string // OAuthOptions.ApproveAs
-	dir       string
+	approveAs string   // OAuthOptions.ApproveAs
+	state     stateDir // oauth.json (state_oauth.go)
 	log       *slog.Logger
 	clients   map[string]OAuthClient
 	codeTTL   time.Duration
@@ -158,10 +158,10 @@ type oauthService struct {
 	pageSeen time.Time                 // last sweep of expired page sessions
 }
 
-func newOAuthService(o OAuthOptions, dir string, log *slog.Logger) (*oauthService, error) {
+func newOAuthService(o OAuthOptions, state stateDir, log *slog.Logger) (*oauthService, error) {
 	s := &oauthService{
 		approveAs: o.ApproveAs,
-		dir:       dir,
+		state:     state,
 		log:       log,
 		clients:   make(map[string]OAuthClient),
 		codeTTL:   o.DeviceCodeTTL,
@@ -186,20 +186,9 @@ func newOAuthService(o OAuthOptions, dir string, log *slog.Logger) (*oauthServic
 		s.clients[c.ID] = c
 	}
 	if err := s.load(); err != nil {
-		return nil, fmt.Errorf("emulator: state dir %s: %w", dir, err)
+		return nil, fmt.Errorf("emulator: state dir %s: %w", state.path, err)
 	}
 	return s, nil
-}
-
-// oauthRoutes is the OAuth service and its verification page.
-func (e *Emulator) oauthRoutes() []route {
-	return []route{
-		{"POST", "/oauth/device/code", e.deviceCode},
-		{"POST", "/oauth/token", e.oauthToken},
-		{"GET", activatePath, e.activatePage},
-		{"POST", activatePath + "/login", e.activateLogin},
-		{"POST", activatePath + "/decision", e.activateDecision},
-	}
 }
 
 // oauthErrorJSON is the OAuth error body (ErrorPayload).

@@ -14,25 +14,6 @@ import (
 // status, open and close, the calendar, current period and fiscal year,
 // versions and their switchover, dashboards, bulk delete of models.
 
-// modelAdminRoutes lists the routes; model-scoped ones get both forms.
-func (e *Emulator) modelAdminRoutes() []route {
-	const md = "/2/0/models/{modelId}"
-	return []route{
-		{"GET", md + "/status", e.getModelStatus},
-		{"POST", md + "/open", e.openModel},
-		{"POST", md + "/close", e.closeModel},
-		{"GET", md + "/currentPeriod", e.getCurrentPeriod},
-		{"PUT", md + "/currentPeriod", e.putCurrentPeriod},
-		{"GET", md + "/modelCalendar", e.getModelCalendar},
-		{"PUT", md + "/modelCalendar/fiscalYear", e.putFiscalYear},
-		{"GET", md + "/versions", e.listVersions},
-		{"PUT", md + "/versions/{versionId}/switchover", e.putSwitchover},
-		{"GET", md + "/dashboards", e.listDashboards},
-		{"GET", md + "/optimizeActions/{actionId}/tasks/{correlationId}/solutionLogs", e.getSolutionLogs},
-		{"POST", "/2/0/workspaces/{workspaceId}/bulkDeleteModels", e.bulkDeleteModels},
-	}
-}
-
 const calendarType = "Calendar Months/Quarters/Years"
 
 // modelAdmin is a model's calendar and versions. The timescale runs from

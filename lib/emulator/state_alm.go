@@ -59,7 +59,7 @@ type almAction struct {
 type alm struct {
 	mu       sync.Mutex
 	log      *slog.Logger
-	dir      string
+	state    stateDir // alm.json
 	duration time.Duration
 	store    *store
 
@@ -71,11 +71,11 @@ type alm struct {
 	count     int
 }
 
-func newALM(t *Tenant, s *store, dir string, duration time.Duration, log *slog.Logger) (*alm, error) {
+func newALM(t *Tenant, s *store, state stateDir, duration time.Duration, log *slog.Logger) (*alm, error) {
 	if duration <= 0 {
 		duration = DefaultTaskDuration
 	}
-	a := &alm{log: log, dir: dir, duration: duration, store: s,
+	a := &alm{log: log, state: state, duration: duration, store: s,
 		revisions: make(map[string]*almRevision, len(t.Revisions)),
 		history:   make(map[string][]almEntry),
 		tasks:     make(map[string][]*syncTask),
@@ -87,14 +87,11 @@ func newALM(t *Tenant, s *store, dir string, duration time.Duration, log *slog.L
 	for id := range a.history {
 		a.sortHistory(id)
 	}
-	if dir == "" {
-		return a, nil
-	}
 	var st struct {
 		Actions []almAction `json:"actions"`
 	}
-	if err := readState(dir, almStateFile, &st); err != nil {
-		return nil, fmt.Errorf("emulator: state dir %s: %w", dir, err)
+	if err := state.read(almStateFile, &st); err != nil {
+		return nil, fmt.Errorf("emulator: state dir %s: %w", state.path, err)
 	}
 	for _, act := range st.Actions {
 		if act.Sync != nil {
@@ -150,16 +147,14 @@ func (a *alm) record(act almAction) {
 // save writes the actions; a sync's pointer makes its completion part of
 // the action that started it.
 func (a *alm) save() {
-	if a.dir == "" {
+	if !a.state.enabled() {
 		return
 	}
 	st := struct {
 		Version int         `json:"version"`
 		Actions []almAction `json:"actions"`
 	}{1, a.actions}
-	if err := writeState(a.dir, almStateFile, st); err != nil {
-		a.log.Error("emulator: cannot persist ALM state", "dir", a.dir, "error", err)
-	}
+	a.state.write(almStateFile, st, "ALM state")
 }
 
 // nextID is the n-th ID the ALM API hands out: deterministic per emulator.
@@ -256,8 +251,8 @@ func (s *store) touchModel(id string, at time.Time) {
 // isWorkspaceAdmin reports whether the user holds Workspace Administrator
 // in the workspace.
 func (s *store) isWorkspaceAdmin(workspaceID, userID string) bool {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	i, ok := s.workspaceByID[workspaceID]
 	return ok && !slices.Contains(s.workspaces[i].NonAdminUserIDs, userID)
 }

@@ -29,7 +29,7 @@ func BenchmarkSimpleGET(b *testing.B) {
 			token, _ := e.store.issueToken(DemoUserID, time.Now(), time.Hour)
 			handler := e.Handler()
 			if bc.bare {
-				handler = e.logRequests(e.recoverPanics(&router{e: e, routes: compileRoutes(e.routes)}))
+				handler = e.logRequests(e.recoverPanics(e.router))
 			}
 			req := httptest.NewRequest("GET", "/2/0/users/me", nil)
 			req.Header.Set("Authorization", "AnaplanAuthToken "+token)

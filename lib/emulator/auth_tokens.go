@@ -70,8 +70,8 @@ func (s *store) issueToken(userID string, now time.Time, ttl time.Duration) (str
 
 // lookupToken returns the live session of a token value.
 func (s *store) lookupToken(value string, now time.Time) (session, bool) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	sess, ok := s.sessions[keyOf(value)]
 	if !ok || sess.expired(now) {
 		return session{}, false

@@ -21,7 +21,7 @@ type traffic struct {
 }
 
 func newTraffic(e *Emulator, f Faults) *traffic {
-	return &traffic{e: e, faults: f, counters: newCounters(e.routes), seen: make(map[uint64]uint32)}
+	return &traffic{e: e, faults: f, counters: newCounters(e.router), seen: make(map[uint64]uint32)}
 }
 
 // middleware wraps next (the router). With no active fault it only

@@ -6,22 +6,70 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 )
 
-// Each kind of mutable state lives in its own file under StateDir, so a
-// later feature (uploaded files, model data) adds a file without touching
-// the others.
-const sessionsFile = "tokens.json"
-
-// The bulk API keeps its metadata (files, tasks, counters) in bulkStateFile
-// and the bytes (uploaded chunks, dumps, export output, model data) under
-// bulkDataDir (see bulkstate.go).
+// Persistence, one scheme for every seam. With Options.StateDir the
+// emulator keeps its mutable state in one directory (mode 0700), every
+// file written atomically with mode 0600:
+//
+//	tokens.json   auth service: token sessions, by SHA-256 of the token
+//	bulk.json     bulk API: files, tasks, dumps, counters (state_bulk.go)
+//	bulk/...      bulk API bytes: chunks, dumps, model data (state_bulk.go)
+//	oauth.json    OAuth: refresh-token hashes (state_oauth.go)
+//	alm.json      ALM: revisions and syncs made through the API (state_alm.go)
+//
+// A seam that needs to persist something adds its own JSON document here
+// and reads and writes it through stateDir, under the mutex that guards
+// what it writes. New loads every document before it serves.
 const (
+	sessionsFile  = "tokens.json"
 	bulkStateFile = "bulk.json"
 	bulkDataDir   = "bulk"
 )
+
+// stateDir is the state directory; the zero value (no StateDir) persists
+// nothing.
+type stateDir struct {
+	path string
+	log  *slog.Logger
+}
+
+// openStateDir creates the directory if needed.
+func openStateDir(path string, log *slog.Logger) (stateDir, error) {
+	if path == "" {
+		return stateDir{log: log}, nil
+	}
+	if err := os.MkdirAll(path, 0o700); err != nil {
+		return stateDir{}, fmt.Errorf("emulator: state dir %s: %w", path, err)
+	}
+	return stateDir{path: path, log: log}, nil
+}
+
+func (d stateDir) enabled() bool { return d.path != "" }
+
+// read decodes the document name into v; a missing file (or no state
+// directory) leaves v untouched.
+func (d stateDir) read(name string, v any) error {
+	if !d.enabled() {
+		return nil
+	}
+	return readState(d.path, name, v)
+}
+
+// write replaces the document name with v. A failed write is logged, not
+// returned: this process keeps working, only a restart would lose the
+// change. The caller holds the state mutex, so writes never interleave.
+func (d stateDir) write(name string, v any, what string) {
+	if !d.enabled() {
+		return
+	}
+	if err := writeState(d.path, name, v); err != nil {
+		d.log.Error("emulator: cannot persist "+what, "dir", d.path, "error", err)
+	}
+}
 
 // sessionsState is the on-disk form of the sessions: token hashes only.
 type sessionsState struct {
@@ -29,17 +77,10 @@ type sessionsState struct {
 	Sessions map[string]session `json:"sessions"` // hex(sha256(token value))
 }
 
-// load reads every state file present in the state directory, creating
-// the directory (mode 0700) if needed.
+// load restores the sessions from tokens.json.
 func (s *store) load() error {
-	if s.dir == "" {
-		return nil
-	}
-	if err := os.MkdirAll(s.dir, 0o700); err != nil {
-		return err
-	}
 	var st sessionsState
-	if err := readState(s.dir, sessionsFile, &st); err != nil {
+	if err := s.state.read(sessionsFile, &st); err != nil {
 		return err
 	}
 	for h, sess := range st.Sessions {
@@ -52,20 +93,17 @@ func (s *store) load() error {
 	return nil
 }
 
-// saveSessions persists the sessions; the caller holds s.mu. A failed
-// write is logged, not returned: the token works for this process, and the
-// worst a lost write costs is one re-authentication after a restart.
+// saveSessions persists the sessions; the caller holds s.mu. The worst a
+// lost write costs is one re-authentication after a restart.
 func (s *store) saveSessions() {
-	if s.dir == "" {
+	if !s.state.enabled() {
 		return
 	}
 	st := sessionsState{Version: 1, Sessions: make(map[string]session, len(s.sessions))}
 	for k, sess := range s.sessions {
 		st.Sessions[hex.EncodeToString(k[:])] = sess
 	}
-	if err := writeState(s.dir, sessionsFile, st); err != nil {
-		s.log.Error("emulator: cannot persist tokens", "dir", s.dir, "error", err)
-	}
+	s.state.write(sessionsFile, st, "tokens")
 }
 
 // readState decodes dir/name into v; a missing file leaves v untouched.

@@ -163,7 +163,7 @@ func (e *Emulator) refresh(w http.ResponseWriter, r *http.Request) {
 		e.writeAuthFailure(w, r, badHeader("refresh needs an AnaplanAuthToken header"))
 		return
 	}
-	if e.store.isOAuthAccessToken(token) { // see oauthtokens.go
+	if e.store.isOAuthAccessToken(token) { // see oauth_tokens.go
 		e.writeAuthFailure(w, r, badCredential("an OAuth access token is for the Integration API only"))
 		return
 	}
@@ -187,7 +187,7 @@ func (e *Emulator) validate(w http.ResponseWriter, r *http.Request) {
 		e.writeAuthFailure(w, r, badHeader("validate needs an AnaplanAuthToken header"))
 		return
 	}
-	if e.store.isOAuthAccessToken(token) { // see oauthtokens.go
+	if e.store.isOAuthAccessToken(token) { // see oauth_tokens.go
 		e.writeAuthFailure(w, r, badCredential("an OAuth access token is for the Integration API only"))
 		return
 	}
@@ -209,7 +209,7 @@ func (e *Emulator) logout(w http.ResponseWriter, r *http.Request) {
 		e.writeAuthFailure(w, r, badCredential("logout needs an AnaplanAuthToken header"))
 		return
 	}
-	if e.store.isOAuthAccessToken(token) { // see oauthtokens.go
+	if e.store.isOAuthAccessToken(token) { // see oauth_tokens.go
 		e.writeAuthFailure(w, r, badCredential("an OAuth access token is for the Integration API only"))
 		return
 	}

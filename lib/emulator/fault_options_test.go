@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/anaplan-registry/toolkit/lib/emulator"
@@ -355,34 +356,37 @@ func TestFaultsStringAndDropModeText(t *testing.T) {
 }
 
 // The delay honours the request context: a client that gives up is not
-// handled, and no goroutine is left sleeping (Close would wait for it).
+// handled, and no goroutine is left sleeping. In a synctest bubble, over
+// the in-process transport, synctest.Wait is the barrier: no polling.
 func TestLatencyEndsWhenTheClientGivesUp(t *testing.T) {
-	t.Parallel()
-	h := newHarness(t, emulator.Options{Faults: emulator.Faults{Latency: 30 * time.Second, ExemptAuth: true}})
-	token := h.login()
-	ctx, cancel := context.WithCancel(context.Background())
-	req, _ := http.NewRequestWithContext(ctx, "GET", h.srv.URL+"/2/0/users/me", nil)
-	req.Header.Set("Authorization", "AnaplanAuthToken "+token)
-	done := make(chan error, 1)
-	go func() {
-		resp, err := h.srv.Client().Do(req)
-		if err == nil {
-			resp.Body.Close()
+	synctest.Test(t, func(t *testing.T) {
+		e, c := inProcess(t, emulator.Options{Faults: emulator.Faults{Latency: 30 * time.Second, ExemptAuth: true}})
+		token := loginThrough(t, c)
+		ctx, cancel := context.WithCancel(t.Context())
+		req, _ := http.NewRequestWithContext(ctx, "GET", base+"/2/0/users/me", nil)
+		req.Header.Set("Authorization", "AnaplanAuthToken "+token)
+		done := make(chan error, 1)
+		go func() {
+			resp, err := c.Do(req)
+			if err == nil {
+				resp.Body.Close()
+			}
+			done <- err
+		}()
+		synctest.Wait() // the request sits in the delay
+		if n := e.Stats().Requests["GET /2/0/users/me"]; n != 1 {
+			t.Fatalf("%d requests arrived, want 1", n)
 		}
-		done <- err
-	}()
-	waitFor(t, "the request to arrive", func() bool { return h.e.Stats().Requests["GET /2/0/users/me"] == 1 })
-	cancel()
-	if err := <-done; !errors.Is(err, context.Canceled) {
-		t.Fatalf("client: %v, want context.Canceled", err)
-	}
-	waitFor(t, "the emulator to see the cancellation", func() bool {
-		return h.e.Stats().Faults[emulator.FaultCancelled] == 1
+		cancel()
+		if err := <-done; !errors.Is(err, context.Canceled) {
+			t.Fatalf("client: %v, want context.Canceled", err)
+		}
+		synctest.Wait() // the handler has seen the cancellation and returned
+		s := e.Stats()
+		if s.Faults[emulator.FaultCancelled] != 1 || s.Handled["GET /2/0/users/me"] != 0 {
+			t.Errorf("after the client gave up: %+v, want one cancelled delay and nothing handled", s)
+		}
 	})
-	if s := h.e.Stats(); s.Handled["GET /2/0/users/me"] != 0 {
-		t.Errorf("a cancelled request was handled: %+v", s)
-	}
-	h.srv.Close() // returns only when no handler is still sleeping
 }
 
 func TestLatencyDelaysEveryRequestInScope(t *testing.T) {
@@ -398,18 +402,5 @@ func TestLatencyDelaysEveryRequestInScope(t *testing.T) {
 	}
 	if got := h.e.Stats().Faults[emulator.FaultLatency]; got != 2 {
 		t.Errorf("%d requests delayed, want 2", got)
-	}
-}
-
-// waitFor polls cond until it holds; the deadline only guards against a
-// hang, it is not a timing assertion.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(time.Millisecond)
 	}
 }

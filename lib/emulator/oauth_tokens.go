@@ -144,7 +144,7 @@ func (s *store) issueOAuthToken(userID, clientID string, now time.Time, ttl time
 // /token/logout refuse those, whatever the scheme (Anaplan refuses them
 // as Bearer; as AnaplanAuthToken the emulator assumes the same).
 func (s *store) isOAuthAccessToken(value string) bool {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	return s.sessions[keyOf(value)].OAuthClient != ""
 }

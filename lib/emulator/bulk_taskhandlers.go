@@ -130,7 +130,7 @@ func (e *Emulator) listTasks(kind, idParam string) http.HandlerFunc {
 		modelID := r.PathValue("modelId")
 		var items []taskJSON
 		var progress []float64
-		if m, ok := e.store.model(modelID); ok && m.WorkspaceID == r.PathValue("workspaceId") && e.store.canAccess(m.ID, requestUser(r).ID) {
+		if m, ok := e.store.model(modelID); ok && (r.PathValue("workspaceId") == "" || m.WorkspaceID == r.PathValue("workspaceId")) && e.store.canAccess(m.ID, requestUser(r).ID) {
 			if bm := e.bulk.model(m.ID); bm != nil {
 				b := e.bulk
 				b.mu.Lock()

@@ -10,14 +10,16 @@ import (
 	"time"
 )
 
-// store holds all request-independent state behind one mutex: the tenant
-// (read-mostly, indexed once) and the mutable state (tokens; bulk files,
-// tasks and model data are added here by later features). Methods take the
-// lock themselves and return copies, so handlers never see shared slices.
+// store holds the tenant, indexed once and never changed afterwards (so
+// its reads take no lock), and the auth service's mutable state: token
+// sessions and certificate nonces, guarded by the emulator's one state
+// mutex (mu, shared with the bulk API) and persisted through the one
+// state directory (state_files.go). Methods return copies, so handlers
+// never see shared slices.
 type store struct {
-	mu  sync.RWMutex
-	log *slog.Logger
-	dir string // StateDir; "" keeps everything in memory
+	mu    *sync.Mutex // the emulator's state mutex, shared with bulk
+	log   *slog.Logger
+	state stateDir
 
 	// Tenant, indexed. Slices keep the tenant's order, which is the order
 	// of list responses without a sort parameter.
@@ -39,10 +41,11 @@ type store struct {
 	nonces   map[[32]byte]time.Time // v2 certificate nonces seen, until expiry
 }
 
-func newStore(t *Tenant, dir string, log *slog.Logger) (*store, error) {
+func newStore(t *Tenant, mu *sync.Mutex, state stateDir, log *slog.Logger) (*store, error) {
 	s := &store{
+		mu:            mu,
 		log:           log,
-		dir:           dir,
+		state:         state,
 		customerID:    t.CustomerID,
 		users:         t.Users,
 		userByID:      make(map[string]int, len(t.Users)),
@@ -75,14 +78,12 @@ func newStore(t *Tenant, dir string, log *slog.Logger) (*store, error) {
 		}
 	}
 	if err := s.load(); err != nil {
-		return nil, fmt.Errorf("emulator: state dir %s: %w", dir, err)
+		return nil, fmt.Errorf("emulator: state dir %s: %w", state.path, err)
 	}
 	return s, nil
 }
 
 func (s *store) user(id string) (User, bool) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
 	i, ok := s.userByID[id]
 	if !ok {
 		return User{}, false
@@ -91,8 +92,6 @@ func (s *store) user(id string) (User, bool) {
 }
 
 func (s *store) userByLogin(email string) (User, bool) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
 	i, ok := s.userByEmail[strings.ToLower(email)]
 	if !ok {
 		return User{}, false
@@ -101,8 +100,6 @@ func (s *store) userByLogin(email string) (User, bool) {
 }
 
 func (s *store) workspace(id string) (Workspace, bool) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
 	i, ok := s.workspaceByID[id]
 	if !ok {
 		return Workspace{}, false
@@ -113,8 +110,6 @@ func (s *store) workspace(id string) (Workspace, bool) {
 // listWorkspaces returns one page of workspaces matching filter, in keys
 // order, and the total number that match.
 func (s *store) listWorkspaces(filter *regexp.Regexp, keys []sortKey, p pageRequest) ([]Workspace, int) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
 	idx := make([]int, 0, len(s.workspaces))
 	for i, w := range s.workspaces {
 		if filter == nil || filter.MatchString(w.Name) {
@@ -142,8 +137,6 @@ type modelRow struct {
 }
 
 func (s *store) model(id string) (modelRow, bool) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
 	i, ok := s.modelByID[id]
 	if !ok {
 		return modelRow{}, false
@@ -158,16 +151,12 @@ func (s *store) row(i int) modelRow {
 
 // canAccess reports whether the user holds a model role other than NO ACCESS.
 func (s *store) canAccess(modelID, userID string) bool {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
 	return !s.noAccess[[2]string{modelID, userID}]
 }
 
 // listModels returns one page of the models of a workspace (all models when
 // workspaceID is ""), matching filter, in keys order, and the total that match.
 func (s *store) listModels(workspaceID string, filter *regexp.Regexp, keys []sortKey, p pageRequest) ([]modelRow, int) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
 	var idx []int
 	if workspaceID != "" {
 		idx = append(idx, s.modelsInWS[workspaceID]...)

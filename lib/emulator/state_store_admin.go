@@ -11,22 +11,22 @@ import (
 
 // allUsers returns the tenant's users in tenant order.
 func (s *store) allUsers() []User {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	return slices.Clone(s.users)
 }
 
 // allWorkspaces returns the tenant's workspaces in tenant order.
 func (s *store) allWorkspaces() []Workspace {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	return slices.Clone(s.workspaces)
 }
 
 // modelsAccessibleBy returns the models the user holds a role on.
 func (s *store) modelsAccessibleBy(userID string) []modelRow {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	var out []modelRow
 	for i, m := range s.models {
 		if !s.noAccess[[2]string{m.ID, userID}] {
