@@ -54,7 +54,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if *list {
-		return cli.Write(stdout, *format, runsTable(runs), runs)
+		return cli.Write(stdout, *format, registry.RunsTable(runs), runs)
 	}
 	older, newer, err := pickRuns(ctx, db, name, runs, *from, *to)
 	if err != nil {
@@ -166,15 +166,6 @@ func resolve(ctx context.Context, db *history.DB, tenant, s, flag string) (histo
 	return r, err
 }
 
-func runsTable(runs []history.Run) registry.Table {
-	t := registry.Table{Header: []string{"RUN", "TAKEN", "WORKSPACES", "MODELS"}}
-	for _, r := range runs {
-		t.Rows = append(t.Rows, []string{strconv.FormatInt(r.ID, 10), r.TakenAt.Format(time.RFC3339),
-			strconv.Itoa(r.Workspaces), strconv.Itoa(r.Models)})
-	}
-	return t
-}
-
 func changesTable(format cli.Format, changes []history.Change, newer history.Snapshot) registry.Table {
 	if format == cli.FormatCSV {
 		t := registry.Table{Header: []string{"kind", "id", "name", "workspaceId", "from", "to", "bytes", "percent"}}
@@ -184,20 +175,5 @@ func changesTable(format cli.Format, changes []history.Change, newer history.Sna
 		}
 		return t
 	}
-	t := registry.Table{Header: []string{"CHANGE", "NAME", "WORKSPACE", "DETAIL", "ID"}}
-	for _, c := range changes {
-		ws := ""
-		if w, ok := newer.Workspace(c.WorkspaceID); ok {
-			ws = w.Name
-		}
-		t.Rows = append(t.Rows, []string{string(c.Kind), c.Name, ws, c.Detail(func(id string) string { return workspaceName(newer, id) }), c.ID})
-	}
-	return t
-}
-
-func workspaceName(s history.Snapshot, id string) string {
-	if w, ok := s.Workspace(id); ok {
-		return w.Name
-	}
-	return id
+	return registry.ChangesTable(changes, newer)
 }
