@@ -38,11 +38,11 @@ type Session struct {
 	Emulated bool   // true when the client talks to the in-process emulator
 	Auth     string // how it logs in: AuthBasic, AuthCert or AuthOAuth
 
-	server *emulator.Server
-	user   string
-	logger *slog.Logger
-	cache  registryCache
-	last   registryRead // what the last Registry or ReadRegistry returned
+	release func() error // lets go of the built-in emulator, nil for a real tenant
+	user    string
+	logger  *slog.Logger
+	cache   registryCache
+	last    registryRead // what the last Registry or ReadRegistry returned
 }
 
 // Options say where configuration comes from, how the offline fallback
@@ -153,13 +153,12 @@ func Connect(opts Options) (*Session, error) {
 		s.cache = newRegistryCache(opts, c.APIURL(), user)
 		return s, nil
 	}
-	tenant, err := demoTenant(opts)
-	if err != nil {
-		return nil, err
-	}
 	waitCtx, cancel := context.WithTimeout(context.Background(), stateWaitFor)
 	defer cancel()
-	srv, err := startSharedEmulator(waitCtx, emulator.Options{Tenant: tenant, StateDir: opts.StateDir, Logger: opts.Logger, OAuth: emulatorOAuth}, opts.Logger)
+	srv, release, err := acquireEmulator(waitCtx, opts.StateDir, func() (emulator.Options, error) {
+		tenant, err := demoTenant(opts) // the demo's day moves on only when an emulator starts
+		return emulator.Options{Tenant: tenant, StateDir: opts.StateDir, Logger: opts.Logger, OAuth: emulatorOAuth}, err
+	}, opts.Logger)
 	if err != nil {
 		return nil, fmt.Errorf("starting the built-in emulator: %w", err)
 	}
@@ -176,10 +175,10 @@ func Connect(opts Options) (*Session, error) {
 	}
 	c, err := anaplan.New(creds, append(clientOpts, opts.ClientOptions...)...)
 	if err != nil {
-		srv.Close()
+		release()
 		return nil, err
 	}
-	s := &Session{Client: c, Emulated: true, Auth: kind, server: srv, user: emulator.DemoUser, logger: logger}
+	s := &Session{Client: c, Emulated: true, Auth: kind, release: release, user: emulator.DemoUser, logger: logger}
 	s.cache = newRegistryCache(opts, c.APIURL(), emulator.DemoUser)
 	return s, nil
 }
@@ -202,10 +201,10 @@ func (s *Session) Describe() string {
 // out: the token stays valid for the next run to reuse.
 func (s *Session) Close() error {
 	err := s.Client.Close()
-	if s.server == nil {
+	if s.release == nil {
 		return err
 	}
-	return errors.Join(err, s.server.Close())
+	return errors.Join(err, s.release())
 }
 
 // Tenant names the tenant and user the session reads, for the history

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/anaplan-registry/toolkit/lib/emulator"
@@ -43,4 +44,64 @@ func startSharedEmulator(ctx context.Context, opts emulator.Options, log *slog.L
 		case <-tick.C:
 		}
 	}
+}
+
+// inProcess shares the built-in emulator among the sessions of one process
+// that use the same StateDir: a notebook cell may open two sessions (one
+// per login kind), and a directory holds one emulator at a time, so the
+// second must not wait for the first.
+var inProcess = struct {
+	sync.Mutex
+	servers map[string]*sharedServer
+}{servers: map[string]*sharedServer{}}
+
+type sharedServer struct {
+	srv  *emulator.Server
+	refs int
+}
+
+// acquireEmulator returns this process's emulator on stateDir, starting
+// one (with the options options builds, waiting for another process that
+// holds the directory) when none runs. release stops it once the last
+// session using it lets go. Without a stateDir every session has its own.
+func acquireEmulator(ctx context.Context, stateDir string, options func() (emulator.Options, error), log *slog.Logger) (srv *emulator.Server, release func() error, err error) {
+	if stateDir == "" {
+		opts, err := options()
+		if err != nil {
+			return nil, nil, err
+		}
+		srv, err := emulator.Start("", opts)
+		if err != nil {
+			return nil, nil, err
+		}
+		return srv, srv.Close, nil
+	}
+	inProcess.Lock()
+	defer inProcess.Unlock()
+	s, ok := inProcess.servers[stateDir]
+	if !ok {
+		opts, err := options()
+		if err != nil {
+			return nil, nil, err
+		}
+		srv, err := startSharedEmulator(ctx, opts, log)
+		if err != nil {
+			return nil, nil, err
+		}
+		s = &sharedServer{srv: srv}
+		inProcess.servers[stateDir] = s
+	}
+	s.refs++
+	var once sync.Once
+	return s.srv, func() (err error) {
+		once.Do(func() {
+			inProcess.Lock()
+			defer inProcess.Unlock()
+			if s.refs--; s.refs == 0 {
+				delete(inProcess.servers, stateDir)
+				err = s.srv.Close()
+			}
+		})
+		return err
+	}, nil
 }

@@ -3,13 +3,11 @@ package session_test
 import (
 	"context"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/anaplan-registry/toolkit/lib/emulator"
-	"github.com/anaplan-registry/toolkit/lib/registry"
 	"github.com/anaplan-registry/toolkit/lib/session"
 )
 
@@ -31,20 +29,18 @@ func (h signalHandler) Handle(_ context.Context, r slog.Record) error {
 	return nil
 }
 
-// TestTwoRunsOnTheDemoTenantAtOnce: two kernels (or a script beside a
-// notebook) connect to the built-in emulator with one state directory.
-// The second waits, saying so, while the first works; once the first is
-// done the second starts on what the first left, so nothing is lost.
-func TestTwoRunsOnTheDemoTenantAtOnce(t *testing.T) {
+// TestARunWaitsForAnotherProcessOnTheStateDir: another process (here an
+// emulator opened directly, as a sandbox or another kernel would) holds the
+// demo tenant's state directory. A session waits, saying so, and starts on
+// it once the other is done, so nothing is written by two at once.
+func TestARunWaitsForAnotherProcessOnTheStateDir(t *testing.T) {
 	clearAnaplanEnv(t)
 	ctx := context.Background()
 	opts := session.Options{EnvFile: filepath.Join(t.TempDir(), "missing.env"), StateDir: t.TempDir()}
-	first, err := session.Connect(opts)
+	other, err := emulator.New(emulator.Options{StateDir: opts.StateDir})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer first.Close()
-
 	warned := make(chan string, 1)
 	second := make(chan error, 1)
 	var later *session.Session
@@ -55,7 +51,7 @@ func TestTwoRunsOnTheDemoTenantAtOnce(t *testing.T) {
 		later = s
 		second <- err
 	}()
-	select { // the second run waits for the first
+	select { // the session waits for the other process
 	case msg := <-warned:
 		if !strings.Contains(msg, "waiting") {
 			t.Errorf("warning %q", msg)
@@ -64,27 +60,52 @@ func TestTwoRunsOnTheDemoTenantAtOnce(t *testing.T) {
 		if err == nil {
 			later.Close()
 		}
-		t.Fatalf("the second run started beside the first (%v): two emulators on one state directory", err)
+		other.Close()
+		t.Fatalf("the session started beside another emulator on its state directory (%v)", err)
 	}
+	if err := other.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-second; err != nil {
+		t.Fatalf("the session after the other process let go: %v", err)
+	}
+	defer later.Close()
+	if _, err := later.Client.Me(ctx); err != nil {
+		t.Errorf("the session that waited: %v", err)
+	}
+}
 
-	m := first.Client.Model(emulator.RegistryWorkspaceID, emulator.RegistryModelID)
-	data := filepath.Join(t.TempDir(), "workspaces.csv")
-	if err := os.WriteFile(data, []byte("Code,Name,sizeAllowance,currentSize\nW1,Finance,1,1\n"), 0o600); err != nil {
+// TestTwoSessionsOfOneProcessShareTheEmulator: a notebook cell may open
+// two sessions on the demo tenant at once (one per login kind); they share
+// the process's emulator instead of waiting for each other, and the last
+// one closed frees the state directory for the next process.
+func TestTwoSessionsOfOneProcessShareTheEmulator(t *testing.T) {
+	clearAnaplanEnv(t)
+	ctx := context.Background()
+	opts := session.Options{EnvFile: filepath.Join(t.TempDir(), "missing.env"), StateDir: t.TempDir()}
+	first, err := session.Connect(opts)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := registry.Upload(ctx, m, "workspaces.csv", data, registry.LoadOptions{}); err != nil {
+	second, err := session.Connect(opts)
+	if err != nil {
 		t.Fatal(err)
+	}
+	if first.Client.APIURL() != second.Client.APIURL() {
+		t.Errorf("two emulators in one process: %s and %s", first.Client.APIURL(), second.Client.APIURL())
 	}
 	if err := first.Close(); err != nil {
 		t.Fatal(err)
 	}
-
-	if err := <-second; err != nil {
-		t.Fatalf("the second run: %v", err)
+	if _, err := second.Client.Me(ctx); err != nil {
+		t.Fatalf("the second session after the first closed: %v", err)
 	}
-	defer later.Close()
-	f, err := later.Client.Model(emulator.RegistryWorkspaceID, emulator.RegistryModelID).FindFile(ctx, "workspaces.csv")
-	if err != nil || f.ChunkCount != 1 {
-		t.Errorf("the second run sees workspaces.csv with %d chunks (%v), want the first run's upload", f.ChunkCount, err)
+	if err := second.Close(); err != nil {
+		t.Fatal(err)
 	}
+	e, err := emulator.New(emulator.Options{StateDir: opts.StateDir})
+	if err != nil {
+		t.Fatalf("the state directory after both sessions closed: %v", err)
+	}
+	e.Close()
 }
