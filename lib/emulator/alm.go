@@ -63,15 +63,21 @@ func (e *Emulator) almModel(w http.ResponseWriter, r *http.Request) (modelRow, b
 	if !ok {
 		return m, false
 	}
+	return m, e.almAllowed(w, r, m, "Workspace Administrator role required", "Model is archived: unarchive it to use ALM")
+}
+
+// almAllowed answers what every ALM route checks of a model it touches:
+// 403 without the Workspace Administrator role, 422 for an archived model.
+func (e *Emulator) almAllowed(w http.ResponseWriter, r *http.Request, m modelRow, forbidden, archived string) bool {
 	if !e.store.isWorkspaceAdmin(m.WorkspaceID, requestUser(r).ID) {
-		e.writeAPIError(w, r, http.StatusForbidden, "Workspace Administrator role required")
-		return m, false
+		e.writeAPIError(w, r, http.StatusForbidden, forbidden)
+		return false
 	}
 	if m.ActiveState == "ARCHIVED" {
-		e.writeAPIError(w, r, http.StatusUnprocessableEntity, "Model is archived: unarchive it to use ALM")
-		return m, false
+		e.writeAPIError(w, r, http.StatusUnprocessableEntity, archived)
+		return false
 	}
-	return m, true
+	return true
 }
 
 // getLatestRevision serves GET …/alm/latestRevision: one revision, the
@@ -269,15 +275,7 @@ func (e *Emulator) sourceModel(w http.ResponseWriter, r *http.Request, id string
 		e.writeAPIError(w, r, http.StatusNotFound, "")
 		return m, false
 	}
-	if !e.store.isWorkspaceAdmin(m.WorkspaceID, requestUser(r).ID) {
-		e.writeAPIError(w, r, http.StatusForbidden, "Workspace Administrator role required on the source model")
-		return m, false
-	}
-	if m.ActiveState == "ARCHIVED" {
-		e.writeAPIError(w, r, http.StatusUnprocessableEntity, "Source model is archived")
-		return m, false
-	}
-	return m, true
+	return m, e.almAllowed(w, r, m, "Workspace Administrator role required on the source model", "Source model is archived")
 }
 
 // startSyncTask serves POST …/alm/syncTasks: applies sourceRevisionId of
