@@ -284,9 +284,8 @@ func (e *Emulator) listVersions(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	page, err := parsePage(r)
-	if err != nil {
-		e.writeAPIError(w, r, http.StatusBadRequest, err.Error())
+	page, ok := e.readPage(w, r)
+	if !ok {
 		return
 	}
 	e.txn.mu.Lock()
@@ -301,8 +300,8 @@ func (e *Emulator) listVersions(w http.ResponseWriter, r *http.Request) {
 		out = append(out, j)
 	}
 	e.txn.mu.Unlock()
-	lo, hi := page.window(len(out))
-	writeEnvelopeWith(w, success(r, "version", nil), "versionMetadata", out[lo:hi], hi > lo)
+	out = pageOf(page, out)
+	writeEnvelopeWith(w, success(r, "version", nil), "versionMetadata", out, len(out) > 0)
 }
 
 type switchoverJSON struct {
@@ -360,9 +359,8 @@ func (e *Emulator) listDashboards(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	page, err := parsePage(r)
-	if err != nil {
-		e.writeAPIError(w, r, http.StatusBadRequest, err.Error())
+	page, ok := e.readPage(w, r)
+	if !ok {
 		return
 	}
 	writeJSON(w, http.StatusOK, modelSuccess(r, m.ID, "dashboard", page.paging(r, 0, 0)))
@@ -385,9 +383,8 @@ type bulkDeleteFailureJSON struct {
 // {"modelIdsToDelete":[…]}: closed models of the workspace are deleted;
 // open ones and unknown ids are failures (anaplan-api.md §4, §13).
 func (e *Emulator) bulkDeleteModels(w http.ResponseWriter, r *http.Request) {
-	wsID := r.PathValue("workspaceId")
-	if _, ok := e.store.workspace(wsID); !ok {
-		e.writeAPIError(w, r, http.StatusNotFound, "")
+	ws, ok := e.pathWorkspace(w, r)
+	if !ok {
 		return
 	}
 	var body map[string]json.RawMessage
@@ -417,7 +414,7 @@ func (e *Emulator) bulkDeleteModels(w http.ResponseWriter, r *http.Request) {
 	for _, id := range ids {
 		m, ok := e.store.model(id)
 		switch {
-		case !ok || m.WorkspaceID != wsID || !e.store.canAccess(id, requestUser(r).ID):
+		case !ok || m.WorkspaceID != ws.ID || !e.store.canAccess(id, requestUser(r).ID):
 			failures = append(failures, bulkDeleteFailureJSON{id, "Model ID does not exist."})
 		case !e.txn.isClosed(id):
 			failures = append(failures, bulkDeleteFailureJSON{id, "Model is open. Please close the model before trying again."})

@@ -108,9 +108,8 @@ func (e *Emulator) listRevisions(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	page, err := parsePage(r)
-	if err != nil {
-		e.writeAPIError(w, r, http.StatusBadRequest, err.Error())
+	page, ok := e.readPage(w, r)
+	if !ok {
 		return
 	}
 	q := r.URL.Query()
@@ -144,11 +143,7 @@ func (e *Emulator) listRevisions(w http.ResponseWriter, r *http.Request) {
 		}
 		return cmp.Compare(key(a), key(b))
 	})
-	lo, hi := page.window(len(rows))
-	writeJSON(w, http.StatusOK, struct {
-		envelope
-		Revisions []revisionJSON `json:"revisions,omitempty"`
-	}{success(r, "revision", page.paging(r, hi-lo, len(rows))), rows[lo:hi]})
+	writePage(w, r, page, success(r, "revision", nil), "revisions", pageOf(page, rows), len(rows))
 }
 
 var revisionSortKeys = map[string]func(revisionJSON) string{

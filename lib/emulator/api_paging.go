@@ -76,3 +76,38 @@ func pageURL(r *http.Request, offset, limit int) string {
 	q.Set("limit", strconv.Itoa(limit))
 	return baseURL(r) + r.URL.EscapedPath() + "?" + q.Encode()
 }
+
+// readPage parses offset and limit, answering 400 when either is bad;
+// list handlers start (after their lookups) with it.
+func (e *Emulator) readPage(w http.ResponseWriter, r *http.Request) (pageRequest, bool) {
+	p, err := parsePage(r)
+	if err != nil {
+		e.writeAPIError(w, r, http.StatusBadRequest, err.Error())
+		return p, false
+	}
+	return p, true
+}
+
+// pageOf is the part of items that page p shows.
+func pageOf[T any](p pageRequest, items []T) []T {
+	lo, hi := p.window(len(items))
+	return items[lo:hi]
+}
+
+// rendered maps the rows of a page to their JSON objects.
+func rendered[S, T any](rows []S, render func(S) T) []T {
+	out := make([]T, len(rows))
+	for i, row := range rows {
+		out[i] = render(row)
+	}
+	return out
+}
+
+// writePage answers 200 with one page of a list: env with meta.paging
+// for page p (items is the page, total the size of the whole list), then
+// the items under key, the key omitted when the page is empty, as
+// Anaplan omits empty lists (anaplan-api.md §3).
+func writePage[T any](w http.ResponseWriter, r *http.Request, p pageRequest, env envelope, key string, items []T, total int) {
+	env.Meta.Paging = p.paging(r, len(items), total)
+	writeEnvelopeWith(w, env, key, items, len(items) > 0)
+}

@@ -49,13 +49,18 @@ func randomBytes(n int) []byte {
 
 // issueToken starts a session for the user and returns the token value.
 func (s *store) issueToken(userID string, now time.Time, ttl time.Duration) (string, session) {
-	value := newTokenValue()
-	sess := session{
+	return s.startSession(session{
 		TokenID:        newUUID(),
 		RefreshTokenID: newUUID(),
 		UserID:         userID,
 		ExpiresAt:      now.Add(ttl).UnixMilli(),
-	}
+	}, now)
+}
+
+// startSession stores sess under a new token value, which it returns,
+// and drops the sessions that have expired by now.
+func (s *store) startSession(sess session, now time.Time) (string, session) {
+	value := newTokenValue()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for k, old := range s.sessions {

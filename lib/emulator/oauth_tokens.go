@@ -120,23 +120,12 @@ func (e *Emulator) idToken(r *http.Request, clientID, userID string, now time.Ti
 
 // issueOAuthToken starts an OAuth access-token session for the user.
 func (s *store) issueOAuthToken(userID, clientID string, now time.Time, ttl time.Duration) (string, session) {
-	value := newTokenValue()
-	sess := session{
+	return s.startSession(session{
 		TokenID:     newUUID(),
 		UserID:      userID,
 		ExpiresAt:   now.Add(ttl).UnixMilli(),
 		OAuthClient: clientID,
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for k, old := range s.sessions {
-		if old.expired(now) {
-			delete(s.sessions, k)
-		}
-	}
-	s.sessions[keyOf(value)] = sess
-	s.saveSessions()
-	return value, sess
+	}, now)
 }
 
 // isOAuthAccessToken reports whether a token value is an OAuth access

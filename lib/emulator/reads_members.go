@@ -12,9 +12,8 @@ import (
 
 // writeUsers answers a paged, sorted, searchable user list.
 func (e *Emulator) writeUsers(w http.ResponseWriter, r *http.Request, users []User) {
-	page, err := parsePage(r)
-	if err != nil {
-		e.writeAPIError(w, r, http.StatusBadRequest, err.Error())
+	page, ok := e.readPage(w, r)
+	if !ok {
 		return
 	}
 	keys, err := parseSort(r, "firstName", "lastName", "email", "active", "lastLoginDate")
@@ -28,15 +27,7 @@ func (e *Emulator) writeUsers(w http.ResponseWriter, r *http.Request, users []Us
 		})
 	}
 	users = sortUsers(users, keys)
-	lo, hi := page.window(len(users))
-	out := make([]userJSON, 0, hi-lo)
-	for _, u := range users[lo:hi] {
-		out = append(out, e.userJSON(u))
-	}
-	writeJSON(w, http.StatusOK, struct {
-		envelope
-		Users []userJSON `json:"users,omitempty"`
-	}{success(r, "user", page.paging(r, len(out), len(users))), out})
+	writePage(w, r, page, success(r, "user", nil), "users", rendered(pageOf(page, users), e.userJSON), len(users))
 }
 
 // listUsers serves GET /2/0/users.
@@ -46,9 +37,8 @@ func (e *Emulator) listUsers(w http.ResponseWriter, r *http.Request) {
 
 // getUser serves GET /2/0/users/{userId}.
 func (e *Emulator) getUser(w http.ResponseWriter, r *http.Request) {
-	u, ok := e.store.user(r.PathValue("userId"))
+	u, ok := e.pathUser(w, r)
 	if !ok {
-		e.writeAPIError(w, r, http.StatusNotFound, "")
 		return
 	}
 	writeJSON(w, http.StatusOK, struct {
@@ -59,11 +49,9 @@ func (e *Emulator) getUser(w http.ResponseWriter, r *http.Request) {
 
 // listWorkspaceUsers serves GET /2/0/workspaces/{workspaceId}/users.
 func (e *Emulator) listWorkspaceUsers(w http.ResponseWriter, r *http.Request) {
-	if _, ok := e.store.workspace(r.PathValue("workspaceId")); !ok {
-		e.writeAPIError(w, r, http.StatusNotFound, "")
-		return
+	if _, ok := e.pathWorkspace(w, r); ok {
+		e.writeUsers(w, r, e.store.allUsers())
 	}
-	e.writeUsers(w, r, e.store.allUsers())
 }
 
 // listModelUsers serves GET …/models/{modelId}/users: users with a role
@@ -79,49 +67,33 @@ func (e *Emulator) listModelUsers(w http.ResponseWriter, r *http.Request) {
 
 // listUserWorkspaces serves GET /2/0/users/{userId}/workspaces.
 func (e *Emulator) listUserWorkspaces(w http.ResponseWriter, r *http.Request) {
-	if _, ok := e.store.user(r.PathValue("userId")); !ok {
-		e.writeAPIError(w, r, http.StatusNotFound, "")
+	if _, ok := e.pathUser(w, r); !ok {
 		return
 	}
-	page, err := parsePage(r)
-	if err != nil {
-		e.writeAPIError(w, r, http.StatusBadRequest, err.Error())
+	page, ok := e.readPage(w, r)
+	if !ok {
 		return
 	}
 	all := e.store.allWorkspaces()
-	lo, hi := page.window(len(all))
-	out := make([]workspaceJSON, 0, hi-lo)
-	for _, ws := range all[lo:hi] {
-		out = append(out, workspaceToJSON(ws, queryFlag(r, "tenantDetails")))
-	}
-	writeJSON(w, http.StatusOK, struct {
-		envelope
-		Workspaces []workspaceJSON `json:"workspaces,omitempty"`
-	}{success(r, "workspace", page.paging(r, len(out), len(all))), out})
+	details := queryFlag(r, "tenantDetails")
+	out := rendered(pageOf(page, all), func(ws Workspace) workspaceJSON { return workspaceToJSON(ws, details) })
+	writePage(w, r, page, success(r, "workspace", nil), "workspaces", out, len(all))
 }
 
 // listUserModels serves GET /2/0/users/{userId}/models.
 func (e *Emulator) listUserModels(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("userId")
-	if _, ok := e.store.user(id); !ok {
-		e.writeAPIError(w, r, http.StatusNotFound, "")
+	u, ok := e.pathUser(w, r)
+	if !ok {
 		return
 	}
-	page, err := parsePage(r)
-	if err != nil {
-		e.writeAPIError(w, r, http.StatusBadRequest, err.Error())
+	page, ok := e.readPage(w, r)
+	if !ok {
 		return
 	}
-	all := e.store.modelsAccessibleBy(id)
-	lo, hi := page.window(len(all))
-	out := make([]modelJSON, 0, hi-lo)
-	for _, m := range all[lo:hi] {
-		out = append(out, e.modelToJSON(m, queryFlag(r, "modelDetails")))
-	}
-	writeJSON(w, http.StatusOK, struct {
-		envelope
-		Models []modelJSON `json:"models,omitempty"`
-	}{success(r, "model", page.paging(r, len(out), len(all))), out})
+	all := e.store.modelsAccessibleBy(u.ID)
+	details := queryFlag(r, "modelDetails")
+	out := rendered(pageOf(page, all), func(m modelRow) modelJSON { return e.modelToJSON(m, details) })
+	writePage(w, r, page, success(r, "model", nil), "models", out, len(all))
 }
 
 // memberJSON is an admin or visitor: a user seen from a workspace.
@@ -136,19 +108,17 @@ type memberJSON struct {
 // listWorkspaceAdmins serves GET /2/0/workspaces/{workspaceId}/admins:
 // the tenant admins, with the names of the other workspaces they administer.
 func (e *Emulator) listWorkspaceAdmins(w http.ResponseWriter, r *http.Request) {
-	wsID := r.PathValue("workspaceId")
-	if _, ok := e.store.workspace(wsID); !ok {
-		e.writeAPIError(w, r, http.StatusNotFound, "")
+	target, ok := e.pathWorkspace(w, r)
+	if !ok {
 		return
 	}
-	page, err := parsePage(r)
-	if err != nil {
-		e.writeAPIError(w, r, http.StatusBadRequest, err.Error())
+	page, ok := e.readPage(w, r)
+	if !ok {
 		return
 	}
 	var others []string
 	for _, ws := range e.store.allWorkspaces() {
-		if ws.ID != wsID {
+		if ws.ID != target.ID {
 			others = append(others, ws.Name)
 		}
 	}
@@ -158,25 +128,16 @@ func (e *Emulator) listWorkspaceAdmins(w http.ResponseWriter, r *http.Request) {
 			admins = append(admins, memberJSON{u.FirstName, u.LastName, u.Email, u.Active, others})
 		}
 	}
-	lo, hi := page.window(len(admins))
-	out := admins[lo:hi]
-	writeJSON(w, http.StatusOK, struct {
-		envelope
-		Admins []memberJSON `json:"admins,omitempty"`
-	}{success(r, "admin", page.paging(r, len(out), len(admins))), out})
+	writePage(w, r, page, success(r, "admin", nil), "admins", pageOf(page, admins), len(admins))
 }
 
 // listWorkspaceVisitors serves GET /2/0/workspaces/{workspaceId}/visitors:
 // always empty (key omitted).
 func (e *Emulator) listWorkspaceVisitors(w http.ResponseWriter, r *http.Request) {
-	if _, ok := e.store.workspace(r.PathValue("workspaceId")); !ok {
-		e.writeAPIError(w, r, http.StatusNotFound, "")
+	if _, ok := e.pathWorkspace(w, r); !ok {
 		return
 	}
-	page, err := parsePage(r)
-	if err != nil {
-		e.writeAPIError(w, r, http.StatusBadRequest, err.Error())
-		return
+	if page, ok := e.readPage(w, r); ok {
+		writePage[memberJSON](w, r, page, success(r, "visitor", nil), "visitors", nil, 0)
 	}
-	writeJSON(w, http.StatusOK, success(r, "visitor", page.paging(r, 0, 0)))
 }

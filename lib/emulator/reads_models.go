@@ -88,12 +88,9 @@ func (e *Emulator) listModels(w http.ResponseWriter, r *http.Request) {
 // listWorkspaceModels serves GET /2/0/workspaces/{workspaceId}/models: the
 // same list, restricted to one workspace; 404 for an unknown workspace.
 func (e *Emulator) listWorkspaceModels(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("workspaceId")
-	if _, ok := e.store.workspace(id); !ok {
-		e.writeAPIError(w, r, http.StatusNotFound, "")
-		return
+	if ws, ok := e.pathWorkspace(w, r); ok {
+		e.writeModelList(w, r, ws.ID)
 	}
-	e.writeModelList(w, r, id)
 }
 
 // writeModelList writes one page of models. Models the caller holds NO
@@ -102,9 +99,8 @@ func (e *Emulator) listWorkspaceModels(w http.ResponseWriter, r *http.Request) {
 // both keeps the two lists consistent (only model-scoped calls are masked).
 // The s= search is honoured for tenant admins only, as in Anaplan.
 func (e *Emulator) writeModelList(w http.ResponseWriter, r *http.Request, workspaceID string) {
-	page, err := parsePage(r)
-	if err != nil {
-		e.writeAPIError(w, r, http.StatusBadRequest, err.Error())
+	page, ok := e.readPage(w, r)
+	if !ok {
 		return
 	}
 	keys, err := parseSort(r, "name", "activeState")
@@ -119,14 +115,8 @@ func (e *Emulator) writeModelList(w http.ResponseWriter, r *http.Request, worksp
 	e.alm.settleAt(e.now()) // completed ALM syncs have saved their models
 	rows, total := e.store.listModels(workspaceID, filter, keys, page)
 	details := queryFlag(r, "modelDetails")
-	out := make([]modelJSON, len(rows))
-	for i, m := range rows {
-		out[i] = e.modelToJSON(m, details)
-	}
-	writeJSON(w, http.StatusOK, struct {
-		envelope
-		Models []modelJSON `json:"models,omitempty"`
-	}{success(r, "model", page.paging(r, len(out), total)), out})
+	out := rendered(rows, func(m modelRow) modelJSON { return e.modelToJSON(m, details) })
+	writePage(w, r, page, success(r, "model", nil), "models", out, total)
 }
 
 // getModel serves GET /2/0/models/{modelId}[?modelDetails=true]. A model

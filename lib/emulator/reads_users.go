@@ -37,3 +37,12 @@ func (e *Emulator) getMe(w http.ResponseWriter, r *http.Request) {
 		User userJSON `json:"user"`
 	}{success(r, "user", nil), e.userJSON(requestUser(r))})
 }
+
+// pathUser resolves the route's {userId}, answering 404 for an unknown user.
+func (e *Emulator) pathUser(w http.ResponseWriter, r *http.Request) (User, bool) {
+	u, ok := e.store.user(r.PathValue("userId"))
+	if !ok {
+		e.writeAPIError(w, r, http.StatusNotFound, "")
+	}
+	return u, ok
+}

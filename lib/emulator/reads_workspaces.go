@@ -23,9 +23,8 @@ func workspaceToJSON(w Workspace, details bool) workspaceJSON {
 // listWorkspaces serves GET /2/0/workspaces[?tenantDetails=true]: paged,
 // sortable by name and sizeAllowance, searchable with s=.
 func (e *Emulator) listWorkspaces(w http.ResponseWriter, r *http.Request) {
-	page, err := parsePage(r)
-	if err != nil {
-		e.writeAPIError(w, r, http.StatusBadRequest, err.Error())
+	page, ok := e.readPage(w, r)
+	if !ok {
 		return
 	}
 	keys, err := parseSort(r, "name", "sizeAllowance")
@@ -35,25 +34,28 @@ func (e *Emulator) listWorkspaces(w http.ResponseWriter, r *http.Request) {
 	}
 	rows, total := e.store.listWorkspaces(searchFilter(r), keys, page)
 	details := queryFlag(r, "tenantDetails")
-	out := make([]workspaceJSON, len(rows))
-	for i, ws := range rows {
-		out[i] = workspaceToJSON(ws, details)
-	}
-	writeJSON(w, http.StatusOK, struct {
-		envelope
-		Workspaces []workspaceJSON `json:"workspaces,omitempty"`
-	}{success(r, "workspace", page.paging(r, len(out), total)), out})
+	out := rendered(rows, func(ws Workspace) workspaceJSON { return workspaceToJSON(ws, details) })
+	writePage(w, r, page, success(r, "workspace", nil), "workspaces", out, total)
 }
 
 // getWorkspace serves GET /2/0/workspaces/{workspaceId}[?tenantDetails=true].
 func (e *Emulator) getWorkspace(w http.ResponseWriter, r *http.Request) {
-	ws, ok := e.store.workspace(r.PathValue("workspaceId"))
+	ws, ok := e.pathWorkspace(w, r)
 	if !ok {
-		e.writeAPIError(w, r, http.StatusNotFound, "")
 		return
 	}
 	writeJSON(w, http.StatusOK, struct {
 		envelope
 		Workspace workspaceJSON `json:"workspace"`
 	}{success(r, "workspace", nil), workspaceToJSON(ws, queryFlag(r, "tenantDetails"))})
+}
+
+// pathWorkspace resolves the route's {workspaceId}, answering 404 for an
+// unknown workspace.
+func (e *Emulator) pathWorkspace(w http.ResponseWriter, r *http.Request) (Workspace, bool) {
+	ws, ok := e.store.workspace(r.PathValue("workspaceId"))
+	if !ok {
+		e.writeAPIError(w, r, http.StatusNotFound, "")
+	}
+	return ws, ok
 }

@@ -25,18 +25,15 @@ func writeTxnList[T any](e *Emulator, w http.ResponseWriter, r *http.Request, ob
 	if !ok {
 		return
 	}
-	page, err := parsePage(r)
-	if err != nil {
-		e.writeAPIError(w, r, http.StatusBadRequest, err.Error())
+	page, ok := e.readPage(w, r)
+	if !ok {
 		return
 	}
 	var items []T
 	if bm != nil {
 		items = list(bm.engine)
 	}
-	lo, hi := page.window(len(items))
-	out := items[lo:hi]
-	writeEnvelopeWith(w, modelSuccess(r, m.ID, objectType, page.paging(r, len(out), len(items))), key, out, len(out) > 0)
+	writePage(w, r, page, modelSuccess(r, m.ID, objectType, nil), key, pageOf(page, items), len(items))
 }
 
 // listMetadataJSON is "metadata" of GET …/lists/{listId}: the engine's
@@ -87,9 +84,8 @@ func (e *Emulator) getListItems(w http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	paged := q.Get("offset") != "" || q.Get("limit") != ""
-	page, err := parsePage(r)
-	if err != nil {
-		e.writeAPIError(w, r, http.StatusBadRequest, err.Error())
+	page, ok := e.readPage(w, r)
+	if !ok {
 		return
 	}
 	if !paged && size > maxListRead {

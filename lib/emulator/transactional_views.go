@@ -50,24 +50,21 @@ func (e *Emulator) listLineItems(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	page, err := parsePage(r)
-	if err != nil {
-		e.writeAPIError(w, r, http.StatusBadRequest, err.Error())
+	page, ok := e.readPage(w, r)
+	if !ok {
 		return
 	}
 	all := queryFlag(r, "includeAll")
-	lo, hi := page.window(len(items))
-	out := make([]lineItemJSON, 0, hi-lo)
-	for _, li := range items[lo:hi] {
+	out := rendered(pageOf(page, items), func(li engine.LineItem) lineItemJSON {
 		j := lineItemJSON{ModuleID: li.ModuleID, ModuleName: li.ModuleName, ID: li.ID, Name: li.Name}
 		if all {
 			f := false
 			j.Format, j.Formula, j.AppliesTo, j.IsSummary = li.Format, li.Formula, li.AppliesTo, &f
 			j.FormatMetadata = &formatMetadataJSON{DataType: li.Format}
 		}
-		out = append(out, j)
-	}
-	writeEnvelopeWith(w, modelSuccess(r, m.ID, "lineItem", page.paging(r, len(out), len(items))), "items", out, len(out) > 0)
+		return j
+	})
+	writePage(w, r, page, modelSuccess(r, m.ID, "lineItem", nil), "items", out, len(items))
 }
 
 // lineItemDimensions serves GET …/lineItems/{lineItemId}/dimensions.
@@ -121,14 +118,11 @@ func (e *Emulator) listViews(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	page, err := parsePage(r)
-	if err != nil {
-		e.writeAPIError(w, r, http.StatusBadRequest, err.Error())
+	page, ok := e.readPage(w, r)
+	if !ok {
 		return
 	}
-	lo, hi := page.window(len(views))
-	out := views[lo:hi]
-	writeEnvelopeWith(w, modelSuccess(r, m.ID, "view", page.paging(r, len(out), len(views))), "views", out, len(out) > 0)
+	writePage(w, r, page, modelSuccess(r, m.ID, "view", nil), "views", pageOf(page, views), len(views))
 }
 
 // getView serves GET …/views/{viewId}: the view's axes.

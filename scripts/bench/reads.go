@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -141,7 +140,7 @@ The client's time starts after login and covers the whole read request (start, s
 		if err != nil {
 			return sec, nil, err
 		}
-		hdr, err := b.readsCurlHeaders(ctx, d.sb)
+		hdr, err := b.curlHeaders(ctx, d.sb, "curl-reads-headers", "Content-Type: application/json", "Accept: text/csv, application/json", "Expect:")
 		if err != nil {
 			d.sb.stop()
 			return sec, nil, err
@@ -253,31 +252,6 @@ func commas(n int) string {
 	return s
 }
 
-// readsCurlHeaders logs in and writes curl's header file for sb.
-func (b *bench) readsCurlHeaders(ctx context.Context, sb *sandbox) (string, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, sb.URL+"/token/authenticate", nil)
-	if err != nil {
-		return "", err
-	}
-	req.SetBasicAuth(emulator.DemoUser, emulator.DemoPassword)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return "", err
-	}
-	defer resp.Body.Close()
-	var auth struct {
-		TokenInfo struct {
-			TokenValue string `json:"tokenValue"`
-		} `json:"tokenInfo"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&auth); err != nil || auth.TokenInfo.TokenValue == "" {
-		return "", fmt.Errorf("logging in to the sandbox for curl: HTTP %d, %v", resp.StatusCode, err)
-	}
-	path := filepath.Join(b.tmp, "curl-reads-headers")
-	content := "Authorization: AnaplanAuthToken " + auth.TokenInfo.TokenValue + "\nContent-Type: application/json\nAccept: text/csv, application/json\nExpect:\n"
-	return path, os.WriteFile(path, []byte(content), 0o600)
-}
-
 // curlPages starts a read request, waits for it to complete, and times one
 // curl process fetching every page; it deletes the request afterwards.
 func (b *bench) curlPages(ctx context.Context, d *readsData, headers, kind, id string) (float64, error) {
@@ -303,38 +277,12 @@ func (b *bench) curlPages(ctx context.Context, d *readsData, headers, kind, id s
 		time.Sleep(5 * time.Millisecond)
 	}
 	base := fmt.Sprintf("%s/2/0/workspaces/%s/models/%s/%s/%s/readRequests/%s/pages/", d.sb.URL, emulator.RegistryWorkspaceID, emulator.RegistryModelID, kind, id, rr.ID)
-	args := []string{"-sS", "-H", "@" + headers, "-w", "%{time_total} %{http_code}\n"}
-	for pg := range st.AvailablePages {
-		args = append(args, "-o", os.DevNull, base+strconv.Itoa(pg))
+	pages := make([][]string, st.AvailablePages)
+	for pg := range pages {
+		pages[pg] = []string{base + strconv.Itoa(pg)}
 	}
-	m, err := child{Path: "curl", Args: args}.run(ctx)
-	if err != nil {
-		return 0, err
-	}
-	return sumCurlTimes(m.Stdout, st.AvailablePages, http.StatusOK)
-}
-
-// sumCurlTimes adds up curl's "time_total code" lines, checking each code.
-func sumCurlTimes(out string, want, code int) (float64, error) {
-	var total float64
-	n := 0
-	sc := bufio.NewScanner(strings.NewReader(out))
-	for sc.Scan() {
-		var secs float64
-		var c int
-		if _, err := fmt.Sscanf(sc.Text(), "%g %d", &secs, &c); err != nil {
-			return 0, fmt.Errorf("curl printed %q: %w", sc.Text(), err)
-		}
-		if c != code {
-			return 0, fmt.Errorf("curl got HTTP %d, want %d", c, code)
-		}
-		total += secs
-		n++
-	}
-	if n != want {
-		return 0, fmt.Errorf("curl made %d transfers, want %d", n, want)
-	}
-	return total, nil
+	secs, _, err := curlTimes(ctx, headers, http.StatusOK, pages)
+	return secs, err
 }
 
 // measureWrites times the client writing the cells and curl posting the
@@ -353,18 +301,11 @@ func (b *bench) measureWrites(ctx context.Context, d *readsData, headers string,
 		return err
 	}
 	url := fmt.Sprintf("%s/2/0/workspaces/%s/models/%s/modules/%s/data", d.sb.URL, emulator.RegistryWorkspaceID, emulator.RegistryModelID, d.moduleID)
-	args := []string{"-sS", "-H", "@" + headers, "-w", "%{time_total} %{http_code}\n"}
+	posts := make([][]string, len(files))
 	for i, f := range files {
-		if i > 0 {
-			args = append(args, "--next", "-sS", "-H", "@"+headers, "-w", "%{time_total} %{http_code}\n")
-		}
-		args = append(args, "-o", os.DevNull, "--data-binary", "@"+f, url)
+		posts[i] = []string{"--data-binary", "@" + f, url}
 	}
-	m, err := child{Path: "curl", Args: args}.run(ctx)
-	if err != nil {
-		return err
-	}
-	csecs, err := sumCurlTimes(m.Stdout, len(files), http.StatusOK)
+	csecs, _, err := curlTimes(ctx, headers, http.StatusOK, posts)
 	if err != nil {
 		return err
 	}

@@ -118,7 +118,7 @@ interleaved with the uploads.`, p.UploadSize>>20, uploadFileID, uploadFileID, p.
 		return sec, verdicts, err
 	}
 	defer sb.stop()
-	headers, err := b.curlHeaders(ctx, sb)
+	headers, err := b.curlHeaders(ctx, sb, "curl-headers", "Content-Type: application/octet-stream", "Expect:")
 	if err != nil {
 		return sec, verdicts, err
 	}
@@ -200,48 +200,15 @@ interleaved with the uploads.`, p.UploadSize>>20, uploadFileID, uploadFileID, p.
 	return sec, verdicts, nil
 }
 
-// curlHeaders logs in as the demo user and writes the headers curl sends
-// to a file (curl -H @file), so the token is not on a command line.
-func (b *bench) curlHeaders(ctx context.Context, sb *sandbox) (string, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, sb.URL+"/token/authenticate", nil)
-	if err != nil {
-		return "", err
-	}
-	req.SetBasicAuth(emulator.DemoUser, emulator.DemoPassword)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return "", err
-	}
-	defer resp.Body.Close()
-	var auth struct {
-		TokenInfo struct {
-			TokenValue string `json:"tokenValue"`
-		} `json:"tokenInfo"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&auth); err != nil || auth.TokenInfo.TokenValue == "" {
-		return "", fmt.Errorf("logging in to the sandbox for curl: HTTP %d, %v", resp.StatusCode, err)
-	}
-	path := filepath.Join(b.tmp, "curl-headers")
-	content := "Authorization: AnaplanAuthToken " + auth.TokenInfo.TokenValue + "\nContent-Type: application/octet-stream\nExpect:\n"
-	return path, os.WriteFile(path, []byte(content), 0o600)
-}
-
 // curlPut uploads file in one PUT and returns curl's total time.
 func curlPut(ctx context.Context, sb *sandbox, headers, file string, size int64) (float64, error) {
 	url := fmt.Sprintf("%s/2/0/workspaces/%s/models/%s/files/%s", sb.URL, emulator.RegistryWorkspaceID, emulator.RegistryModelID, uploadFileID)
-	m, err := child{Path: "curl", Args: []string{"-sS", "-T", file, "-H", "@" + headers, "-o", os.DevNull,
-		"-w", "%{time_total} %{size_upload} %{http_code}", url}}.run(ctx)
+	secs, sent, err := curlTimes(ctx, headers, http.StatusNoContent, [][]string{{"-T", file, url}}) // 204, as Anaplan answers an upload
 	if err != nil {
 		return 0, err
 	}
-	var secs float64
-	var sent int64
-	var code int
-	if _, err := fmt.Sscanf(m.Stdout, "%g %d %d", &secs, &sent, &code); err != nil {
-		return 0, fmt.Errorf("curl printed %q: %w", m.Stdout, err)
-	}
-	if code != http.StatusNoContent || sent != size { // 204, as Anaplan answers an upload
-		return 0, fmt.Errorf("curl PUT answered HTTP %d after sending %d of %d bytes", code, sent, size)
+	if sent != size {
+		return 0, fmt.Errorf("curl PUT sent %d of %d bytes", sent, size)
 	}
 	return secs, nil
 }

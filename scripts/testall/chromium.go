@@ -22,22 +22,10 @@ func (t *tester) ensureChromium(ctx context.Context) error {
 		return nil
 	}
 	fmt.Fprintln(t.stdout, "testall: Chromium is missing")
-	if !t.found("apt-get") {
-		return fmt.Errorf("Chromium is missing and this is not a Debian-like system (no apt-get); " +
-			"install Chromium or Chrome and set CHROMIUM to its path, then run testall again")
-	}
-	var prefix []string
-	switch {
-	case t.isRoot:
-	case t.found("sudo"):
-		prefix = []string{"sudo"}
-	default:
-		return fmt.Errorf("Chromium is missing and installing it needs root; run:\n  %s", manualChromium)
-	}
-	for _, args := range [][]string{aptUpdate, aptInstallChromium} {
-		if err := t.step(ctx, command{args: append(append([]string{}, prefix...), args...)}); err != nil {
-			return fmt.Errorf("installing Chromium failed (%w); run:\n  %s", err, manualChromium)
-		}
+	if err := t.aptGetInstall(ctx, "Chromium",
+		"install Chromium or Chrome and set CHROMIUM to its path, then run testall again",
+		manualChromium, aptInstallChromium); err != nil {
+		return err
 	}
 	if !t.dryRun && !t.chromiumWorks(ctx) {
 		return fmt.Errorf("Chromium is still missing after apt-get install; run:\n  %s", manualChromium)

@@ -11,11 +11,8 @@ import (
 // them through nbclient and jupyter_client. On Debian (bookworm and later)
 // these two packages bring all of them; --no-install-recommends skips pandoc
 // and LaTeX, which executing notebooks does not need.
-var (
-	aptUpdate  = []string{"env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "-y", "-q", "update"}
-	aptInstall = []string{"env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "install", "-y", "-q",
-		"--no-install-recommends", "jupyter-nbconvert", "jupyter-client"}
-)
+var aptInstall = []string{"env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "install", "-y", "-q",
+	"--no-install-recommends", "jupyter-nbconvert", "jupyter-client"}
 
 // manualInstall is the exact command a user must run when testall cannot.
 const manualInstall = "sudo apt-get update && sudo apt-get install -y --no-install-recommends jupyter-nbconvert jupyter-client"
@@ -31,23 +28,11 @@ func (t *tester) ensureJupyter(ctx context.Context) error {
 	}
 	fmt.Fprintf(t.stdout, "testall: Jupyter is missing: %s\n", missing)
 
-	if !t.found("apt-get") {
-		return fmt.Errorf("Jupyter is missing and this is not a Debian-like system (no apt-get); " +
-			"install Jupyter's nbconvert, nbclient and jupyter_client with your package manager " +
-			"(or: python3 -m pip install --user nbconvert nbclient jupyter_client) and run testall again")
-	}
-	var prefix []string
-	switch {
-	case t.isRoot:
-	case t.found("sudo"):
-		prefix = []string{"sudo"}
-	default:
-		return fmt.Errorf("Jupyter is missing and installing it needs root; run:\n  %s", manualInstall)
-	}
-	for _, args := range [][]string{aptUpdate, aptInstall} {
-		if err := t.step(ctx, command{args: append(append([]string{}, prefix...), args...)}); err != nil {
-			return fmt.Errorf("installing Jupyter failed (%w); run:\n  %s", err, manualInstall)
-		}
+	if err := t.aptGetInstall(ctx, "Jupyter",
+		"install Jupyter's nbconvert, nbclient and jupyter_client with your package manager "+
+			"(or: python3 -m pip install --user nbconvert nbclient jupyter_client) and run testall again",
+		manualInstall, aptInstall); err != nil {
+		return err
 	}
 	if t.dryRun {
 		return nil

@@ -114,20 +114,7 @@ func (m *Model) ListItems(listID string) ([]ListItem, error) {
 	defer m.mu.RUnlock()
 	out := make([]ListItem, l.len())
 	for ord := range out {
-		it := ListItem{ID: idString(l.ids[ord]), Name: l.names[ord], Code: l.codes[ord]}
-		if l.parent != nil {
-			it.ListID, it.ListName = idString(l.parent.id), l.parent.name
-			if p := l.parents[ord]; p >= 0 {
-				it.Parent, it.ParentID = l.parent.names[p], idString(l.parent.ids[p])
-			}
-		}
-		if len(l.props) > 0 {
-			it.Properties = make(map[string]string, len(l.props))
-			for _, p := range l.props {
-				it.Properties[p.name] = propertyText(p, p.col.get(ord))
-			}
-		}
-		out[ord] = it
+		out[ord] = l.item(ord)
 	}
 	return out, nil
 }

@@ -62,25 +62,43 @@ func tooMany(n int) error {
 // (same code, or same name in a plain list) is ignored with a failure, so
 // a retried add never creates duplicates.
 func (m *Model) AddItems(listID string, items []ItemInput) (added int, failures []Failure, err error) {
-	l, err := m.listByID(listID)
+	l, done, err := m.startItemsCall(listID, len(items))
 	if err != nil {
 		return 0, nil, err
 	}
-	if len(items) > MaxItemsPerCall {
-		return 0, nil, tooMany(len(items))
-	}
-	defer m.lock()()
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	defer done()
 	l.reserve(len(items))
+	added, failures = eachItem(items, func(in ItemInput) string { return m.addItem(l, in) })
+	return added, failures, nil
+}
+
+// startItemsCall checks an items call on listID (the list exists, the
+// call has at most MaxItemsPerCall items) and takes the model for writing;
+// done gives it back.
+func (m *Model) startItemsCall(listID string, n int) (l *list, done func(), err error) {
+	if l, err = m.listByID(listID); err != nil {
+		return nil, nil, err
+	}
+	if n > MaxItemsPerCall {
+		return nil, nil, tooMany(n)
+	}
+	unlock := m.lock()
+	m.mu.Lock()
+	return l, func() { m.mu.Unlock(); unlock() }, nil
+}
+
+// eachItem applies apply to every item in request order; apply returns
+// "" when it succeeded, else a "TYPE|details" failure. It counts the
+// successes and collects the failures.
+func eachItem(items []ItemInput, apply func(ItemInput) string) (ok int, failures []Failure) {
 	for i, in := range items {
-		if f := m.addItem(l, in); f != "" {
+		if f := apply(in); f != "" {
 			failures = append(failures, failure(i, f))
 			continue
 		}
-		added++
+		ok++
 	}
-	return added, failures, nil
+	return ok, failures
 }
 
 // failure splits "TYPE|details" into a Failure.
@@ -198,23 +216,12 @@ func findItem(l *list, in ItemInput) (int32, string) {
 // UpdateItems changes the parent, properties and (when identified by id
 // or code) the name of existing items.
 func (m *Model) UpdateItems(listID string, items []ItemInput) (updated int, failures []Failure, err error) {
-	l, err := m.listByID(listID)
+	l, done, err := m.startItemsCall(listID, len(items))
 	if err != nil {
 		return 0, nil, err
 	}
-	if len(items) > MaxItemsPerCall {
-		return 0, nil, tooMany(len(items))
-	}
-	defer m.lock()()
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	for i, in := range items {
-		if f := m.updateItem(l, in); f != "" {
-			failures = append(failures, failure(i, f))
-			continue
-		}
-		updated++
-	}
+	defer done()
+	updated, failures = eachItem(items, func(in ItemInput) string { return m.updateItem(l, in) })
 	return updated, failures, nil
 }
 
@@ -257,29 +264,23 @@ func (m *Model) updateItem(l *list, in ItemInput) string {
 // naming it become blank (UNVERIFIED: Anaplan's behaviour for children is
 // not public).
 func (m *Model) DeleteItems(listID string, items []ItemInput) (deleted int, failures []Failure, err error) {
-	l, err := m.listByID(listID)
+	l, done, err := m.startItemsCall(listID, len(items))
 	if err != nil {
 		return 0, nil, err
 	}
-	if len(items) > MaxItemsPerCall {
-		return 0, nil, tooMany(len(items))
-	}
-	defer m.lock()()
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	defer done()
 	remove := make([]bool, l.len())
-	for i, in := range items {
+	deleted, failures = eachItem(items, func(in ItemInput) string {
 		ord, f := findItem(l, in)
-		if f == "" && remove[ord] {
-			f = failNotFound + "|item already deleted in this request"
-		}
-		if f != "" {
-			failures = append(failures, failure(i, f))
-			continue
+		switch {
+		case f != "":
+			return f
+		case remove[ord]:
+			return failNotFound + "|item already deleted in this request"
 		}
 		remove[ord] = true
-		deleted++
-	}
+		return ""
+	})
 	if deleted > 0 {
 		m.compact(l, remove)
 	}
