@@ -29,7 +29,10 @@ const (
 	// was marked complete and the file holds all the data.
 	UploadCompleted
 	// UploadDiscarded: the chunks sent were deleted (DELETE
-	// …/files/{fileId}); the file is empty (chunkCount 0).
+	// …/files/{fileId}), and with them the content uploaded before: the
+	// file holds no uploaded data. (Anaplan keeps a file's default
+	// content, if the model has any; the emulator's files have none, so
+	// they show chunkCount 0.)
 	UploadDiscarded
 )
 
@@ -65,7 +68,7 @@ func (e *UploadInterruptedError) Settled() string {
 	case UploadCompleted:
 		return fmt.Sprintf("all %s had been sent, so the upload was completed; the server file holds all the data", chunksText(e.Chunks))
 	case UploadDiscarded:
-		return fmt.Sprintf("discarded the %s sent; the server file is empty", chunksText(e.Chunks))
+		return fmt.Sprintf("discarded the %s sent; the server file holds no uploaded data", chunksText(e.Chunks))
 	}
 	return fmt.Sprintf("could not discard the %s sent (%v); the server file stays half-written (chunkCount -1) until the next upload to it or a DELETE of file %s",
 		chunksText(e.Chunks), e.CleanupErr, e.FileID)

@@ -88,7 +88,7 @@ func TestUploadInterruptedMidwayIsDiscarded(t *testing.T) {
 	if !errors.As(err, &ie) || ie.Outcome != anaplan.UploadDiscarded || ie.Chunks != 2 {
 		t.Fatalf("err = %#v, want an UploadInterruptedError: discarded after 2 chunks", err)
 	}
-	if !strings.Contains(err.Error(), "discarded the 2 chunks sent; the server file is empty") {
+	if !strings.Contains(err.Error(), "discarded the 2 chunks sent; the server file holds no uploaded data") {
 		t.Errorf("err = %q, want it to say the 2 chunks were discarded", err)
 	}
 	if len(b.completes) != 0 {

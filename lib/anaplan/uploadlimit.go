@@ -57,6 +57,15 @@ func megabytes(n int64) string {
 	return strconv.FormatFloat(float64(n)/(1<<20), 'f', -1, 64) + " MB"
 }
 
+// Validate checks the options as Upload would, without a reader or the
+// network: with Size set, it also checks that the data fits in
+// MaxChunks chunks. Its errors are Upload's (*ChunkSizeError for the chunk
+// size), so a program can check its settings before it connects.
+func (o UploadOptions) Validate() error {
+	_, err := o.plan(nil)
+	return err
+}
+
 // DefaultUploadParallelism is the Parallel that 0 stands for on this
 // machine: one PUT per CPU, at least 2 and at most DefaultUploadParallel.
 // A program that shows its defaults (a flag's help) shows this.

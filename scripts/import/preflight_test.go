@@ -195,7 +195,7 @@ func TestImportInterruptedUploadSaysWhatBecameOfTheFile(t *testing.T) {
 	err := run(ctx, append([]string{"-env", filepath.Join(t.TempDir(), "no.env")},
 		args("-file", file, "-import", "W1 Workspaces from workspaces.csv", "-chunk-size", "1", "-parallel", "1", "-no-gzip")...), &stdout, &stderr)
 	code := cli.ExitCode(err, &stderr)
-	want := "upload of " + file + " to workspaces.csv interrupted: discarded the 1 chunk sent; the server file is empty"
+	want := "upload of " + file + " to workspaces.csv interrupted: discarded the 1 chunk sent; the server file holds no uploaded data"
 	if code != 130 || !strings.Contains(stderr.String(), want) {
 		t.Errorf("exit %d, stderr %q; want 130 and %q", code, stderr.String(), want)
 	}
