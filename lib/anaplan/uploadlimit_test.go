@@ -40,3 +40,22 @@ func TestUploadChunkSizeErrorIsTyped(t *testing.T) {
 		}
 	}
 }
+
+// TestUploadOptionsValidate checks options without a reader or the
+// network, with the errors Upload would give.
+func TestUploadOptionsValidate(t *testing.T) {
+	t.Parallel()
+	if err := (anaplan.UploadOptions{}).Validate(); err != nil {
+		t.Errorf("zero options: %v", err)
+	}
+	var ce *anaplan.ChunkSizeError
+	if err := (anaplan.UploadOptions{ChunkSize: mb, Size: 2048 * mb}).Validate(); !errors.As(err, &ce) || ce.Fit != 3*mb {
+		t.Errorf("2048 MB in 1 MB chunks: %v, want a ChunkSizeError fitting 3 MB", err)
+	}
+	if err := (anaplan.UploadOptions{ChunkSize: 1000 * mb, Size: mb}).Validate(); !errors.As(err, &ce) || ce.DataSize != 0 {
+		t.Errorf("1000 MB chunks: %v, want the chunk size out of range", err)
+	}
+	if err := (anaplan.UploadOptions{Parallel: -1}).Validate(); err == nil || !strings.Contains(err.Error(), "parallelism -1") {
+		t.Errorf("negative parallel: %v", err)
+	}
+}

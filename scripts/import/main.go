@@ -1,6 +1,11 @@
 // Command import uploads a file to an import data source of any model and
 // runs an import (or a process), for automation: it reports rows loaded,
 // ignored and failed, saves failure dumps, and exits 1 when rows failed.
+// Everything it can check before the upload (flags, the file, the names
+// of the import, process and data source, the dump directory) it checks
+// first. An upload cut short by Ctrl-C is completed or discarded rather
+// than left half-written on the server, and the script says which (or
+// that Anaplan could not be reached to do either).
 //
 //	go run ./scripts/import -workspace WID -model MID -file data.csv -import "Employees from data.csv"
 //	go run ./scripts/import -workspace WID -model MID -list
