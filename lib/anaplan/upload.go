@@ -116,14 +116,13 @@ func (o UploadOptions) plan(r io.Reader) (uploadPlan, error) {
 		p.chunkSize = DefaultChunkSize
 	}
 	if p.chunkSize < MinChunkSize || p.chunkSize > MaxChunkSize {
-		return p, fmt.Errorf("anaplan: upload chunk size %s is outside Anaplan's limits of 1 to 50 MB; set UploadOptions.ChunkSize between anaplan.MinChunkSize and anaplan.MaxChunkSize (or 0 for %s)",
-			megabytes(p.chunkSize), megabytes(DefaultChunkSize))
+		return p, &ChunkSizeError{ChunkSize: p.chunkSize, MaxChunks: MaxChunks}
 	}
 	if p.parallel < 0 {
 		return p, fmt.Errorf("anaplan: upload parallelism %d is negative; use 0 for the default or 1 to upload in order", p.parallel)
 	}
 	if p.parallel == 0 {
-		p.parallel = min(max(runtime.GOMAXPROCS(0), 2), DefaultUploadParallel)
+		p.parallel = DefaultUploadParallelism()
 	}
 	if p.maxChunks <= 0 {
 		p.maxChunks = MaxChunks
@@ -160,22 +159,6 @@ func (p uploadPlan) rawBuffers() int {
 		n++
 	}
 	return n
-}
-
-// tooManyChunks explains the 1000-chunk limit and the chunk size that fits.
-func tooManyChunks(size, chunkSize int64, maxChunks int) error {
-	fit := (size + int64(maxChunks) - 1) / int64(maxChunks)
-	fit = (fit + MinChunkSize - 1) / MinChunkSize * MinChunkSize // whole MB
-	head := fmt.Sprintf("anaplan: %s in chunks of %s needs more than %d chunks, Anaplan's limit per file", megabytes(size), megabytes(chunkSize), maxChunks)
-	if fit > MaxChunkSize {
-		return fmt.Errorf("%s; even 50 MB chunks cannot hold it: split the data into several files", head)
-	}
-	return fmt.Errorf("%s; set UploadOptions.ChunkSize to at least %s", head, megabytes(fit))
-}
-
-// megabytes prints a byte count in MB (2^20), e.g. "8 MB" or "1.5 MB".
-func megabytes(n int64) string {
-	return strconv.FormatFloat(float64(n)/(1<<20), 'f', -1, 64) + " MB"
 }
 
 // knownSize is what remains to read from r when that is cheap to know,
@@ -285,11 +268,19 @@ func (u *upload) run(ctx context.Context, r io.Reader) (File, error) {
 	}
 	meta, err := u.start(ctx)
 	if err != nil {
+		if ctx.Err() != nil {
+			// Interrupted while declaring the upload: Anaplan may have
+			// set chunkCount -1 before the answer was lost.
+			return File{}, u.settle(ctx, err, nil, 0, false)
+		}
 		return File{}, err
 	}
-	ctx, stop := context.WithCancel(ctx)
+	// From here on the server file is half-written (chunkCount -1) until
+	// the upload completes: every way out that does not complete it goes
+	// through settle, which completes or discards it.
+	gctxParent, stop := context.WithCancel(ctx)
 	defer stop()
-	g, gctx := errgroup.WithContext(ctx)
+	g, gctx := errgroup.WithContext(gctxParent)
 	g.SetLimit(u.plan.parallel)
 	chunks := 0
 	for {
@@ -311,7 +302,7 @@ func (u *upload) run(ctx context.Context, r io.Reader) (File, error) {
 		}
 		if chunks >= u.plan.maxChunks {
 			u.release(buf)
-			err = fmt.Errorf("the data needs more than %d chunks of %s, Anaplan's limit per file; set UploadOptions.ChunkSize larger (up to 50 MB) or split the data", u.plan.maxChunks, megabytes(u.plan.chunkSize))
+			err = &ChunkSizeError{ChunkSize: u.plan.chunkSize, DataSize: -1, MaxChunks: u.plan.maxChunks}
 			break
 		}
 	}
@@ -320,14 +311,20 @@ func (u *upload) run(ctx context.Context, r io.Reader) (File, error) {
 		// failure caused this (its error cancelled gctx), report that.
 		stop()
 		if werr := g.Wait(); werr != nil && !errors.Is(werr, context.Canceled) {
-			return File{}, werr
+			err = werr
 		}
-		return File{}, err
+		return File{}, u.settle(ctx, err, meta, chunks, false)
 	}
 	if err := g.Wait(); err != nil {
-		return File{}, err
+		return File{}, u.settle(ctx, err, meta, chunks, false)
 	}
-	return u.complete(ctx, meta, chunks)
+	answer, err := u.postComplete(ctx, meta, chunks)
+	if err != nil {
+		// Every chunk is there: completing on a fresh context saves the
+		// upload when ctx was cancelled; otherwise the upload is discarded.
+		return File{}, u.settle(ctx, err, meta, chunks, ctx.Err() != nil)
+	}
+	return u.completed(answer, chunks)
 }
 
 // readChunk fills a buffer from r. eof reports that r has nothing more.
@@ -474,25 +471,31 @@ func (u *upload) compress(ctx context.Context, data []byte) (*bytes.Buffer, erro
 	return zb, ctx.Err()
 }
 
-// complete marks the upload done with the file's metadata and the number
-// of chunks sent, and checks what Anaplan recorded.
-func (u *upload) complete(ctx context.Context, meta map[string]json.RawMessage, chunks int) (File, error) {
+// postComplete marks the upload done (POST …/complete) with the file's
+// metadata and the number of chunks sent, and returns the file Anaplan
+// answers; completed checks what it recorded.
+func (u *upload) postComplete(ctx context.Context, meta map[string]json.RawMessage, chunks int) (map[string]json.RawMessage, error) {
 	meta["chunkCount"] = json.RawMessage(strconv.Itoa(chunks))
 	body, err := jsonBody(meta)
 	if err != nil {
-		return File{}, err
+		return nil, err
 	}
 	var answer struct {
 		File map[string]json.RawMessage `json:"file"`
 	}
 	// Completing a completed upload answers the same file: safe to retry.
 	if err := u.m.c.do(ctx, request{method: http.MethodPost, path: u.base + "/complete", body: body, repeatable: true}, &answer); err != nil {
-		return File{}, fmt.Errorf("completing the upload: %w", err)
+		return nil, fmt.Errorf("completing the upload: %w", err)
 	}
-	if err := u.checkFile("completing the upload", answer.File); err != nil {
+	return answer.File, nil
+}
+
+// completed checks the file a completion answered with.
+func (u *upload) completed(file map[string]json.RawMessage, chunks int) (File, error) {
+	if err := u.checkFile("completing the upload", file); err != nil {
 		return File{}, err
 	}
-	raw, _ := json.Marshal(answer.File)
+	raw, _ := json.Marshal(file)
 	var f File
 	if err := json.Unmarshal(raw, &f); err != nil {
 		return File{}, fmt.Errorf("completing the upload: decoding the file: %w", err)

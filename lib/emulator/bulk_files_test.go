@@ -255,3 +255,28 @@ func TestBulkRoutesMaskModels(t *testing.T) {
 	}
 	wantAPIError(t, h.postJSON(base+"/files/x.csv", token, `{"chunkCount":-1}`), http.StatusNotFound, base+"/files/x.csv", "Not Found")
 }
+
+// TestDeleteDiscardsAnUploadInProgress: DELETE …/files/{id} during an
+// upload of unknown count (chunkCount -1) drops the chunks received and
+// the content: the file is empty (chunkCount 0), not half-written, and
+// the discarded upload cannot be completed after all. An interrupted
+// client relies on this to leave the file clean.
+func TestDeleteDiscardsAnUploadInProgress(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, emulator.Options{})
+	token := h.login()
+	file := bulkPath("/files/" + modelsFile)
+	h.uploadInChunks(token, modelsFile, modelsCSV, 1<<20)
+	wantStatus(t, h.postJSON(file, token, `{"chunkCount":-1}`), http.StatusOK)
+	wantStatus(t, h.send("PUT", file+"/chunks/0", token, "application/octet-stream", strings.NewReader(workspacesCSV)), http.StatusNoContent)
+	wantStatus(t, h.do("DELETE", file, "AnaplanAuthToken "+token, ""), http.StatusNoContent)
+	for _, f := range h.get(bulkPath("/files"), token).json(t)["files"].([]any) {
+		if f := f.(map[string]any); f["id"] == modelsFile && f["chunkCount"] != float64(0) {
+			t.Errorf("chunkCount after DELETE of an upload in progress = %v, want 0", f["chunkCount"])
+		}
+	}
+	wantAPIError(t, h.get(file, token), http.StatusNotFound, file, "Not Found")
+	if r := h.postJSON(file+"/complete", token, "{}"); r.status != http.StatusBadRequest || !strings.Contains(string(r.body), "No upload in progress") {
+		t.Errorf("complete after DELETE: %d %s, want 400: the upload was discarded", r.status, r.body)
+	}
+}

@@ -1,6 +1,11 @@
 // Command import uploads a file to an import data source of any model and
 // runs an import (or a process), for automation: it reports rows loaded,
 // ignored and failed, saves failure dumps, and exits 1 when rows failed.
+// Everything it can check before the upload (flags, the file, the names
+// of the import, process and data source, the dump directory) it checks
+// first. An upload cut short by Ctrl-C is completed or discarded rather
+// than left half-written on the server, and the script says which (or
+// that Anaplan could not be reached to do either).
 //
 //	go run ./scripts/import -workspace WID -model MID -file data.csv -import "Employees from data.csv"
 //	go run ./scripts/import -workspace WID -model MID -list
@@ -43,8 +48,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&o.process, "process", "", "process to run instead of an import (name or id); needs -source with -file")
 	fs.StringVar(&o.dumps, "dumps", "dumps", "directory for failure dumps")
 	fs.BoolVar(&o.list, "list", false, "list the model's files, imports and processes, and exit")
-	fs.IntVar(&o.chunkMiB, "chunk-size", 0, "upload chunk size in MiB, 1 to 50 (default 8)")
-	fs.IntVar(&o.parallel, "parallel", 0, "chunks uploaded at once (default: one per CPU, 2 to 4)")
+	cli.IntRangeVar(fs, &o.chunkMiB, "chunk-size", anaplan.DefaultChunkSize>>20, anaplan.MinChunkSize>>20, anaplan.MaxChunkSize>>20,
+		"upload chunk size in `MiB`")
+	cli.IntRangeVar(fs, &o.parallel, "parallel", anaplan.DefaultUploadParallelism(), 1, maxParallel,
+		"`N` chunks uploaded at once (by default one per CPU, at most 4)")
 	fs.BoolVar(&o.noGzip, "no-gzip", false, "send chunks uncompressed")
 	o.format = cli.FormatFlag(fs)
 	o.conn = cli.ConnectionFlags(fs)
@@ -53,6 +60,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if err := o.check(); err != nil {
 		return cli.UsageError{Err: err}
+	}
+	if !o.list {
+		// What can be checked here costs nothing; found after the
+		// upload or the import, it would have cost both.
+		if err := o.checkLocal(); err != nil {
+			return err
+		}
 	}
 	session, err := o.conn.Connect(stderr)
 	if err != nil {
@@ -63,8 +77,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if o.list {
 		return list(ctx, m, stdout, *o.format)
 	}
-	return o.load(ctx, m, stdout, stderr)
+	t, err := o.resolve(ctx, m)
+	if err != nil {
+		return err
+	}
+	return o.load(ctx, m, t, stdout, stderr)
 }
+
+// maxParallel bounds -parallel: memory grows with chunk size × PUTs in
+// flight (50 MiB × 17 is already 850 MiB), and more PUTs than CPUs buy
+// no speed (anaplan.DefaultUploadParallel's benchmarks).
+const maxParallel = 16
 
 func (o *options) check() error {
 	switch {
@@ -78,47 +101,66 @@ func (o *options) check() error {
 		return errors.New("with -process and -file, say which data source to upload into with -source")
 	case o.source != "" && o.file == "":
 		return errors.New("-source needs -file: there is nothing to upload")
-	case o.chunkMiB != 0 && (o.chunkMiB < 1 || o.chunkMiB > 50):
-		return fmt.Errorf("-chunk-size %d: Anaplan takes chunks of 1 to 50 MiB", o.chunkMiB)
-	case o.parallel < 0:
-		return fmt.Errorf("-parallel %d: want 1 or more", o.parallel)
 	}
 	return nil
 }
 
-func (o *options) load(ctx context.Context, m *anaplan.ModelHandle, stdout, stderr io.Writer) error {
+// runTarget is what a run acts on, resolved from the names it was given
+// before anything is uploaded or run.
+type runTarget struct {
+	imp    anaplan.Import  // with -import
+	proc   anaplan.Process // with -process
+	source anaplan.File    // with -file: the data source to upload into
+}
+
+// resolve finds the import or process and the data source by name or id,
+// so that a wrong name fails at once, listing the names there are, with
+// nothing uploaded.
+func (o *options) resolve(ctx context.Context, m *anaplan.ModelHandle) (runTarget, error) {
+	var t runTarget
+	var err error
+	if o.importName != "" {
+		if t.imp, err = m.FindImport(ctx, o.importName); err != nil {
+			return t, fmt.Errorf("-import: %w", err)
+		}
+	} else if t.proc, err = m.FindProcess(ctx, o.process); err != nil {
+		return t, fmt.Errorf("-process: %w", err)
+	}
+	if o.file == "" {
+		return t, nil
+	}
+	source := cmp.Or(o.source, t.imp.ImportDataSourceID)
+	if source == "" {
+		return t, fmt.Errorf("import %q reads no file: give -source", t.imp.Name)
+	}
+	if t.source, err = m.FindFile(ctx, source); err != nil {
+		return t, fmt.Errorf("-source: %w", err)
+	}
+	return t, nil
+}
+
+func (o *options) load(ctx context.Context, m *anaplan.ModelHandle, t runTarget, stdout, stderr io.Writer) error {
 	progress := cli.NewProgress(stderr)
 	opts := registry.LoadOptions{
 		DumpDir:  o.dumps,
-		Upload:   anaplan.UploadOptions{ChunkSize: int64(o.chunkMiB) << 20, NoGzip: o.noGzip, Parallel: o.parallel},
+		Upload:   o.uploadOptions(),
 		OnUpload: progress.Upload,
 		OnTask:   progress.Task,
 	}
-	var imp anaplan.Import
-	if o.importName != "" {
-		var err error
-		if imp, err = m.FindImport(ctx, o.importName); err != nil {
-			return err
-		}
-	}
 	if o.file != "" {
-		source := cmp.Or(o.source, imp.ImportDataSourceID)
-		if source == "" {
-			return fmt.Errorf("import %q reads no file: give -source", imp.Name)
-		}
-		if _, err := registry.Upload(ctx, m, source, o.file, opts); err != nil {
-			return err
+		if _, err := registry.Upload(ctx, m, t.source.ID, o.file, opts); err != nil {
+			return o.uploadError(stderr, t.source, err)
 		}
 	}
 	var report registry.LoadReport
 	if o.process != "" {
-		imports, err := registry.RunProcess(ctx, m, o.process, opts)
+		imports, err := registry.RunProcess(ctx, m, t.proc.ID, opts)
 		if err != nil {
 			return err
 		}
 		report.Imports = imports
 	} else {
-		ir, err := registry.RunImport(ctx, m, imp.ID, opts)
+		ir, err := registry.RunImport(ctx, m, t.imp.ID, opts)
 		if err != nil {
 			return err
 		}

@@ -101,7 +101,7 @@ func TestImportUsage(t *testing.T) {
 		{args(), "exactly one of -import or -process"},
 		{args("-import", "a", "-process", "b"), "exactly one of -import or -process"},
 		{args("-process", "p", "-file", "f.csv"), "-source"},
-		{args("-import", "a", "-chunk-size", "60"), "1 to 50 MiB"},
+		{args("-import", "a", "-chunk-size", "60"), "-chunk-size: out of range; use 1 to 50"},
 		{args("-import", "No such import"), `no import named "No such import"`},
 	} {
 		res := clitest.Run(t, run, tc.args...)

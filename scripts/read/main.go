@@ -19,6 +19,10 @@ import (
 
 func main() { cli.Main(run) }
 
+// maxListItems is the most items a list can index (anaplan-api.md §8),
+// so the largest -large-items that means anything.
+const maxListItems = 999_999_999
+
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := cli.NewFlagSet("read", "Writes a list's items or a view's cells as CSV or JSON.", stderr)
 	workspace := fs.String("workspace", "", "id of the model's workspace (optional: found from the model)")
@@ -28,7 +32,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	format := fs.String("format", "csv", "output format: csv or json")
 	out := fs.String("o", "", "file to write (atomically); default stdout")
 	large := fs.String("large", string(modeldata.LargeAuto), "large read request: auto (big lists, views too large to read at once), always or never")
-	threshold := fs.Int("large-items", modeldata.DefaultLargeThreshold, "with -large auto: lists with more items are read through a read request")
+	var threshold int
+	cli.IntRangeVar(fs, &threshold, "large-items", modeldata.DefaultLargeThreshold, 1, maxListItems, "with -large auto: lists with more `items` are read through a read request")
 	conn := cli.ConnectionFlags(fs)
 	if err := cli.Parse(fs, args); err != nil {
 		return err
@@ -56,7 +61,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	bar := cli.NewRowProgress(stderr, "read "+obj.Name, int64(obj.Items))
 	opts := modeldata.ReadOptions{
-		JSON: *format == "json", Large: modeldata.Large(*large), LargeThreshold: *threshold,
+		JSON: *format == "json", Large: modeldata.Large(*large), LargeThreshold: threshold,
 		Progress: bar.Rows, Notice: func(s string) { fmt.Fprintln(stderr, s) },
 	}
 	var res modeldata.ReadResult

@@ -17,28 +17,34 @@ import (
 type organiseFlags struct {
 	rules      *string
 	alm        *bool
-	staleDays  *int
-	idleDays   *int
-	concurrent *int
+	staleDays  int
+	idleDays   int
+	concurrent int
 	loaded     []registry.Rule
 }
 
+// Ranges of the numeric flags: day counts up to ten years (as the
+// sandbox's -advance); more ALM requests in flight than maxALMConcurrency
+// only meet Anaplan's rate limit (429) sooner.
+const (
+	maxDays           = 3650
+	maxALMConcurrency = 32
+)
+
 func newOrganiseFlags(fs *flag.FlagSet) *organiseFlags {
-	return &organiseFlags{
-		rules:      fs.String("rules", "", "CSV file of environment rules tried before the built-in ones (see README)"),
-		alm:        fs.Bool("alm", true, "read ALM lineage (two calls per changed model; -alm=false groups families by name only)"),
-		staleDays:  fs.Int("stale-days", 180, "hygiene: a model not modified for this many days is stale"),
-		idleDays:   fs.Int("idle-days", 90, "hygiene: a dev/test/UAT copy not modified for this many days is an archive candidate"),
-		concurrent: fs.Int("alm-concurrency", 8, "ALM requests in flight at once"),
+	o := &organiseFlags{
+		rules: fs.String("rules", "", "CSV file of environment rules tried before the built-in ones (see README)"),
+		alm:   fs.Bool("alm", true, "read ALM lineage (two calls per changed model; -alm=false groups families by name only)"),
 	}
+	cli.IntRangeVar(fs, &o.staleDays, "stale-days", 180, 1, maxDays, "hygiene: a model not modified for this many `days` is stale")
+	cli.IntRangeVar(fs, &o.idleDays, "idle-days", 90, 1, maxDays, "hygiene: a dev/test/UAT copy not modified for this many `days` is an archive candidate")
+	cli.IntRangeVar(fs, &o.concurrent, "alm-concurrency", 8, 1, maxALMConcurrency, "`N` ALM requests in flight at once")
+	return o
 }
 
 // load reads the rules file; it runs before any request, so a bad file
 // costs nothing.
 func (o *organiseFlags) load() error {
-	if *o.staleDays < 1 || *o.idleDays < 1 || *o.concurrent < 1 {
-		return cli.UsageError{Err: fmt.Errorf("-stale-days, -idle-days and -alm-concurrency must be at least 1")}
-	}
 	if *o.rules == "" {
 		return nil
 	}
@@ -56,12 +62,12 @@ func (o *organiseFlags) load() error {
 func (o *organiseFlags) organise(ctx context.Context, c *anaplan.Client, reg *registry.Registry, known map[string]registry.ModelLineage, stderr io.Writer) (map[string]registry.ModelLineage, *registry.LineageStats, error) {
 	opts := registry.OrganiseOptions{
 		Rules:      o.loaded,
-		StaleAfter: time.Duration(*o.staleDays) * 24 * time.Hour,
-		IdleAfter:  time.Duration(*o.idleDays) * 24 * time.Hour,
+		StaleAfter: time.Duration(o.staleDays) * 24 * time.Hour,
+		IdleAfter:  time.Duration(o.idleDays) * 24 * time.Hour,
 	}
 	if *o.alm {
 		lineage, s, err := reg.OrganiseWithALM(ctx, c, nil, "", registry.LineageOptions{
-			Concurrency: *o.concurrent,
+			Concurrency: o.concurrent,
 			Known:       known,
 			Progress:    cli.NewProgress(stderr).Lineage,
 		}, opts)

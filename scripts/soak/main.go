@@ -109,8 +109,14 @@ func parse(args []string, stderr io.Writer) (*config, error) {
 	switch {
 	case len(c.profiles) == 0 || len(c.tenants) == 0 || len(c.flows) == 0:
 		return nil, cli.UsageError{Err: errors.New("-profiles, -tenants and -flows must name at least one each")}
-	case c.duration < 0 || c.concurrency < 1 || c.models < 0 || c.workspaces < 1:
-		return nil, cli.UsageError{Err: errors.New("-duration must be at least 0, -concurrency and -workspaces at least 1, -models at least 0")}
+	case c.duration < 0:
+		return nil, cli.UsageError{Err: fmt.Errorf("-duration %v: want 0 or more (0: only the -seeds)", c.duration)}
+	case c.concurrency < 1:
+		return nil, cli.UsageError{Err: fmt.Errorf("-concurrency %d: want 1 or more runs in flight", c.concurrency)}
+	case c.workspaces < 1:
+		return nil, cli.UsageError{Err: fmt.Errorf("-workspaces %d: want 1 or more", c.workspaces)}
+	case c.models < 0:
+		return nil, cli.UsageError{Err: fmt.Errorf("-models %d: want 0 or more", c.models)}
 	case c.duration == 0 && len(c.seeds) == 0:
 		return nil, cli.UsageError{Err: errors.New("nothing to run: give -duration or -seeds")}
 	}

@@ -99,7 +99,10 @@ func TestSoakBadFlags(t *testing.T) {
 		{[]string{"-tenants", "prod"}, `unknown tenant "prod"`},
 		{[]string{"-seeds", "x"}, `"x" is not an integer`},
 		{[]string{"-duration", "0"}, "nothing to run"},
-		{[]string{"-concurrency", "0"}, "-concurrency"},
+		{[]string{"-concurrency", "0"}, "-concurrency 0: want 1 or more"},
+		{[]string{"-workspaces", "0"}, "-workspaces 0: want 1 or more"},
+		{[]string{"-models", "-1"}, "-models -1: want 0 or more"},
+		{[]string{"-duration", "-1s"}, "-duration -1s: want 0 or more"},
 		{[]string{"-flows", "sync"}, `unknown flow "sync"`},
 		{[]string{"-flows", "load", "-tenants", "generated", "-seeds", "1"}, "needs the demo tenant"},
 	} {

@@ -33,7 +33,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	action := fs.String("action", "add", "with -list: add, update or delete")
 	byCode := fs.Bool("by-code", false, "with -module: dimension columns hold item codes, not names")
 	file := fs.String("file", "", "the CSV file to write (required)")
-	batch := fs.Int("batch", 0, "items or cells per request (default and maximum 100,000)")
+	var batch int
+	cli.IntRangeVar(fs, &batch, "batch", anaplan.MaxItemsPerCall, 1, anaplan.MaxItemsPerCall, "`N` items or cells per request")
 	conn := cli.ConnectionFlags(fs)
 	if err := cli.Parse(fs, args); err != nil {
 		return err
@@ -45,8 +46,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cli.UsageError{Err: errors.New("-file is required: the CSV to write")}
 	case *action != "add" && *action != "update" && *action != "delete":
 		return cli.UsageError{Err: fmt.Errorf("-action %q: use add, update or delete", *action)}
-	case *batch < 0 || *batch > anaplan.MaxItemsPerCall:
-		return cli.UsageError{Err: fmt.Errorf("-batch %d: use 1 to %d", *batch, anaplan.MaxItemsPerCall)}
 	}
 	f, err := os.Open(*file)
 	if err != nil {
@@ -62,7 +61,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	opts := anaplan.WriteOptions{MaxPerCall: *batch}
+	opts := anaplan.WriteOptions{MaxPerCall: batch}
 	var (
 		res  modeldata.WriteResult
 		what string

@@ -57,7 +57,7 @@ func TestWriteBadInput(t *testing.T) {
 		"no target":    {[]string{"-file", "x.csv"}, "exactly one of -list or -module"},
 		"no file":      {[]string{"-list", "W1 Workspaces"}, "-file is required"},
 		"bad action":   {[]string{"-list", "L", "-file", "x", "-action", "upsert"}, `-action "upsert"`},
-		"bad batch":    {[]string{"-list", "L", "-file", "x", "-batch", "100001"}, "-batch 100001"},
+		"bad batch":    {[]string{"-list", "L", "-file", "x", "-batch", "100001"}, `"100001" for flag -batch`},
 		"empty file":   {[]string{"-list", "W1 Workspaces", "-file", writeFile(t, "e.csv", "")}, "the file is empty"},
 		"no such list": {[]string{"-list", "W9", "-file", writeFile(t, "x.csv", "code\nA\n")}, `no list named "W9"`},
 	} {
