@@ -31,6 +31,10 @@ type bulkRecorder struct {
 	maxFlight  int
 	failPut    map[int]int // chunk index -> 503s still to answer
 	holdPut    func(index int)
+	// stallAfter, when positive, keeps every chunk above that index
+	// unanswered until its request is cancelled: the upload can then read
+	// no further than its buffers while an earlier chunk fails.
+	stallAfter int
 	scripts    map[string][]taskStep // object ID -> states, one per status read
 	reads      map[string]int        // task ID -> status reads so far
 	// dumps, when set, are the failure dumps served instead of the
@@ -194,6 +198,7 @@ func (b *bulkRecorder) putChunk(w http.ResponseWriter, r *http.Request, next htt
 	index := atoi(r.PathValue("chunkId"))
 	b.mu.Lock()
 	hold := b.holdPut
+	stall := b.stallAfter > 0 && index > b.stallAfter
 	fail := b.failPut[index] > 0
 	if fail {
 		b.failPut[index]--
@@ -208,6 +213,12 @@ func (b *bulkRecorder) putChunk(w http.ResponseWriter, r *http.Request, next htt
 	}()
 	if hold != nil {
 		hold(index)
+	}
+	if stall {
+		// The server notices a client hanging up only once the body is read.
+		_, _ = io.Copy(io.Discard, r.Body)
+		<-r.Context().Done()
+		return
 	}
 	ct := r.Header.Get("Content-Type")
 	wire := &countingReader{r: r.Body}

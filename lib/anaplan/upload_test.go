@@ -196,6 +196,7 @@ func TestUploadChunkFailureStopsTheUpload(t *testing.T) {
 	f := newHarness(t)
 	b := newBulk(f)
 	b.failPut[2] = 100
+	b.stallAfter = 2 // the other worker waits at chunk 3 until the failure cancels it
 	m, _ := b.model(t, anaplan.WithRetryPolicy(anaplan.RetryPolicy{MaxAttempts: 2}))
 	gen := &generator{pattern: csvPattern(), size: 64 * mb}
 	_, err := m.Upload(t.Context(), "113000000000", gen, anaplan.UploadOptions{ChunkSize: mb, Parallel: 2, NoGzip: true})
