@@ -306,3 +306,40 @@ func TestConnectNamedEnvFileMustExist(t *testing.T) {
 		t.Errorf("error %q does not name the missing file", err)
 	}
 }
+
+// TestEnvExampleReadsAsItSays: .env.example is a valid .env, each of its
+// commented-out settings is valid once uncommented, and its quoting example
+// reads as it says.
+func TestEnvExampleReadsAsItSays(t *testing.T) {
+	clearEnv(t)
+	example := filepath.Join("..", "..", ".env.example")
+	if _, err := session.LoadConfig(example); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(example)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var settings int
+	for _, line := range strings.Split(string(b), "\n") {
+		setting, ok := strings.CutPrefix(strings.TrimLeft(line, "# "), "ANAPLAN_")
+		if !ok || !strings.Contains(setting, "=") {
+			continue
+		}
+		settings++
+		if _, err := session.LoadConfig(writeFile(t, ".env", "ANAPLAN_"+setting+"\n")); err != nil {
+			t.Errorf("%q uncommented: %v", line, err)
+		}
+	}
+	if settings < 10 {
+		t.Errorf("found %d settings in %s; the test no longer finds them", settings, example)
+	}
+	const quoted = `ANAPLAN_PASSWORD='Summer$2024! #1'`
+	if !strings.Contains(string(b), quoted) {
+		t.Fatalf("%s no longer shows %s", example, quoted)
+	}
+	cfg, err := session.LoadConfig(writeFile(t, ".env", quoted+"\n"))
+	if err != nil || cfg.Password != "Summer$2024! #1" {
+		t.Errorf("%s reads as %q, %v", quoted, cfg.Password, err)
+	}
+}
