@@ -343,3 +343,19 @@ func TestEnvExampleReadsAsItSays(t *testing.T) {
 		t.Errorf("%s reads as %q, %v", quoted, cfg.Password, err)
 	}
 }
+
+// TestUnexpandedPathSaysWhy: a .env written for a loader that expanded
+// variables names a path with $HOME in it; the error says values are not
+// expanded instead of only "no such file".
+func TestUnexpandedPathSaysWhy(t *testing.T) {
+	clearEnv(t)
+	path := writeFile(t, ".env", "ANAPLAN_CERT_FILE=$HOME/keys/cert.pem\nANAPLAN_KEY_FILE=${HOME}/keys/key.pem\n")
+	cfg, err := session.LoadConfig(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = cfg.Credentials()
+	if err == nil || !strings.Contains(err.Error(), "$HOME/keys/cert.pem: no such file") || !strings.Contains(err.Error(), "not expanded") {
+		t.Errorf("Credentials = %v; want the unexpanded path and why", err)
+	}
+}
