@@ -33,6 +33,10 @@ func readSettingFile(label, path string, limit int64, kind string) ([]byte, erro
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, missingFileError("anaplan: " + label + ": no such file" + dollarHint(path))
 	case err != nil:
+		var pathErr *fs.PathError
+		if errors.As(err, &pathErr) {
+			err = pathErr.Err // the label names the file already
+		}
 		return nil, fmt.Errorf("anaplan: %s: %w", label, err)
 	}
 	defer f.Close()
