@@ -26,15 +26,28 @@ import (
 // (unknown,model,.*,).
 var rulesHeader = []string{"environment", "field", "pattern", "why"}
 
+// MaxRulesFileSize bounds a rules file, a few dozen rows of CSV: a path
+// naming a device, a pipe or a log by mistake is refused after reading one
+// byte more, never read to its end.
+const MaxRulesFileSize = 1 << 20
+
 // LoadRules reads a rules file and returns its rules followed by
-// DefaultRules. Errors name the file and the line.
+// DefaultRules. Errors name the file and the line; a directory or a file
+// over MaxRulesFileSize is refused.
 func LoadRules(path string) ([]Rule, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("rules file: %w", err)
 	}
 	defer f.Close()
-	rules, err := ParseRules(path, f)
+	if info, err := f.Stat(); err == nil && info.IsDir() {
+		return nil, fmt.Errorf("rules file %s: is a directory; name the CSV file itself", path)
+	}
+	limited := &io.LimitedReader{R: f, N: MaxRulesFileSize + 1}
+	rules, err := ParseRules(path, limited)
+	if limited.N == 0 {
+		return nil, fmt.Errorf("rules file %s: larger than %d MiB, the most a rules file can be; is it the right file?", path, MaxRulesFileSize>>20)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -11,7 +11,6 @@
 package session
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -22,8 +21,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-
-	"github.com/joho/godotenv"
 
 	"github.com/anaplan-registry/toolkit/lib/anaplan"
 )
@@ -89,18 +86,27 @@ func DefaultEnvFile() string {
 // LoadConfig reads envFile (usually ".env"; a missing file is fine, "" skips
 // it), then lets the process environment override it: a variable that is
 // set wins even when empty, so `ANAPLAN_PASSWORD= cmd` blanks a file value.
-// Empty URLs become anaplan.DefaultAuthURL and anaplan.DefaultAPIURL.
-// LoadConfig checks syntax only; call Validate (NewClient does) for
-// consistency.
-func LoadConfig(envFile string) (Config, error) {
+// Values are taken exactly as the file writes them, never expanded (see
+// parseEnv for the quoting rules). A file larger than MaxEnvFileSize, or a
+// directory, is an error. Empty URLs become anaplan.DefaultAuthURL and
+// anaplan.DefaultAPIURL. LoadConfig checks syntax only; call Validate
+// (NewClient does) for consistency.
+func LoadConfig(envFile string) (Config, error) { return loadConfig(envFile, false) }
+
+// loadConfig is LoadConfig; with named, envFile was named explicitly (a
+// -env flag, ANAPLAN_ENV_FILE) and must exist: only the default .env may be
+// absent, so a typo never quietly means the demo tenant.
+func loadConfig(envFile string, named bool) (Config, error) {
 	vars := map[string]string{}
 	fromFile := func(name string) bool { _, set := os.LookupEnv(name); return !set && vars[name] != "" }
 	if envFile != "" {
-		b, err := os.ReadFile(envFile)
+		b, err := readSettingFile(envFile, envFile, MaxEnvFileSize, "a .env file")
 		switch {
+		case errors.Is(err, fs.ErrNotExist) && !named:
 		case errors.Is(err, fs.ErrNotExist):
+			return Config{}, fmt.Errorf("%w; check the path (only the default .env may be absent)", err)
 		case err != nil:
-			return Config{}, fmt.Errorf("anaplan: reading %s: %w", envFile, err)
+			return Config{}, err
 		default:
 			if vars, err = parseEnvFile(envFile, b); err != nil {
 				return Config{}, err
@@ -148,63 +154,14 @@ func LoadConfig(envFile string) (Config, error) {
 	return cfg, nil
 }
 
-// parseEnvFile parses a .env file with godotenv. godotenv's errors quote the
-// rest of the file (secrets included) and give no line, so a failure is
-// reported as the file and line only.
+// parseEnvFile parses a .env file's content (see parseEnv); errors name
+// the file and the line, never the content.
 func parseEnvFile(name string, b []byte) (map[string]string, error) {
-	vars, err := godotenv.UnmarshalBytes(b)
+	vars, err := parseEnv(b)
 	if err != nil {
-		line, what := locateEnvError(b, err)
-		if line == 0 {
-			return nil, fmt.Errorf("anaplan: %s: %s; expected NAME=value", name, what)
-		}
-		return nil, fmt.Errorf("anaplan: %s line %d: %s; expected NAME=value", name, line, what)
-	}
-	// godotenv folds a line without '=' into the next key; catch that.
-	for k := range vars {
-		if k == "" || strings.ContainsAny(k, " \t\r\n\v\f") {
-			return nil, fmt.Errorf("anaplan: %s line %d: a variable name with a space, or a line without '='; expected NAME=value", name, lineOfKey(b, k))
-		}
+		return nil, fmt.Errorf("anaplan: %s %w", name, err)
 	}
 	return vars, nil
-}
-
-// locateEnvError finds the line godotenv choked on: the line after the
-// longest prefix of whole lines that still parses (0 for files too long to
-// search that way).
-func locateEnvError(b []byte, err error) (line int, what string) {
-	what = "malformed entry"
-	switch msg := err.Error(); {
-	case strings.HasPrefix(msg, "unterminated quoted value"):
-		what = "unterminated quoted value"
-	case strings.HasPrefix(msg, "unexpected character"):
-		what = "invalid character in a variable name"
-	}
-	lines := bytes.SplitAfter(bytes.ReplaceAll(b, []byte("\r\n"), []byte("\n")), []byte("\n"))
-	if len(lines) > 5000 {
-		return 0, what
-	}
-	for k := len(lines) - 1; k >= 0; k-- {
-		if _, err := godotenv.UnmarshalBytes(bytes.Join(lines[:k], nil)); err == nil {
-			return k + 1, what
-		}
-	}
-	return 1, what
-}
-
-// lineOfKey is the line where a (malformed) key starts.
-func lineOfKey(b []byte, key string) int {
-	first := strings.Fields(key)
-	if len(first) == 0 {
-		return 1
-	}
-	for i, l := range strings.Split(string(b), "\n") {
-		l = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(l), "export "))
-		if strings.HasPrefix(l, first[0]) {
-			return i + 1
-		}
-	}
-	return 1
 }
 
 // NewClient validates c, loads its credentials (reading the certificate
@@ -287,11 +244,11 @@ func (c Config) credentials(prompt func(context.Context, anaplan.DevicePrompt) e
 	case AuthBasic:
 		return anaplan.BasicAuth(c.Username, c.Password), nil
 	case AuthCert:
-		certPEM, err := readConfigFile(EnvCertFile, c.CertFile)
+		certPEM, err := readConfigFile(EnvCertFile, c.CertFile, "a PEM certificate")
 		if err != nil {
 			return nil, err
 		}
-		keyPEM, err := readConfigFile(EnvKeyFile, c.KeyFile)
+		keyPEM, err := readConfigFile(EnvKeyFile, c.KeyFile, "a PEM private key")
 		if err != nil {
 			return nil, err
 		}
@@ -309,15 +266,10 @@ func (c Config) credentials(prompt func(context.Context, anaplan.DevicePrompt) e
 		EnvUsername, EnvPassword, EnvCertFile, EnvKeyFile, EnvOAuthClientID)
 }
 
-func readConfigFile(env, path string) ([]byte, error) {
-	b, err := os.ReadFile(path)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return nil, fmt.Errorf("anaplan: %s=%s: no such file", env, path)
-	case err != nil:
-		return nil, fmt.Errorf("anaplan: %s=%s: %w", env, path, err)
-	}
-	return b, nil
+// readConfigFile reads the PEM file the setting env names, up to
+// MaxPEMFileSize.
+func readConfigFile(env, path, kind string) ([]byte, error) {
+	return readSettingFile(env+"="+path, path, MaxPEMFileSize, kind)
 }
 
 // String shows every field with the two passwords masked.

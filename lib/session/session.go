@@ -48,9 +48,12 @@ type Session struct {
 // Options say where configuration comes from, how the offline fallback
 // behaves and where the registry cache lives.
 type Options struct {
-	// EnvFile is the .env file to read (a missing file is fine); "" reads
-	// only the process environment.
+	// EnvFile is the .env file to read (a missing file is fine unless
+	// EnvFileNamed); "" reads only the process environment.
 	EnvFile string
+	// EnvFileNamed says EnvFile was named explicitly (a -env flag,
+	// ANAPLAN_ENV_FILE), so a missing one is an error, not the demo tenant.
+	EnvFileNamed bool
 	// StateDir, when set, keeps the emulator's state (tokens, uploaded
 	// files, model data) on disk, so a new process (a script run, a notebook
 	// cell) continues where the previous one stopped.
@@ -97,6 +100,7 @@ type Options struct {
 func DefaultOptions() Options {
 	return Options{
 		EnvFile:       DefaultEnvFile(),
+		EnvFileNamed:  os.Getenv(EnvFileVar) != "",
 		StateDir:      filepath.Join(os.TempDir(), "anaplan-registry-emulator"),
 		TokenCacheDir: DefaultTokenCacheDir(),
 		CacheDir:      filepath.Join(os.TempDir(), "anaplan-registry-cache"),
@@ -111,7 +115,7 @@ func DefaultOptions() Options {
 // Connect sends nothing (so it takes no context): the first call logs in,
 // or reuses a cached token.
 func Connect(opts Options) (*Session, error) {
-	cfg, err := LoadConfig(opts.EnvFile)
+	cfg, err := loadConfig(opts.EnvFile, opts.EnvFileNamed)
 	if err != nil {
 		return nil, err
 	}

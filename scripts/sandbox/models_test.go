@@ -22,6 +22,8 @@ func TestModelFlag(t *testing.T) {
 		{[]string{"-model", "no-equals-sign"}, "MODELID=path/to/definition.json"},
 		{[]string{"-model", emulator.RegistryModelID + "=/no/such/definition.json"}, "/no/such/definition.json"},
 		{[]string{"-model", "X=a.json", "-model", "X=b.json"}, "model X given twice"},
+		{[]string{"-model", emulator.RegistryModelID + "=/dev/zero"}, "/dev/zero: larger than 16 MiB"},
+		{[]string{"-model", emulator.RegistryModelID + "=" + os.TempDir()}, "is a directory"},
 	} {
 		var stdout bytes.Buffer
 		err := run(context.Background(), tc.args, &stdout, io.Discard)

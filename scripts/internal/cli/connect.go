@@ -11,8 +11,11 @@ import (
 
 // Connection holds the flags every script that talks to Anaplan shares.
 type Connection struct {
+	// EnvFile is -env: the .env file to read.
 	EnvFile string
-	Verbose bool
+	// EnvFileNamed is set when -env was given: then the file must exist.
+	EnvFileNamed bool
+	Verbose      bool
 	// Auth overrides ANAPLAN_AUTH (session.Options.Auth), e.g. from a
 	// script's -oauth flag.
 	Auth string
@@ -23,8 +26,8 @@ type Connection struct {
 
 // ConnectionFlags registers -env and -v on fs.
 func ConnectionFlags(fs *flag.FlagSet) *Connection {
-	c := &Connection{}
-	fs.StringVar(&c.EnvFile, "env", session.DefaultEnvFile(), "file with ANAPLAN_* settings (a missing file is fine; the environment overrides it)")
+	c := &Connection{EnvFile: session.DefaultEnvFile()}
+	fs.Var(envFlag{c}, "env", "`file` of ANAPLAN_* settings, read as written (no $ expansion); the environment overrides it.\nA file named here must exist; the default (the nearest .env) may be absent")
 	fs.BoolVar(&c.Verbose, "v", false, "log each request and retry on stderr")
 	return c
 }
@@ -34,6 +37,7 @@ func ConnectionFlags(fs *flag.FlagSet) *Connection {
 func (c *Connection) Connect(stderr io.Writer) (*session.Session, error) {
 	opts := session.DefaultOptions() // the demo tenant keeps what runs load into it
 	opts.EnvFile = c.EnvFile
+	opts.EnvFileNamed = opts.EnvFileNamed || c.EnvFileNamed // or ANAPLAN_ENV_FILE
 	opts.Logger = c.Logger(stderr)
 	opts.Auth = c.Auth
 	opts.DevicePrompt = session.PrintDevicePrompt(stderr) // stdout keeps only the result
@@ -54,4 +58,20 @@ func (c *Connection) Logger(stderr io.Writer) *slog.Logger {
 		level = slog.LevelDebug
 	}
 	return slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+}
+
+// envFlag is -env: it records that the flag was given, since a file the
+// user named must exist while the default one may be absent.
+type envFlag struct{ c *Connection }
+
+func (f envFlag) String() string {
+	if f.c == nil {
+		return ""
+	}
+	return f.c.EnvFile
+}
+
+func (f envFlag) Set(path string) error {
+	f.c.EnvFile, f.c.EnvFileNamed = path, true
+	return nil
 }

@@ -7,7 +7,6 @@ import (
 	"bytes"
 	"context"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -44,12 +43,12 @@ type Result struct {
 	Code           int // the exit code main would use
 }
 
-// Run calls run with args and a .env path that does not exist, unless args
+// Run calls run with args and an empty .env (the null device), unless args
 // name one with -env.
 func Run(t *testing.T, run cli.RunFunc, args ...string) Result {
 	t.Helper()
 	if !hasFlag(args, "env") {
-		args = append([]string{"-env", filepath.Join(t.TempDir(), "no.env")}, args...)
+		args = append([]string{"-env", os.DevNull}, args...)
 	}
 	var stdout, stderr, exit bytes.Buffer
 	err := run(context.Background(), args, &stdout, &stderr)
