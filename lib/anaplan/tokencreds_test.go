@@ -182,3 +182,27 @@ func TestTokenCacheKeyCreatedOnceByConcurrentRuns(t *testing.T) {
 		t.Errorf("the cache directory holds %v, want the key file alone (no temporary files left)", keys)
 	}
 }
+
+// TestLogoutDeletesTheEntryOfOtherCredentials: a client whose credentials
+// changed does not use the cached token, but logging out still deletes it
+// (an OAuth logout sends nothing and would otherwise leave the refresh
+// token of the old settings on disk while saying it was deleted).
+func TestLogoutDeletesTheEntryOfOtherCredentials(t *testing.T) {
+	t.Parallel()
+	srv, logins := credsEmulator(t)
+	dir := t.TempDir()
+	ctx := context.Background()
+	if _, err := cachedClient(t, srv, dir, demoBasic()).Me(ctx); err != nil {
+		t.Fatal(err)
+	}
+	onlyCacheFile(t, dir)
+	if err := cachedClient(t, srv, dir, anaplan.BasicAuth(emulator.DemoUser, "changed-password")).Logout(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if files, _ := filepath.Glob(filepath.Join(dir, "*.json")); len(files) != 0 {
+		t.Errorf("logout left %v", files)
+	}
+	if n := logins(); n != 1 {
+		t.Errorf("%d logins, want 1: logging out sends no login", n)
+	}
+}
