@@ -96,7 +96,7 @@ func New(creds Credentials, opts ...Option) (*Client, error) {
 	if c.logger == nil {
 		c.logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	c.stored = newTokenStore(s.tokenCacheDir, authURL.Hostname(), creds.identity())
+	c.stored = newTokenStore(s.tokenCacheDir, authURL.Hostname(), creds)
 	// An expired token is still worth loading when it has an OAuth refresh token.
 	if tok, obtained, ok := c.stored.load(); ok && (c.now().Before(tok.ExpiresAt) || tok.refresh != "") {
 		c.tokens.set(tok, obtained)

@@ -48,6 +48,69 @@ func RegionHosts(region string) (Hosts, error) {
 	return Hosts{}, fmt.Errorf("anaplan: unknown region %q: use one of %s, or set the URLs explicitly", oneLine(region, 20), strings.Join(Regions(), ", "))
 }
 
+// Service names one of the three hosts of a region.
+type Service int
+
+// The services of a region, as in Hosts.
+const (
+	ServiceAuth Service = iota
+	ServiceAPI
+	ServiceOAuth
+)
+
+// String is the service's name in messages: "auth", "API" or "OAuth".
+func (s Service) String() string {
+	switch s {
+	case ServiceAuth:
+		return "auth"
+	case ServiceAPI:
+		return "API"
+	case ServiceOAuth:
+		return "OAuth"
+	}
+	return fmt.Sprintf("Service(%d)", int(s))
+}
+
+// URL returns the base of service s among h ("" for an unknown service).
+func (h Hosts) URL(s Service) string {
+	switch s {
+	case ServiceAuth:
+		return h.Auth
+	case ServiceAPI:
+		return h.API
+	case ServiceOAuth:
+		return h.OAuth
+	}
+	return ""
+}
+
+// otherAPIHosts are API hosts the reference documents besides the one
+// RegionHosts gives: AU1's second one.
+var otherAPIHosts = map[string]string{"AU1": "au1a.api2.anaplan.com"}
+
+// RegionsOf lists, sorted, the regions whose service s lives on the host of
+// rawURL (compared case-insensitively; scheme, port and path ignored),
+// AU1's second documented API host included. It is empty for a host no
+// region uses (a proxy, a sandbox on this machine) and for a URL that does
+// not parse: callers tell a login host and an API host that belong to
+// different regions apart this way.
+func RegionsOf(s Service, rawURL string) []string {
+	u, err := url.Parse(strings.TrimSpace(rawURL))
+	if err != nil || u.Hostname() == "" {
+		return nil
+	}
+	host := strings.ToLower(u.Hostname())
+	var regions []string
+	for _, r := range Regions() {
+		h, _ := RegionHosts(r)
+		ru, err := url.Parse(h.URL(s))
+		if err == nil && strings.EqualFold(ru.Hostname(), host) || s == ServiceAPI && otherAPIHosts[r] == host {
+			regions = append(regions, r)
+		}
+	}
+	return regions
+}
+
 // Regions lists the regions RegionHosts knows, sorted.
 func Regions() []string {
 	all := slices.Concat(legacyRegions, ownHostRegions, []string{"CA1", "AU1"})

@@ -38,3 +38,33 @@ func TestRegionHosts(t *testing.T) {
 		}
 	}
 }
+
+// TestRegionsOf: which regions a configured host belongs to, so that a
+// login host and an API host of different regions can be told apart.
+func TestRegionsOf(t *testing.T) {
+	t.Parallel()
+	legacy := "AP1 EU1 EU2 EU4 US1 US2 US5 US7"
+	for _, tc := range []struct {
+		service anaplan.Service
+		url     string
+		want    string
+	}{
+		{anaplan.ServiceAuth, "https://auth.anaplan.com", legacy},
+		{anaplan.ServiceAPI, "https://API.anaplan.com", legacy},
+		{anaplan.ServiceAPI, "https://api.anaplan.com:443/2/0", legacy},
+		{anaplan.ServiceOAuth, "https://us1a.app.anaplan.com/", legacy},
+		{anaplan.ServiceAPI, "https://us9.api.anaplan.com/2/0", "US9"},
+		{anaplan.ServiceAuth, "https://ca1a.auth.anaplan.com", "CA1"},
+		{anaplan.ServiceAPI, "https://api.au1a.app2.anaplan.com/2/0", "AU1"},
+		{anaplan.ServiceAPI, "https://au1a.api2.anaplan.com/2/0", "AU1"}, // the reference's other AU1 API host
+		{anaplan.ServiceAuth, "https://au1a.app2.anaplan.com", "AU1"},
+		{anaplan.ServiceAuth, "https://us9.api.anaplan.com", ""}, // an API host is no auth host
+		{anaplan.ServiceAPI, "http://127.0.0.1:8080/2/0", ""},
+		{anaplan.ServiceAPI, "https://proxy.example.com/2/0", ""},
+		{anaplan.ServiceAPI, "::not a url", ""},
+	} {
+		if got := strings.Join(anaplan.RegionsOf(tc.service, tc.url), " "); got != tc.want {
+			t.Errorf("RegionsOf(%s, %q) = %q, want %q", tc.service, tc.url, got, tc.want)
+		}
+	}
+}

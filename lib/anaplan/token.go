@@ -379,13 +379,17 @@ func (c *Client) Validate(ctx context.Context) (TokenValidation, error) {
 }
 
 // Logout ends the current token's session (POST /token/logout, 204) and
-// clears the cache. Without a token it does nothing; a token the service
-// already rejects (401) counts as logged out. The cache is cleared even when
-// the call fails, so the client never reuses a token it was asked to drop.
+// clears the cache. Without a token it sends nothing, but still deletes
+// the cached entry of this auth host and user: one obtained with other
+// credentials (an old password, another OAuth service), which this client
+// does not use and so cannot end, must not outlive a logout. A token the
+// service already rejects (401) counts as logged out. The cache is cleared
+// even when the call fails, so the client never reuses a token it was
+// asked to drop.
 func (c *Client) Logout(ctx context.Context) error {
 	tok, _ := c.tokens.get()
 	if tok.value == "" {
-		return nil
+		return c.stored.clear()
 	}
 	c.tokens.set(Token{}, time.Time{})
 	if err := c.stored.clear(); err != nil {

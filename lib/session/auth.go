@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"strings"
 
@@ -42,6 +41,7 @@ func (c *Config) loadAuth(get func(string) string) error {
 	c.OAuthClientID = strings.TrimSpace(get(EnvOAuthClientID))
 	c.OAuthURL = strings.TrimSpace(get(EnvOAuthURL))
 	c.Region = strings.ToUpper(strings.TrimSpace(get(EnvRegion)))
+	c.noteInherited(c.AuthURL != "", c.APIURL != "", c.OAuthURL != "")
 	if c.Region != "" {
 		hosts, err := anaplan.RegionHosts(c.Region)
 		if err != nil {
@@ -157,11 +157,6 @@ func (c Config) validateAuth() []error {
 			if err := anaplan.CheckBaseURL("OAuth URL ("+EnvOAuthURL+")", c.OAuthURL); err != nil {
 				errs = append(errs, err)
 			}
-		} else if u, err := url.Parse(c.AuthURL); err == nil && isLoopback(u.Hostname()) {
-			// Anaplan's OAuth host is the default: surely not what a
-			// sandbox's auth URL means.
-			errs = append(errs, fmt.Errorf("anaplan: %s points at %s, but %s is not set, so OAuth would go to Anaplan (%s): set it too (the sandbox prints it)",
-				EnvAuthURL, c.AuthURL, EnvOAuthURL, anaplan.DefaultOAuthURL))
 		}
 	}
 	return errs
@@ -173,7 +168,8 @@ func (c Config) oauthCredentials(prompt func(context.Context, anaplan.DeviceProm
 	if prompt == nil {
 		prompt = PrintDevicePrompt(os.Stderr)
 	}
-	return anaplan.DeviceAuth(c.OAuthClientID, anaplan.DeviceOptions{OAuthURL: c.OAuthURL, Prompt: prompt})
+	_, _, oauth := c.hosts()
+	return anaplan.DeviceAuth(c.OAuthClientID, anaplan.DeviceOptions{OAuthURL: oauth.url, Prompt: prompt})
 }
 
 // PrintDevicePrompt returns a device-login prompt that writes the link and

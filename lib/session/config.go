@@ -36,6 +36,8 @@ type Config struct {
 	// How to log in and where (auth.go): ANAPLAN_AUTH, ANAPLAN_OAUTH_CLIENT_ID
 	// (not a secret), ANAPLAN_OAUTH_URL, ANAPLAN_REGION.
 	Auth, OAuthClientID, OAuthURL, Region string
+
+	inherited inheritedURLs // hosts.go: which URLs LoadConfig filled in
 }
 
 // The environment variables LoadConfig reads.
@@ -180,13 +182,8 @@ func (c Config) newClient(prompt func(context.Context, anaplan.DevicePrompt) err
 	if err != nil {
 		return nil, err
 	}
-	var base []anaplan.Option
-	if c.AuthURL != "" {
-		base = append(base, anaplan.WithAuthURL(c.AuthURL))
-	}
-	if c.APIURL != "" {
-		base = append(base, anaplan.WithAPIURL(c.APIURL))
-	}
+	auth, api, _ := c.hosts()
+	base := []anaplan.Option{anaplan.WithAuthURL(auth.url), anaplan.WithAPIURL(api.url)}
 	return anaplan.New(creds, append(base, opts...)...)
 }
 
@@ -204,10 +201,17 @@ func (c Config) hasCert() bool  { return c.CertFile != "" || c.KeyFile != "" }
 
 // Validate reports every configuration mistake at once: half-configured
 // credentials, both basic and certificate credentials (an error rather than
-// a silent preference, so nobody authenticates as someone unexpected), and
-// URLs that are malformed or plain http to a non-loopback host.
+// a silent preference, so nobody authenticates as someone unexpected),
+// URLs that are malformed or plain http to a non-loopback host, and a URL
+// set next to a filled-in one that would send the login elsewhere (a
+// sandbox's API with Anaplan's auth host; see checkHostPairing).
 func (c Config) Validate() error {
 	errs := c.validateAuth()
+	if kind, err := c.AuthKind(); err == nil {
+		if err := c.checkHostPairing(kind); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	for _, u := range []struct{ name, env, value string }{{"auth URL", EnvAuthURL, c.AuthURL}, {"API URL", EnvAPIURL, c.APIURL}} {
 		if u.value == "" {
 			continue

@@ -40,6 +40,7 @@ type Session struct {
 
 	release func() error // lets go of the built-in emulator, nil for a real tenant
 	user    string
+	login   string // where the login goes: the auth service, or OAuth's
 	logger  *slog.Logger
 	cache   registryCache
 	last    registryRead // what the last Registry or ReadRegistry returned
@@ -153,7 +154,12 @@ func Connect(opts Options) (*Session, error) {
 		case AuthOAuth:
 			user = "the OAuth device login of client " + cfg.OAuthClientID
 		}
-		s := &Session{Client: c, Auth: kind, user: user, logger: logger}
+		login := c.AuthURL()
+		if kind == AuthOAuth {
+			_, _, oauth := cfg.hosts()
+			login = strings.TrimRight(shownURL(oauth.url), "/")
+		}
+		s := &Session{Client: c, Auth: kind, user: user, login: login, logger: logger}
 		s.cache = newRegistryCache(opts, c.APIURL(), user)
 		return s, nil
 	}
@@ -187,8 +193,11 @@ func Connect(opts Options) (*Session, error) {
 	return s, nil
 }
 
-// Describe says in one line what the session talks to. It never contains
-// a secret, and no port: notebook outputs must be reproducible.
+// Describe says in one line what the session talks to: for a tenant, both
+// the API and the host the login goes to (they are configured apart, and
+// the password must not go where the user does not expect). It never
+// contains a secret; for the built-in emulator, no port either: notebook
+// outputs must be reproducible.
 func (s *Session) Describe() string {
 	if s.Emulated && s.Auth == AuthOAuth {
 		return "No Anaplan credentials configured: using the built-in emulator's demo tenant (user " + s.user +
@@ -197,7 +206,7 @@ func (s *Session) Describe() string {
 	if s.Emulated {
 		return "No Anaplan credentials configured: using the built-in emulator's demo tenant (user " + s.user + ")."
 	}
-	return "Using Anaplan at " + s.Client.APIURL() + " as " + s.user + "."
+	return "Using Anaplan at " + s.Client.APIURL() + " as " + s.user + ", logging in at " + s.login + "."
 }
 
 // Close ends the client's background work (see anaplan.Client.Close) and
