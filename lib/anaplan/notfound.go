@@ -125,6 +125,9 @@ var objectKinds = map[string]string{
 // describeObject names what the path under a model asks for: "import
 // 112000000001, task 5F3…" where it knows the collections, else the path.
 func describeObject(rest []string) string {
+	if len(rest) == 1 {
+		return "the " + rest[0]
+	}
 	var parts []string
 	for i := 0; i+1 < len(rest); i += 2 {
 		kind, ok := objectKinds[rest[i]]
