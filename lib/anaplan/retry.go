@@ -45,7 +45,10 @@ type RetryPolicy struct {
 // 200 (the long soak, go run ./scripts/soak, measured it); with ten it is
 // one request in a million. A request that keeps failing gives up after
 // about a minute of backoff (two at most), sooner if Retry-After asks for
-// more than MaxRetryAfter, and at once when its context ends.
+// more than MaxRetryAfter, and at once when its context ends. Whatever the
+// policy, a connection refused (nothing listens at the port) is tried at
+// most three times, and an address that cannot be dialled, an unknown
+// host or a refused certificate once.
 func DefaultRetryPolicy() RetryPolicy {
 	return RetryPolicy{MaxAttempts: 10, BaseDelay: 500 * time.Millisecond, MaxDelay: 30 * time.Second, MaxRetryAfter: time.Minute}
 }
