@@ -46,21 +46,39 @@ type APIError struct {
 	Body string
 	// RetryAfter is the server's Retry-After, when it sent one.
 	RetryAfter time.Duration
+	// Hint is the client's reading of the answer: its likely cause and
+	// what to do, where the status alone would not say (a 404 names
+	// which ID of the path Anaplan does not know, or that the user cannot
+	// open the model). Empty when the client has nothing to add.
+	Hint string
+
+	// quoted marks a Message in Anaplan's own words (from a JSON body),
+	// which Error quotes; a description of an odd body is not quoted.
+	quoted bool
 }
 
-// Error is one line: method, URL, status and Anaplan's message.
+// Error is one line: what was asked (method, URL), what Anaplan answered
+// (status, its message in quotes, its code) and the likely cause (Hint).
 func (e *APIError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "anaplan: %s %s: %d %s", e.Method, e.URL, e.StatusCode, http.StatusText(e.StatusCode))
 	if e.Message != "" {
 		b.WriteString(": ")
-		b.WriteString(oneLine(e.Message, 300))
+		if e.quoted {
+			b.WriteString(`"` + oneLine(e.Message, 300) + `"`)
+		} else {
+			b.WriteString(oneLine(e.Message, 300))
+		}
 	}
 	if e.Code != "" {
 		fmt.Fprintf(&b, " (%s)", e.Code)
 	}
 	if e.RetryAfter > 0 {
 		fmt.Fprintf(&b, " (retry after %s)", e.RetryAfter)
+	}
+	if e.Hint != "" {
+		b.WriteString(" — ")
+		b.WriteString(oneLine(e.Hint, 600))
 	}
 	return b.String()
 }
@@ -146,6 +164,7 @@ func newAPIError(resp *http.Response, body []byte, now time.Time, secrets ...str
 		e.Message = eb.Message
 	}
 	e.Message = scrub(e.Message, secrets...)
+	e.quoted = e.Message != ""
 	return e
 }
 

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -133,9 +134,27 @@ func parseBaseURL(name, raw string) (*url.URL, error) {
 	case u.Scheme == "http" && !isLoopback(u.Hostname()):
 		return nil, fmt.Errorf("anaplan: %s %q: plain http:// only to loopback (127.0.0.1, ::1, localhost); use https:// for %s", name, raw, u.Hostname())
 	}
+	if err := checkPort(u); err != nil {
+		return nil, fmt.Errorf("anaplan: %s %q: %v", name, raw, err)
+	}
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawPath = strings.TrimRight(u.RawPath, "/")
 	return u, nil
+}
+
+// checkPort refuses a port no connection can use (url.Parse accepts any
+// digits): every request would fail, and before this check each one was
+// retried as a network error for a minute or more.
+func checkPort(u *url.URL) error {
+	p := u.Port()
+	if p == "" { // none, or "host:": the scheme's default port
+		return nil
+	}
+	n, err := strconv.Atoi(p)
+	if err != nil || n < 1 || n > 65535 {
+		return fmt.Errorf("port %s is not a valid port number (1 to 65535)", p)
+	}
+	return nil
 }
 
 // isLoopback reports whether host is localhost, 127.0.0.0/8 or ::1.

@@ -28,6 +28,9 @@ type request struct {
 	// is sent (setting a file's chunk count, completing an upload), so it
 	// is retried after network errors and 5xx like a GET.
 	repeatable bool
+	// probe marks the client's own follow-up that explains an error
+	// (explainNotFound): one attempt, and no explanation of its own.
+	probe bool
 }
 
 // requestBody opens a fresh reader for every attempt. A body that can be
@@ -116,6 +119,7 @@ func (c *Client) roundTrip(ctx context.Context, r request) (*http.Response, erro
 		idempotent: idempotent(r.method) || r.repeatable,
 		replayable: r.body == nil || r.body.replayable,
 		buffer:     !r.stream,
+		once:       r.probe,
 		build: func(ctx context.Context) (*http.Request, error) {
 			tok, err := c.Token(ctx)
 			if err != nil {
@@ -148,7 +152,9 @@ func (c *Client) roundTrip(ctx context.Context, r request) (*http.Response, erro
 		}
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, c.errorFrom(resp, used.value.reveal())
+		e := c.errorFrom(resp, used.value.reveal())
+		c.explainNotFound(ctx, r, e)
+		return nil, e
 	}
 	return resp, nil
 }
@@ -181,7 +187,9 @@ func newRequest(ctx context.Context, method, target string, body *requestBody) (
 func (c *Client) errorFrom(resp *http.Response, secrets ...string) *APIError {
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	return c.hintAPIPath(newAPIError(resp, body, c.now(), secrets...))
+	e := newAPIError(resp, body, c.now(), secrets...)
+	c.hintAPIPath(e)
+	return e
 }
 
 // doRaw sends r and returns the JSON body of the 2xx answer, unparsed, for

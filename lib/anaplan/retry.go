@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -44,7 +45,10 @@ type RetryPolicy struct {
 // 200 (the long soak, go run ./scripts/soak, measured it); with ten it is
 // one request in a million. A request that keeps failing gives up after
 // about a minute of backoff (two at most), sooner if Retry-After asks for
-// more than MaxRetryAfter, and at once when its context ends.
+// more than MaxRetryAfter, and at once when its context ends. Whatever the
+// policy, a connection refused (nothing listens at the port) is tried at
+// most three times, and an address that cannot be dialled, an unknown
+// host or a refused certificate once.
 func DefaultRetryPolicy() RetryPolicy {
 	return RetryPolicy{MaxAttempts: 10, BaseDelay: 500 * time.Millisecond, MaxDelay: 30 * time.Second, MaxRetryAfter: time.Minute}
 }
@@ -91,7 +95,10 @@ type call struct {
 	// buffer reads a 2xx body inside the attempt, so that a connection
 	// dropped mid-body counts as a network error (and is retried when safe).
 	buffer bool
-	build  func(ctx context.Context) (*http.Request, error)
+	// once sends a single attempt whatever the policy (the client's own
+	// probes, which only add detail to an error already in hand).
+	once  bool
+	build func(ctx context.Context) (*http.Request, error)
 }
 
 // send runs c through the HTTP client, retrying per the retry policy. It
@@ -103,17 +110,19 @@ func (cl *Client) send(ctx context.Context, c call) (*http.Response, error) {
 		if err != nil {
 			return nil, err
 		}
+		start := time.Now()
 		resp, err := cl.httpClient.Do(req)
 		if err == nil && c.buffer && resp.StatusCode >= 200 && resp.StatusCode <= 299 {
 			err = bufferBody(resp)
 		}
+		cl.logAttempt(ctx, c, attempt, resp, err, time.Since(start))
 		if err != nil && ctx.Err() != nil {
 			return nil, fmt.Errorf("anaplan: %s %s: %w", c.method, c.logURL, ctx.Err())
 		}
 		reason, wait, retry := cl.retryDecision(c, resp, err, attempt)
-		if !retry || attempt >= p.MaxAttempts || !c.replayable {
+		if !retry || attempt >= p.MaxAttempts || !c.replayable || c.once {
 			if err != nil {
-				return nil, fmt.Errorf("anaplan: %s %s: %w%s", c.method, c.logURL, unwrapURLError(err), certificateHint(err))
+				return nil, fmt.Errorf("anaplan: %s %s: %w%s", c.method, c.logURL, unwrapURLError(err), networkHint(err))
 			}
 			return resp, nil
 		}
@@ -134,7 +143,7 @@ func (cl *Client) send(ctx context.Context, c call) (*http.Response, error) {
 func (cl *Client) retryDecision(c call, resp *http.Response, err error, attempt int) (reason string, wait time.Duration, retry bool) {
 	p := cl.retry
 	if err != nil {
-		if !c.idempotent || permanentNetworkError(err) {
+		if !c.idempotent || permanentNetworkError(err) || connectionRefused(err) && attempt >= maxRefusedAttempts {
 			return "", 0, false
 		}
 		return "network error: " + oneLine(unwrapURLError(err).Error(), 200), p.backoff(attempt), true
@@ -192,11 +201,39 @@ func permanentNetworkError(err error) bool {
 		verify           *tls.CertificateVerificationError
 	)
 	var dns *net.DNSError
+	var addr *net.AddrError
 	return errors.As(err, &unknownAuthority) || errors.As(err, &hostname) ||
 		errors.As(err, &invalid) || errors.As(err, &verify) ||
 		// A host that does not exist will not exist in a second either
 		// (a mistyped regional host); a DNS timeout is worth retrying.
-		(errors.As(err, &dns) && dns.IsNotFound)
+		(errors.As(err, &dns) && dns.IsNotFound) ||
+		// An address that cannot be dialled at all ("address 99999:
+		// invalid port", a missing port) stays so: New refuses such a
+		// base URL, but a redirect or a proxy setting can still name one.
+		errors.As(err, &addr)
+}
+
+// maxRefusedAttempts bounds the attempts at a host that refuses the
+// connection: nothing listens at that port, which a server restarting
+// (a sandbox started a moment late, a load balancer's switch) mends in a
+// second or two, and a wrong port or a stopped server never does. A busy
+// Anaplan answers (429, 503) rather than refusing, and keeps the whole
+// retry budget; a refused connection gives up after about 1.5 s of
+// backoff (0.5 s and 1 s ceilings with the default policy) instead of the
+// budget's minute or two.
+const maxRefusedAttempts = 3
+
+// connectionRefused reports a dial that reached the host and found
+// nothing listening at the port.
+func connectionRefused(err error) bool { return errors.Is(err, syscall.ECONNREFUSED) }
+
+// networkHint says what to do about a transport failure the client gave
+// up on, where the error alone does not say it.
+func networkHint(err error) string {
+	if connectionRefused(err) {
+		return " (nothing accepts connections at that host and port: check the URL's port, and that the server is running)"
+	}
+	return certificateHint(err)
 }
 
 // certificateHint says what to do about a certificate the client refused:

@@ -158,7 +158,7 @@ func Load(ctx context.Context, m *anaplan.ModelHandle, files Files, opts LoadOpt
 func Upload(ctx context.Context, m *anaplan.ModelHandle, source, path string, opts LoadOptions) (anaplan.File, error) {
 	src, err := m.FindFile(ctx, source)
 	if err != nil {
-		return anaplan.File{}, fmt.Errorf("the model has no import data source %s: %w", source, err)
+		return anaplan.File{}, fmt.Errorf("finding the import data source %s: %w", source, err)
 	}
 	up := opts.Upload
 	if opts.OnUpload != nil {
