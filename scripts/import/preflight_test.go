@@ -192,7 +192,7 @@ func TestImportInterruptedUploadSaysWhatBecameOfTheFile(t *testing.T) {
 	data := bytes.Repeat([]byte("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa,Finance,100,50\n"), 3<<20/48)
 	file := writeCSV(t, "workspaces.csv", "Code,Name,sizeAllowance,currentSize\n"+string(data))
 	var stdout, stderr bytes.Buffer
-	err := run(ctx, append([]string{"-env", filepath.Join(t.TempDir(), "no.env")},
+	err := run(ctx, append([]string{"-env", os.DevNull},
 		args("-file", file, "-import", "W1 Workspaces from workspaces.csv", "-chunk-size", "1", "-parallel", "1", "-no-gzip")...), &stdout, &stderr)
 	code := cli.ExitCode(err, &stderr)
 	want := "upload of " + file + " to workspaces.csv interrupted: discarded the 1 chunk sent; the server file holds no uploaded data"
