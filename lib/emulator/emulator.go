@@ -54,6 +54,10 @@ type Options struct {
 	TaskDuration time.Duration
 	// Logger receives one debug line per request and errors; nil discards.
 	Logger *slog.Logger
+	// Timeouts bound how long Start's server waits on a slow client
+	// (headers, an idle connection, a trickling body); the zero value
+	// takes the defaults. Handler, served by the caller, does not use them.
+	Timeouts ServerTimeouts
 	// AllowRemote lets Start listen on a non-loopback address. The emulator
 	// has a public demo password: never expose it by accident.
 	AllowRemote bool
