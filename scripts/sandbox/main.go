@@ -161,6 +161,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		Logger:       slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
 		AllowRemote:  c.allowRemote,
 		Timeouts:     c.timeouts,
+		AdvanceSeed:  uint64(c.faults.Seed) + 1, // -advance and POST /__emulator/advance move it alike
 		OAuth:        emulator.OAuthOptions{PollInterval: c.oauthPoll, ApproveAs: c.approveAs},
 	}
 	if err := c.definitions.load(&opts); err != nil {
@@ -182,7 +183,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			base = emulator.Demo()
 		}
 		var events []emulator.Event
-		opts.Tenant, events = base.Advance(days, uint64(c.faults.Seed)+1)
+		opts.Tenant, events = base.Advance(days, opts.AdvanceSeed)
 		tenant += fmt.Sprintf(", moved %d days on (%d changes)", days, len(events))
 	}
 	tenant += c.definitions.banner()
@@ -217,8 +218,11 @@ Point the toolkit at it (or put these lines in .env):
   ANAPLAN_API_URL=%s
 %s
 
+Move the tenant on while it runs (the admin's token; answers what changed):
+  curl -X POST -H "Authorization: AnaplanAuthToken $TOKEN" '%s/__emulator/advance?days=7'
+
 Ctrl-C stops it.
-`, srv.URL, tenant, state, c.tokenTTL, faults, srv.AuthURL(), srv.APIURL(), emulator.DemoUser, srv.AuthURL(), srv.APIURL(), oauthBanner(srv.URL, c.oauthPoll, c.approveAs))
+`, srv.URL, tenant, state, c.tokenTTL, faults, srv.AuthURL(), srv.APIURL(), emulator.DemoUser, srv.AuthURL(), srv.APIURL(), oauthBanner(srv.URL, c.oauthPoll, c.approveAs), srv.URL)
 
 	<-ctx.Done()
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
