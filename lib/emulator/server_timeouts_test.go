@@ -140,33 +140,71 @@ func TestServerClosesAnIdleConnection(t *testing.T) {
 	}
 }
 
+// BenchmarkUploadBodyRate uploads 8 MiB in one request over loopback
+// with the minimum body rate on (the default) and off: what the per-read
+// deadlines cost.
+func BenchmarkUploadBodyRate(b *testing.B) {
+	data := bytes.Repeat([]byte("W1,Admin Tools,2147483648,1073741824\r\n"), (8<<20)/38)
+	for name, rate := range map[string]int64{"on": 0, "off": -1} {
+		b.Run(name, func(b *testing.B) {
+			s, err := emulator.Start("", emulator.Options{Timeouts: emulator.ServerTimeouts{BodyMinRate: rate}})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer s.Close()
+			token := loginOver(b, s)
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				req, _ := http.NewRequest("PUT", s.URL+bulkPath("/files/"+workspacesFile), bytes.NewReader(data))
+				req.Header.Set("Authorization", "AnaplanAuthToken "+token)
+				req.Header.Set("Content-Type", "application/octet-stream")
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					b.Fatal(err)
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusNoContent {
+					b.Fatalf("upload: %s", resp.Status)
+				}
+			}
+		})
+	}
+}
+
+// loginOver logs the demo user in to a started server.
+func loginOver(tb testing.TB, s *emulator.Server) string {
+	tb.Helper()
+	login, _ := http.NewRequest("POST", s.AuthURL()+"/token/authenticate", nil)
+	login.SetBasicAuth(emulator.DemoUser, emulator.DemoPassword)
+	resp, err := http.DefaultClient.Do(login)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var tok struct {
+		TokenInfo struct {
+			TokenValue string `json:"tokenValue"`
+		} `json:"tokenInfo"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&tok); err != nil || tok.TokenInfo.TokenValue == "" {
+		tb.Fatalf("login: %s %v", resp.Status, err)
+	}
+	return tok.TokenInfo.TokenValue
+}
+
 // TestServerTakesALargeUploadUnderTheTimeouts uploads 8 MiB in one request
 // with a minimum rate far below what loopback carries: a legitimate
 // upload is not cut off.
 func TestServerTakesALargeUploadUnderTheTimeouts(t *testing.T) {
 	t.Parallel()
 	s := startWithTimeouts(t, emulator.ServerTimeouts{ReadHeader: time.Second, Idle: time.Second, BodyGrace: 2 * time.Second, BodyMinRate: 64 << 10})
-	login, _ := http.NewRequest("POST", s.AuthURL()+"/token/authenticate", nil)
-	login.SetBasicAuth(emulator.DemoUser, emulator.DemoPassword)
-	resp, err := http.DefaultClient.Do(login)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tok struct {
-		TokenInfo struct {
-			TokenValue string `json:"tokenValue"`
-		} `json:"tokenInfo"`
-	}
-	err = json.NewDecoder(resp.Body).Decode(&tok)
-	resp.Body.Close()
-	if err != nil || tok.TokenInfo.TokenValue == "" {
-		t.Fatalf("login: %s %v", resp.Status, err)
-	}
+	token := loginOver(t, s)
 	data := bytes.Repeat([]byte("W1,Admin Tools,2147483648,1073741824\r\n"), (8<<20)/38)
 	req, _ := http.NewRequest("PUT", s.URL+bulkPath("/files/"+workspacesFile), bytes.NewReader(data))
-	req.Header.Set("Authorization", "AnaplanAuthToken "+tok.TokenInfo.TokenValue)
+	req.Header.Set("Authorization", "AnaplanAuthToken "+token)
 	req.Header.Set("Content-Type", "application/octet-stream")
-	resp, err = http.DefaultClient.Do(req)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
