@@ -54,6 +54,10 @@ type Options struct {
 	TaskDuration time.Duration
 	// Logger receives one debug line per request and errors; nil discards.
 	Logger *slog.Logger
+	// Timeouts bound how long Start's server waits on a slow client
+	// (headers, an idle connection, a trickling body); the zero value
+	// takes the defaults. Handler, served by the caller, does not use them.
+	Timeouts ServerTimeouts
 	// AllowRemote lets Start listen on a non-loopback address. The emulator
 	// has a public demo password: never expose it by accident.
 	AllowRemote bool
@@ -68,6 +72,11 @@ type Options struct {
 	// tests that need an answer the emulator does not give on its own (a
 	// 503 on page 3, an odd body, a request held open). See Interceptor.
 	Intercept Interceptor
+	// AdvanceSeed is the seed Advance (and POST /__emulator/advance) moves
+	// the tenant on with, as Tenant.Advance's seed: the sandbox passes its
+	// -seed plus 1, the toolkit's built-in demo 1. Give the seed the tenant
+	// was advanced with before New, so the days follow on.
+	AdvanceSeed uint64
 	// OAuth configures the OAuth service (oauth_service.go); the zero
 	// value registers the demo device-grant clients.
 	OAuth OAuthOptions
@@ -90,6 +99,7 @@ type Emulator struct {
 	traffic   *traffic    // Stats and fault injection
 	handler   http.Handler
 	state     *stateLock // held while the emulator uses Options.StateDir
+	advance   *advancer  // Advance: the tenant moved on while it runs
 }
 
 // New builds an emulator from opts, reloading state from opts.StateDir.
@@ -157,6 +167,7 @@ func New(opts Options) (*Emulator, error) {
 		e.Close()
 		return nil, err
 	}
+	e.advance = &advancer{seed: opts.AdvanceSeed, base: tenant.clone()}
 	e.routes = e.routeTable()
 	e.router = newRouter(e, e.routes)
 	e.traffic = newTraffic(e, opts.Faults)
@@ -171,7 +182,8 @@ func (e *Emulator) Handler() http.Handler { return e.handler }
 // middleware wraps the router with the request-independent layers. Fault
 // injection (rate limits, 5xx, latency, dropped connections) belongs here,
 // outside the router, so it applies to every route alike; it sits inside
-// the request log, so faulted requests are logged too.
+// the request log, so faulted requests are logged too. The control
+// endpoints (ControlPrefix) are outside it: never faulted.
 func (e *Emulator) middleware(next http.Handler) http.Handler {
-	return e.logRequests(e.traffic.middleware(e.recoverPanics(next)))
+	return e.logRequests(e.control(e.traffic.middleware(e.recoverPanics(next))))
 }

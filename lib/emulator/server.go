@@ -58,12 +58,14 @@ func Start(addr string, opts Options) (*Server, error) {
 		e.Close() // and its state directory's lock
 		return nil, fmt.Errorf("emulator: listen on %s: %w", addr, err)
 	}
+	timeouts := opts.Timeouts.withDefaults()
 	s := &Server{
 		URL:      "http://" + ln.Addr().String(),
 		Emulator: e,
 		srv: &http.Server{
-			Handler:           e.Handler(),
-			ReadHeaderTimeout: 10 * time.Second,
+			Handler:           minRateBodies(e.Handler(), timeouts),
+			ReadHeaderTimeout: timeouts.ReadHeader,
+			IdleTimeout:       timeouts.Idle,
 		},
 		done:  make(chan struct{}),
 		fresh: make(map[net.Conn]struct{}),

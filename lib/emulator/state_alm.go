@@ -238,21 +238,19 @@ func (a *alm) syncable(targetID, sourceID string) []almEntry {
 // touchModel records a change to a model: a new save serial number and
 // modification time, as a sync or a new revision saves the model.
 func (s *store) touchModel(id string, at time.Time) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.tmu.Lock()
+	defer s.tmu.Unlock()
 	if i, ok := s.modelByID[id]; ok {
-		s.models[i].LastSavedSerialNumber++
-		if at.After(s.models[i].LastModified) {
-			s.models[i].LastModified = at
-		}
+		s.saves[id] = s.saves[id].add(at)
+		s.saves[id].applyTo(&s.models[i], 1)
 	}
 }
 
 // isWorkspaceAdmin reports whether the user holds Workspace Administrator
 // in the workspace.
 func (s *store) isWorkspaceAdmin(workspaceID, userID string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.tmu.RLock()
+	defer s.tmu.RUnlock()
 	i, ok := s.workspaceByID[workspaceID]
 	return ok && !slices.Contains(s.workspaces[i].NonAdminUserIDs, userID)
 }

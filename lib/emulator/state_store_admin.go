@@ -11,22 +11,22 @@ import (
 
 // allUsers returns the tenant's users in tenant order.
 func (s *store) allUsers() []User {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.tmu.RLock()
+	defer s.tmu.RUnlock()
 	return slices.Clone(s.users)
 }
 
 // allWorkspaces returns the tenant's workspaces in tenant order.
 func (s *store) allWorkspaces() []Workspace {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.tmu.RLock()
+	defer s.tmu.RUnlock()
 	return slices.Clone(s.workspaces)
 }
 
 // modelsAccessibleBy returns the models the user holds a role on.
 func (s *store) modelsAccessibleBy(userID string) []modelRow {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.tmu.RLock()
+	defer s.tmu.RUnlock()
 	var out []modelRow
 	for i, m := range s.models {
 		if !s.noAccess[[2]string{m.ID, userID}] {
@@ -38,23 +38,17 @@ func (s *store) modelsAccessibleBy(userID string) []modelRow {
 
 // deleteModel removes a model from the tenant and rebuilds the model
 // indexes (bulk delete is rare; O(models) is fine). The deletion is not
-// persisted: the tenant is configuration, restored by New.
+// persisted: the tenant is configuration, restored by New. It holds when
+// Advance moves the tenant on.
 func (s *store) deleteModel(id string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.tmu.Lock()
+	defer s.tmu.Unlock()
 	i, ok := s.modelByID[id]
 	if !ok {
 		return
 	}
-	s.models = slices.Delete(slices.Clone(s.models), i, i+1)
-	s.modelByID = make(map[string]int, len(s.models))
-	s.modelNameKey = make([]string, len(s.models))
-	s.modelsInWS = make(map[string][]int, len(s.workspaces))
-	for j, m := range s.models {
-		s.modelByID[m.ID] = j
-		s.modelNameKey[j] = strings.ToLower(m.Name)
-		s.modelsInWS[m.WorkspaceID] = append(s.modelsInWS[m.WorkspaceID], j)
-	}
+	s.deleted[id] = true
+	s.indexModels(slices.Delete(slices.Clone(s.models), i, i+1))
 }
 
 // sortUsers orders users by validated sort keys (firstName, lastName,

@@ -79,10 +79,11 @@ func known(ctx context.Context, db *history.DB, tenant string, alm bool) (map[st
 	return registry.KnownLineage(ctx, db, tenant)
 }
 
-// record appends the run to the history, prints what changed since the
-// previous one, and writes the report page when asked.
+// record appends the run to the history (with the demo tenant's day when
+// demoDay is not nil), prints what changed since the previous one, and
+// writes the report page when asked.
 func (h *historyFlags) record(ctx context.Context, db *history.DB, tenant string, reg *registry.Registry,
-	lineage map[string]registry.ModelLineage, out string, stdout io.Writer) error {
+	lineage map[string]registry.ModelLineage, demoDay *int, out string, stdout io.Writer) error {
 	if db == nil {
 		return nil
 	}
@@ -91,6 +92,11 @@ func (h *historyFlags) record(ctx context.Context, db *history.DB, tenant string
 		return err
 	}
 	run := rec.Run
+	if demoDay != nil {
+		if err := db.RecordDemoDay(ctx, run.ID, *demoDay); err != nil {
+			return err
+		}
+	}
 	in := registry.ReportInput{Tenant: tenant, Run: run, Previous: rec.Previous, Changes: rec.Changes}
 	fmt.Fprintf(stdout, "\nHistory: run %d recorded in %s", run.ID, db.Path())
 	if in.Previous != nil {

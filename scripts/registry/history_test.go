@@ -50,35 +50,8 @@ func TestHistoryOfAMovingDemoTenant(t *testing.T) {
 	for day := 1; day < runs; day++ {
 		var events []emulator.Event
 		tenant, events = tenant.Advance(1, 1) // the seed the built-in demo tenant moves with
-		want := map[string]bool{}
-		for _, e := range events {
-			switch e.Kind {
-			case emulator.EventCreated:
-				want["added "+e.ModelID] = true
-			case emulator.EventGrown:
-				want["grown "+e.ModelID] = true
-			case emulator.EventArchived:
-				want["state "+e.ModelID] = true
-			case emulator.EventRenamed:
-				want["renamed "+e.ModelID] = true
-			case emulator.EventMoved:
-				want["moved "+e.ModelID] = true
-			case emulator.EventSynced:
-				want["alm "+e.ModelID+" behind -> in-sync"] = true
-			}
-		}
-		got := map[string]bool{}
-		for _, c := range history.Diff(snaps[day-1], snaps[day]) {
-			switch c.Kind {
-			case history.ModelAdded, history.ModelRemoved, history.ModelGrown, history.ModelShrunk,
-				history.StateChanged, history.ModelRenamed, history.ModelMoved:
-				got[string(c.Kind)+" "+c.ID] = true
-			case history.ALMChanged:
-				if c.From == "behind" {
-					got["alm "+c.ID+" "+c.From+" -> "+c.To] = true
-				}
-			}
-		}
+		want := eventChanges(events)
+		got := diffChanges(history.Diff(snaps[day-1], snaps[day]))
 		if !sameKeys(got, want) {
 			t.Errorf("day %d: the diff says\n  %v\nthe emulator did\n  %v", day, keys(got), keys(want))
 		}
@@ -104,6 +77,47 @@ func TestHistoryOfAMovingDemoTenant(t *testing.T) {
 	if i < 0 || caps[i].Name != "Supply Chain Planning" {
 		t.Errorf("the forecast's first workspace to fill is %+v, want Supply Chain Planning", caps)
 	}
+}
+
+// eventChanges names what a diff should list for the emulator's events,
+// as diffChanges names the diff's changes.
+func eventChanges(events []emulator.Event) map[string]bool {
+	want := map[string]bool{}
+	for _, e := range events {
+		switch e.Kind {
+		case emulator.EventCreated:
+			want["added "+e.ModelID] = true
+		case emulator.EventGrown:
+			want["grown "+e.ModelID] = true
+		case emulator.EventArchived:
+			want["state "+e.ModelID] = true
+		case emulator.EventRenamed:
+			want["renamed "+e.ModelID] = true
+		case emulator.EventMoved:
+			want["moved "+e.ModelID] = true
+		case emulator.EventSynced:
+			want["alm "+e.ModelID+" behind -> in-sync"] = true
+		}
+	}
+	return want
+}
+
+// diffChanges names a diff's model changes of the kinds the emulator's
+// events make, and of the kinds it never makes (removed, shrunk).
+func diffChanges(changes []history.Change) map[string]bool {
+	got := map[string]bool{}
+	for _, c := range changes {
+		switch c.Kind {
+		case history.ModelAdded, history.ModelRemoved, history.ModelGrown, history.ModelShrunk,
+			history.StateChanged, history.ModelRenamed, history.ModelMoved:
+			got[string(c.Kind)+" "+c.ID] = true
+		case history.ALMChanged:
+			if c.From == "behind" {
+				got["alm "+c.ID+" "+c.From+" -> "+c.To] = true
+			}
+		}
+	}
+	return got
 }
 
 func sameKeys(a, b map[string]bool) bool {

@@ -56,6 +56,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 
+	if err := histFlags.raiseDemoDay(ctx, *out); err != nil { // demoday.go
+		return err
+	}
 	session, err := conn.Connect(stderr)
 	if err != nil {
 		return err
@@ -89,7 +92,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := report(stdout, *format, reg, files, almStats); err != nil {
 		return err
 	}
-	if err := histFlags.record(ctx, db, session.Tenant(), reg, lineage, *out, historyOut(*format, stdout, stderr)); err != nil {
+	demoDay, err := servedDemoDay(session)
+	if err != nil {
+		return err
+	}
+	if err := histFlags.record(ctx, db, session.Tenant(), reg, lineage, demoDay, *out, historyOut(*format, stdout, stderr)); err != nil {
 		return err
 	}
 	if syncFlags.sync {

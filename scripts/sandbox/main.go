@@ -53,6 +53,7 @@ type config struct {
 	approveAs   string
 	advance     string
 	advanceDays int
+	timeouts    emulator.ServerTimeouts
 }
 
 func parseFlags(args []string, stdout io.Writer) (*config, error) {
@@ -80,6 +81,10 @@ func parseFlags(args []string, stdout io.Writer) (*config, error) {
 	fs.DurationVar(&c.faults.Latency, "latency", 0, "delay every request by `D`")
 	fs.Int64Var(&c.faults.Seed, "seed", 0, "seed `N` of the fault injection: the same seed replays the same faults")
 	fs.BoolVar(&c.faults.ExemptAuth, "exempt-auth", false, "never fault the auth service (/token/...)")
+	fs.DurationVar(&c.timeouts.ReadHeader, "header-timeout", emulator.DefaultReadHeaderTimeout, "close a connection whose request headers take longer than `D`")
+	fs.DurationVar(&c.timeouts.Idle, "idle-timeout", emulator.DefaultIdleTimeout, "close a kept-alive connection idle for `D`")
+	fs.DurationVar(&c.timeouts.BodyGrace, "body-grace", emulator.DefaultBodyGrace, "how far a request body may lag behind -body-min-rate, `D`, before it is cut off")
+	fs.Int64Var(&c.timeouts.BodyMinRate, "body-min-rate", emulator.DefaultBodyMinRate, "cut off a request body arriving slower than `BYTES` a second on average (large uploads on slow links stay well above it)")
 	fs.Usage = func() {} // flag would print it on every error; -h prints it below
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -102,6 +107,10 @@ func parseFlags(args []string, stdout io.Writer) (*config, error) {
 		return nil, fmt.Errorf("-task-duration %v: want a duration of at least 0, e.g. 1ms", c.taskTime)
 	case c.advance != "" && !c.parseAdvance():
 		return nil, fmt.Errorf("-advance %q: want a number of days from 0 to 3650, e.g. 7d", c.advance)
+	case c.timeouts.ReadHeader <= 0 || c.timeouts.Idle <= 0 || c.timeouts.BodyGrace <= 0:
+		return nil, fmt.Errorf("-header-timeout %v -idle-timeout %v -body-grace %v: want positive durations such as 10s", c.timeouts.ReadHeader, c.timeouts.Idle, c.timeouts.BodyGrace)
+	case c.timeouts.BodyMinRate <= 0:
+		return nil, fmt.Errorf("-body-min-rate %d: want a positive number of bytes a second, e.g. %d", c.timeouts.BodyMinRate, emulator.DefaultBodyMinRate)
 	case c.workspaces < 0 || c.models < 0:
 		return nil, fmt.Errorf("-workspaces %d -models %d: want counts of at least 0", c.workspaces, c.models)
 	}
@@ -151,6 +160,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		Faults:       c.faults,
 		Logger:       slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
 		AllowRemote:  c.allowRemote,
+		Timeouts:     c.timeouts,
+		AdvanceSeed:  uint64(c.faults.Seed) + 1, // -advance and POST /__emulator/advance move it alike
 		OAuth:        emulator.OAuthOptions{PollInterval: c.oauthPoll, ApproveAs: c.approveAs},
 	}
 	if err := c.definitions.load(&opts); err != nil {
@@ -172,7 +183,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			base = emulator.Demo()
 		}
 		var events []emulator.Event
-		opts.Tenant, events = base.Advance(days, uint64(c.faults.Seed)+1)
+		opts.Tenant, events = base.Advance(days, opts.AdvanceSeed)
 		tenant += fmt.Sprintf(", moved %d days on (%d changes)", days, len(events))
 	}
 	tenant += c.definitions.banner()
@@ -207,8 +218,11 @@ Point the toolkit at it (or put these lines in .env):
   ANAPLAN_API_URL=%s
 %s
 
+Move the tenant on while it runs (the admin's token; answers what changed):
+  curl -X POST -H "Authorization: AnaplanAuthToken $TOKEN" '%s/__emulator/advance?days=7'
+
 Ctrl-C stops it.
-`, srv.URL, tenant, state, c.tokenTTL, faults, srv.AuthURL(), srv.APIURL(), emulator.DemoUser, srv.AuthURL(), srv.APIURL(), oauthBanner(srv.URL, c.oauthPoll, c.approveAs))
+`, srv.URL, tenant, state, c.tokenTTL, faults, srv.AuthURL(), srv.APIURL(), emulator.DemoUser, srv.AuthURL(), srv.APIURL(), oauthBanner(srv.URL, c.oauthPoll, c.approveAs), srv.URL)
 
 	<-ctx.Done()
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

@@ -199,6 +199,9 @@ func TestRunRejectsBadArguments(t *testing.T) {
 		{[]string{"-seed", "x"}, "-seed"},
 		{[]string{"-advance", "a week"}, `-advance "a week": want a number of days`},
 		{[]string{"-advance", "-2d"}, "-advance"},
+		{[]string{"-idle-timeout", "0s"}, "-idle-timeout 0s"},
+		{[]string{"-header-timeout", "-1s"}, "-header-timeout -1s"},
+		{[]string{"-body-min-rate", "0"}, "-body-min-rate 0: want a positive number"},
 	} {
 		var stdout bytes.Buffer
 		err := run(context.Background(), tc.args, &stdout, io.Discard)
@@ -218,7 +221,8 @@ func TestRunHelp(t *testing.T) {
 		t.Fatalf("run(-h) = %v, want nil", err)
 	}
 	for _, flag := range []string{"-addr", "-allow-remote", "-state", "-token-ttl", "-workspaces", "-models",
-		"-rate-limit", "-error-rate", "-drop-rate", "-drop-mode", "-latency", "-seed", "-exempt-auth"} {
+		"-rate-limit", "-error-rate", "-drop-rate", "-drop-mode", "-latency", "-seed", "-exempt-auth",
+		"-header-timeout", "-idle-timeout", "-body-grace", "-body-min-rate"} {
 		if !strings.Contains(stdout.String(), flag) {
 			t.Errorf("usage lacks %s:\n%s", flag, stdout.String())
 		}

@@ -75,3 +75,13 @@ CREATE TABLE IF NOT EXISTS model_activity (
 	PRIMARY KEY (tenant, model_id, first_run)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS model_activity_current ON model_activity (tenant) WHERE until_run IS NULL;
+
+-- The day of the built-in emulator's demo tenant each demo run read
+-- (demoday.go): the emulator counts it in the temporary directory, and when
+-- that is cleared a registry run raises the count to the latest day here,
+-- so the demo tenant never goes back and the diff never shows it shrinking.
+-- Only runs against the demo tenant have a row.
+CREATE TABLE IF NOT EXISTS demo_days (
+	run INTEGER PRIMARY KEY REFERENCES runs (id),
+	day INTEGER NOT NULL  -- days the demo tenant had moved on (emulator.Tenant.Day)
+);
