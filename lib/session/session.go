@@ -167,7 +167,7 @@ func Connect(opts Options) (*Session, error) {
 	defer cancel()
 	srv, release, err := acquireEmulator(waitCtx, opts.StateDir, func() (emulator.Options, error) {
 		tenant, err := demoTenant(opts) // the demo's day moves on only when an emulator starts
-		return emulator.Options{Tenant: tenant, StateDir: opts.StateDir, Logger: opts.Logger, OAuth: emulatorOAuth}, err
+		return emulator.Options{Tenant: tenant, AdvanceSeed: demoSeed, StateDir: opts.StateDir, Logger: opts.Logger, OAuth: emulatorOAuth}, err
 	}, opts.Logger)
 	if err != nil {
 		return nil, fmt.Errorf("starting the built-in emulator: %w", err)
