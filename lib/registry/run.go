@@ -58,3 +58,12 @@ func RecordRun(ctx context.Context, db *history.DB, tenant string, at time.Time,
 	ws, ms := reg.HistoryRows(lineage)
 	return db.RecordChanges(ctx, tenant, at, ws, ms)
 }
+
+// StageRun is RecordRun without the commit (history.DB.Stage): the run
+// joins the history when the caller commits it, after its other outputs
+// have landed. It only reads reg, so it can run while reg is written out.
+func StageRun(ctx context.Context, db *history.DB, tenant string, at time.Time, reg *Registry,
+	lineage map[string]ModelLineage) (*history.Staged, error) {
+	ws, ms := reg.HistoryRows(lineage)
+	return db.Stage(ctx, tenant, at, ws, ms)
+}

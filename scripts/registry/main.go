@@ -82,6 +82,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	// The run is written into the history while the files are, and
+	// committed once they have landed (history.go).
+	staged := stage(ctx, db, session.Tenant(), reg, lineage)
+	defer staged.abandon()
 	files, err := reg.WriteFiles(*out)
 	if err != nil {
 		return err
@@ -89,7 +93,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := report(stdout, *format, reg, files, almStats); err != nil {
 		return err
 	}
-	if err := histFlags.record(ctx, db, session.Tenant(), reg, lineage, *out, historyOut(*format, stdout, stderr)); err != nil {
+	if err := histFlags.record(ctx, db, staged, session.Tenant(), reg, *out, historyOut(*format, stdout, stderr)); err != nil {
 		return err
 	}
 	if syncFlags.sync {

@@ -29,12 +29,58 @@ type Recorded struct {
 // changes name the models and workspaces to diff, and the old values it
 // reads of those are all Diff needs.
 func (h *DB) RecordChanges(ctx context.Context, tenant string, at time.Time, workspaces []Workspace, models []Model) (Recorded, error) {
+	s, err := h.Stage(ctx, tenant, at, workspaces, models)
+	if err != nil {
+		return Recorded{}, err
+	}
+	return s.Commit()
+}
+
+// Staged is a run written into an open transaction but not yet part of
+// the history: Commit makes it so, Rollback leaves no trace. A caller can
+// stage a run while it writes its other outputs and commit once they
+// have landed, so that a run that fails adds nothing. It holds the
+// database's write lock (other runs wait) until one of them is called.
+type Staged struct {
+	h   *DB
+	tx  *sql.Tx
+	rec Recorded
+}
+
+// Stage writes the run as Record does, without committing it.
+func (h *DB) Stage(ctx context.Context, tenant string, at time.Time, workspaces []Workspace, models []Model) (*Staged, error) {
+	rec, tx, err := h.stage(ctx, tenant, at, workspaces, models)
+	if err != nil {
+		if tx != nil {
+			tx.Rollback()
+		}
+		return nil, err
+	}
+	return &Staged{h: h, tx: tx, rec: rec}, nil
+}
+
+// Commit adds the staged run to the history.
+func (s *Staged) Commit() (Recorded, error) {
+	if err := s.tx.Commit(); err != nil {
+		return Recorded{}, s.h.writeError(err)
+	}
+	return s.rec, nil
+}
+
+// Rollback drops the staged run; after Commit it does nothing.
+func (s *Staged) Rollback() {
+	s.tx.Rollback()
+}
+
+// stage is Stage; it returns the transaction, when it began one, to roll
+// back on an error.
+func (h *DB) stage(ctx context.Context, tenant string, at time.Time, workspaces []Workspace, models []Model) (Recorded, *sql.Tx, error) {
 	if tenant == "" {
-		return Recorded{}, errors.New("history: Record needs the tenant (API host and user)")
+		return Recorded{}, nil, errors.New("history: Record needs the tenant (API host and user)")
 	}
 	wsByID, err := byID(workspaces, func(w Workspace) string { return w.ID }, "workspace")
 	if err != nil {
-		return Recorded{}, err
+		return Recorded{}, nil, err
 	}
 	for id, w := range wsByID {
 		w.ID = "" // the key holds it; stored values compare without it
@@ -50,10 +96,10 @@ func (h *DB) RecordChanges(ctx context.Context, tenant string, at time.Time, wor
 	activities := make(map[string]versioned[activity], len(models))
 	for _, m := range models {
 		if m.ID == "" {
-			return Recorded{}, errors.New("history: a model has no id")
+			return Recorded{}, nil, errors.New("history: a model has no id")
 		}
 		if _, dup := identities[m.ID]; dup {
-			return Recorded{}, fmt.Errorf("history: model %s appears twice in one run", m.ID)
+			return Recorded{}, nil, fmt.Errorf("history: model %s appears twice in one run", m.ID)
 		}
 		i, a := m.identity(), m.activity()
 		identities[m.ID] = versioned[identity]{i, identityTable.digest(i)}
@@ -62,62 +108,59 @@ func (h *DB) RecordChanges(ctx context.Context, tenant string, at time.Time, wor
 
 	tx, err := h.db.BeginTx(ctx, nil) // immediate (see Open): one writer at a time
 	if err != nil {
-		return Recorded{}, h.writeError(err)
+		return Recorded{}, nil, h.writeError(err)
 	}
-	defer tx.Rollback()
 	run := Run{Tenant: tenant, TakenAt: at.UTC().Truncate(time.Millisecond), Workspaces: len(workspaces), Models: len(models)}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO tenants (name) VALUES (?) ON CONFLICT (name) DO NOTHING`, tenant); err != nil {
-		return Recorded{}, h.writeError(err)
+		return Recorded{}, tx, h.writeError(err)
 	}
 	var tenantID int64
 	if err := tx.QueryRowContext(ctx, `SELECT id FROM tenants WHERE name = ?`, tenant).Scan(&tenantID); err != nil {
-		return Recorded{}, h.writeError(err)
+		return Recorded{}, tx, h.writeError(err)
 	}
 	var last sql.NullString
 	if err := tx.QueryRowContext(ctx, `SELECT max(taken_at) FROM runs WHERE tenant = ?`, tenantID).Scan(&last); err != nil {
-		return Recorded{}, h.writeError(err)
+		return Recorded{}, tx, h.writeError(err)
 	}
 	if last.Valid && last.String > run.TakenAt.Format(timeLayout) {
-		return Recorded{}, fmt.Errorf("history: a run of %s at %s is already recorded, later than this one (%s): is the clock right?", tenant, last.String, run.TakenAt.Format(timeLayout))
+		return Recorded{}, tx, fmt.Errorf("history: a run of %s at %s is already recorded, later than this one (%s): is the clock right?", tenant, last.String, run.TakenAt.Format(timeLayout))
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO runs (tenant, taken_at, workspaces, models) VALUES (?, ?, ?, ?)`,
 		tenantID, run.TakenAt.Format(timeLayout), run.Workspaces, run.Models)
 	if err != nil {
-		return Recorded{}, h.writeError(err)
+		return Recorded{}, tx, h.writeError(err)
 	}
 	if run.ID, err = res.LastInsertId(); err != nil {
-		return Recorded{}, h.writeError(err)
+		return Recorded{}, tx, h.writeError(err)
 	}
 	var prevRun sql.NullInt64
 	if err := tx.QueryRowContext(ctx, `SELECT max(id) FROM runs WHERE tenant = ? AND id < ?`, tenantID, run.ID).Scan(&prevRun); err != nil {
-		return Recorded{}, h.writeError(err)
+		return Recorded{}, tx, h.writeError(err)
 	}
 	wsChanged, err := syncTable(ctx, tx, tenantID, run.ID, workspaceTable, wsRows)
 	if err != nil {
-		return Recorded{}, h.writeError(err)
+		return Recorded{}, tx, h.writeError(err)
 	}
 	idChanged, err := syncTable(ctx, tx, tenantID, run.ID, identityTable, identities)
 	if err != nil {
-		return Recorded{}, h.writeError(err)
+		return Recorded{}, tx, h.writeError(err)
 	}
 	actChanged, err := syncTable(ctx, tx, tenantID, run.ID, activityTable, activities)
 	if err != nil {
-		return Recorded{}, h.writeError(err)
-	}
-	if err := tx.Commit(); err != nil {
-		return Recorded{}, h.writeError(err)
+		return Recorded{}, tx, h.writeError(err)
 	}
 	out := Recorded{Run: run}
 	if prevRun.Valid {
-		out.Previous = &Run{ID: prevRun.Int64, Tenant: tenant}
-		if r, err := h.Run(ctx, tenant, prevRun.Int64); err == nil {
-			out.Previous = &r
+		p, err := scanRun(tx.QueryRowContext(ctx, runsQuery+` WHERE r.id = ?`, prevRun.Int64).Scan)
+		if err != nil {
+			return Recorded{}, tx, h.writeError(err)
 		}
+		out.Previous = &p
 		prev, now := changedSnapshots(wsChanged, wsRows, idChanged, actChanged, identities, activities)
-		prev.Run, now.Run = *out.Previous, run
+		prev.Run, now.Run = p, run
 		out.Changes = Diff(prev, now)
 	}
-	return out, nil
+	return out, tx, nil
 }
 
 // changedSnapshots are the previous run and this one restricted to the
