@@ -49,7 +49,7 @@ func (c changed[V]) ids() map[string]bool {
 // it closes.
 func syncTable[V comparable](ctx context.Context, tx *sql.Tx, tenant int64, run int64, t table[V], now map[string]versioned[V]) (changed[V], error) {
 	ch := changed[V]{before: map[string]V{}, added: map[string]bool{}}
-	current, err := readDigests(ctx, tx, tenant, t)
+	current, err := readDigests(ctx, tx, tenant, t, len(now))
 	if err != nil {
 		return ch, err
 	}
@@ -109,14 +109,14 @@ type currentRow struct {
 }
 
 // readDigests reads the key and digest of the tenant's current rows, from
-// the table's *_current index alone.
-func readDigests[V comparable](ctx context.Context, q querier, tenant int64, t table[V]) (map[string]currentRow, error) {
+// the table's *_current index alone; about n are expected.
+func readDigests[V comparable](ctx context.Context, q querier, tenant int64, t table[V], n int) (map[string]currentRow, error) {
 	rows, err := q.QueryContext(ctx, digestQuery(t.name, t.idColumn), tenant)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := map[string]currentRow{}
+	out := make(map[string]currentRow, n)
 	for rows.Next() {
 		var id string
 		var r currentRow
