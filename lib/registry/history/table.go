@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -46,7 +47,7 @@ func (c changed[V]) ids() map[string]bool {
 // unchanged row stays open, a changed one is closed at run and reopened
 // with the new value, a vanished one is closed, a new one opened. It reads
 // the ids and digests of the current rows, and the whole row only of those
-// it closes.
+// it closes (as it closes them).
 func syncTable[V comparable](ctx context.Context, tx *sql.Tx, tenant int64, run int64, t table[V], now map[string]versioned[V]) (changed[V], error) {
 	ch := changed[V]{before: map[string]V{}, added: map[string]bool{}}
 	current, err := readDigests(ctx, tx, tenant, t, len(now))
@@ -54,12 +55,9 @@ func syncTable[V comparable](ctx context.Context, tx *sql.Tx, tenant int64, run 
 		return ch, err
 	}
 	key := fmt.Sprintf(`tenant = ? AND %s = ? AND first_run = ?`, t.idColumn)
-	readRow, err := tx.PrepareContext(ctx, fmt.Sprintf(`SELECT %s FROM %s WHERE %s`, strings.Join(t.columns, ", "), t.name, key))
-	if err != nil {
-		return ch, err
-	}
-	defer readRow.Close()
-	closeRow, err := tx.PrepareContext(ctx, fmt.Sprintf(`UPDATE %s SET until_run = ? WHERE %s`, t.name, key))
+	// Closing a row hands back its values: what Diff compares with.
+	closeRow, err := tx.PrepareContext(ctx, fmt.Sprintf(`UPDATE %s SET until_run = ? WHERE %s RETURNING %s`,
+		t.name, key, strings.Join(t.columns, ", ")))
 	if err != nil {
 		return ch, err
 	}
@@ -70,27 +68,33 @@ func syncTable[V comparable](ctx context.Context, tx *sql.Tx, tenant int64, run 
 		return ch, err
 	}
 	defer insert.Close()
+	// Rows are closed and inserted in key order: neighbouring keys share
+	// pages, which SQLite's small page cache then reads once.
+	var closing, opening []string
 	for id, cur := range current {
-		if v, ok := now[id]; ok && v.digest == cur.digest {
-			continue
+		if v, ok := now[id]; !ok || v.digest != cur.digest {
+			closing = append(closing, id)
 		}
-		old, err := t.scan(readRow.QueryRowContext(ctx, tenant, id, cur.firstRun).Scan)
+	}
+	for id, v := range now {
+		if cur, ok := current[id]; !ok || v.digest != cur.digest {
+			opening = append(opening, id)
+		}
+	}
+	slices.Sort(closing)
+	slices.Sort(opening)
+	for _, id := range closing {
+		old, err := t.scan(closeRow.QueryRowContext(ctx, run, tenant, id, current[id].firstRun).Scan)
 		if err != nil {
 			return ch, err
 		}
 		ch.before[id] = old
-		if _, err := closeRow.ExecContext(ctx, run, tenant, id, cur.firstRun); err != nil {
-			return ch, err
-		}
 	}
-	for id, v := range now {
-		cur, ok := current[id]
-		if ok && v.digest == cur.digest {
-			continue
-		}
-		if !ok {
+	for _, id := range opening {
+		if _, ok := current[id]; !ok {
 			ch.added[id] = true
 		}
+		v := now[id]
 		args := append(append([]any{tenant, id, run}, t.args(v.value)...), v.digest)
 		if _, err := insert.ExecContext(ctx, args...); err != nil {
 			return ch, err
