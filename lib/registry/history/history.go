@@ -8,7 +8,8 @@
 // through modernc.org/sqlite, a pure-Go driver: `go run` needs no C compiler,
 // and `sqlite3 out/registry.db` reads it. A run is recorded in one
 // transaction, so a run that fails adds nothing, and concurrent runs wait
-// for each other instead of corrupting the file.
+// for each other instead of corrupting the file; Stage and Commit split it
+// for a caller that commits only once its other outputs have landed.
 package history
 
 import (

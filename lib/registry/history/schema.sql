@@ -15,8 +15,10 @@
 -- the values as stored, in the order of the columns (each text as 's', its
 -- length as a uvarint and its bytes; each integer as 'i' and 8 bytes
 -- big-endian), as a signed integer. A run reads only the ids and digests of
--- the current rows (the *_current indexes hold them, so SQLite reads the
--- index alone) and the full old row only of what changed.
+-- the current rows and the full old row only of what changed. The *_current
+-- indexes hold just the current rows, with until_run (always NULL there:
+-- listed so that SQLite sees the index covers the query) and the digest, so
+-- that read touches the index alone, however long the history.
 --
 -- Schema version (PRAGMA user_version) 2; version 1, without the digests,
 -- is migrated on open.
