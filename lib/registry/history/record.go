@@ -178,30 +178,27 @@ func changedSnapshots(ws changed[Workspace], wsNow map[string]versioned[Workspac
 			now.Workspaces = append(now.Workspaces, w.value)
 		}
 	}
-	seen := map[string]bool{}
-	for _, c := range []interface{ ids() map[string]bool }{ids, acts} {
-		for id := range c.ids() {
-			if seen[id] {
-				continue
-			}
-			seen[id] = true
-			newID, exists := idNow[id]
-			newAct := actNow[id]
-			// A row that did not change held before what it holds now.
-			oldID, existed := ids.before[id]
-			if !existed && !ids.added[id] {
-				oldID, existed = newID.value, true
-			}
-			oldAct, ok := acts.before[id]
-			if !ok && !acts.added[id] {
-				oldAct = newAct.value
-			}
-			if existed {
-				prev.Models = append(prev.Models, modelOf(id, oldID, oldAct))
-			}
-			if exists {
-				now.Models = append(now.Models, modelOf(id, newID.value, newAct.value))
-			}
+	touched := ids.ids() // a model's identity, activity or both
+	for id := range acts.ids() {
+		touched[id] = true
+	}
+	for id := range touched {
+		newID, exists := idNow[id]
+		newAct := actNow[id]
+		// A row that did not change held before what it holds now.
+		oldID, existed := ids.before[id]
+		if !existed && !ids.added[id] {
+			oldID, existed = newID.value, true
+		}
+		oldAct, ok := acts.before[id]
+		if !ok && !acts.added[id] {
+			oldAct = newAct.value
+		}
+		if existed {
+			prev.Models = append(prev.Models, modelOf(id, oldID, oldAct))
+		}
+		if exists {
+			now.Models = append(now.Models, modelOf(id, newID.value, newAct.value))
 		}
 	}
 	return prev, now
