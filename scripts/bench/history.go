@@ -77,5 +77,6 @@ over a 100 MB file). Durability is unchanged: WAL with synchronous FULL, one tra
 run survives a power cut, a run that fails adds nothing, and two runs at once wait for each other (their tests,
 and new ones for a staged run rolled back, a run whose CSV files fail, and two runs migrating one database at
 once). The digests cost the year's database 108 MB against 96.7 MB before (about 9 bytes a row of its 1.0 million, and the
-digest in the indexes of current rows).
+digest in the indexes of current rows). Opening that year's database as schema 1 wrote it migrates it in 1.7 s,
+once.
 `
