@@ -20,11 +20,17 @@ func KnownLineage(ctx context.Context, db *history.DB, tenant string) (map[strin
 	if db == nil {
 		return nil, nil
 	}
-	last, err := db.Latest(ctx, tenant, 1)
-	if err != nil || len(last) == 0 {
+	alm, err := db.CurrentALM(ctx, tenant) // the ALM column alone, not the whole snapshot
+	if err != nil || len(alm) == 0 {
 		return nil, err
 	}
-	return LineageFromHistory(last[0]), nil
+	out := make(map[string]ModelLineage, len(alm))
+	for id, j := range alm {
+		if l, ok := lineageFromJSON(j); ok {
+			out[id] = l
+		}
+	}
+	return out, nil
 }
 
 // OrganiseWithALM reads ALM lineage (lineage.Known filled from the

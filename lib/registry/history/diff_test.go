@@ -146,8 +146,8 @@ func TestRecordChangesIsTheDiff(t *testing.T) {
 
 // Day by day on a tenant that churns (saves, renames, archives, moves,
 // creations, deletions), what RecordChanges reports from the rows whose digests
-// changed is Diff of the whole snapshots, and each snapshot reads back
-// as it was recorded.
+// changed is Diff of the whole snapshots, each snapshot reads back as it
+// was recorded, and CurrentALM is the latest snapshot's ALM.
 func TestRecordChangesIsTheDiffDayByDay(t *testing.T) {
 	db, _ := open(t)
 	ctx := context.Background()
@@ -170,6 +170,16 @@ func TestRecordChangesIsTheDiffDayByDay(t *testing.T) {
 		slices.SortFunc(wantModels, func(a, b history.Model) int { return strings.Compare(a.ID, b.ID) })
 		if !reflect.DeepEqual(now.Models, wantModels) || !reflect.DeepEqual(now.Workspaces, churn.workspaces) {
 			t.Fatalf("day %d: the snapshot differs from what was recorded", d)
+		}
+		alm, err := db.CurrentALM(ctx, tenant)
+		wantALM := map[string]string{}
+		for _, m := range wantModels {
+			if m.ALM != "" {
+				wantALM[m.ID] = m.ALM
+			}
+		}
+		if err != nil || !reflect.DeepEqual(alm, wantALM) {
+			t.Fatalf("day %d: CurrentALM has %d models (%v), the snapshot %d", d, len(alm), err, len(wantALM))
 		}
 		if d > 0 {
 			want := history.Diff(prev, now)
