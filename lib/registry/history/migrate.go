@@ -57,13 +57,11 @@ func (h *DB) migrate(ctx context.Context) error {
 	return tx.Commit()
 }
 
-type execQuerier interface {
-	querier
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+// userVersion reads PRAGMA user_version through the database or a
+// transaction.
+func userVersion(ctx context.Context, q interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
-func userVersion(ctx context.Context, q execQuerier) (int, error) {
+}) (int, error) {
 	var v int
 	err := q.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v)
 	return v, err
@@ -72,7 +70,7 @@ func userVersion(ctx context.Context, q execQuerier) (int, error) {
 // addDigests migrates schema 1 to 2: every version row gets the digest of
 // its values, and the indexes of current rows are dropped for schema.sql
 // to create them again with the digest in them.
-func addDigests(ctx context.Context, tx execQuerier) error {
+func addDigests(ctx context.Context, tx *sql.Tx) error {
 	for _, t := range []struct{ name, columns string }{
 		{workspaceTable.name, strings.Join(workspaceTable.columns, ", ")},
 		{identityTable.name, strings.Join(identityTable.columns, ", ")},
