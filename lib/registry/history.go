@@ -71,13 +71,19 @@ func ModelALMStatus(modelID string, lineage map[string]ModelLineage) string {
 func LineageFromHistory(s history.Snapshot) map[string]ModelLineage {
 	out := make(map[string]ModelLineage, len(s.Models))
 	for _, m := range s.Models {
-		if m.ALM == "" {
-			continue
-		}
-		var l ModelLineage
-		if json.Unmarshal([]byte(m.ALM), &l) == nil {
+		if l, ok := lineageFromJSON(m.ALM); ok {
 			out[m.ID] = l
 		}
 	}
 	return out
+}
+
+// lineageFromJSON reads what HistoryRows stored of a model's lineage; not
+// ok when nothing (or nothing readable) was stored.
+func lineageFromJSON(s string) (ModelLineage, bool) {
+	var l ModelLineage
+	if s == "" || json.Unmarshal([]byte(s), &l) != nil {
+		return ModelLineage{}, false
+	}
+	return l, true
 }

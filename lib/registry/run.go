@@ -20,11 +20,17 @@ func KnownLineage(ctx context.Context, db *history.DB, tenant string) (map[strin
 	if db == nil {
 		return nil, nil
 	}
-	last, err := db.Latest(ctx, tenant, 1)
-	if err != nil || len(last) == 0 {
+	alm, err := db.CurrentALM(ctx, tenant) // the ALM column alone, not the whole snapshot
+	if err != nil || len(alm) == 0 {
 		return nil, err
 	}
-	return LineageFromHistory(last[0]), nil
+	out := make(map[string]ModelLineage, len(alm))
+	for id, j := range alm {
+		if l, ok := lineageFromJSON(j); ok {
+			out[id] = l
+		}
+	}
+	return out, nil
 }
 
 // OrganiseWithALM reads ALM lineage (lineage.Known filled from the
@@ -57,4 +63,13 @@ func RecordRun(ctx context.Context, db *history.DB, tenant string, at time.Time,
 	lineage map[string]ModelLineage) (history.Recorded, error) {
 	ws, ms := reg.HistoryRows(lineage)
 	return db.RecordChanges(ctx, tenant, at, ws, ms)
+}
+
+// StageRun is RecordRun without the commit (history.DB.Stage): the run
+// joins the history when the caller commits it, after its other outputs
+// have landed. It only reads reg, so it can run while reg is written out.
+func StageRun(ctx context.Context, db *history.DB, tenant string, at time.Time, reg *Registry,
+	lineage map[string]ModelLineage) (*history.Staged, error) {
+	ws, ms := reg.HistoryRows(lineage)
+	return db.Stage(ctx, tenant, at, ws, ms)
 }

@@ -3,6 +3,7 @@ package registry_test
 import (
 	"context"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -61,6 +62,14 @@ func TestRecordRunKeepsWhatALMSaid(t *testing.T) {
 	known, err := registry.KnownLineage(ctx, db, tenant)
 	if err != nil || len(known) == 0 {
 		t.Fatalf("KnownLineage: %d models, %v", len(known), err)
+	}
+	// It is what the last snapshot says, read from the ALM column alone.
+	last, err := db.Latest(ctx, tenant, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := registry.LineageFromHistory(last[0]); !reflect.DeepEqual(known, want) {
+		t.Errorf("KnownLineage has %d models, the last snapshot's lineage %d", len(known), len(want))
 	}
 	if l, err := registry.KnownLineage(ctx, nil, tenant); l != nil || err != nil {
 		t.Errorf("KnownLineage without a database: %v, %v", l, err)

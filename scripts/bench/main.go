@@ -32,7 +32,7 @@ func main() { cli.Main(run) }
 
 // The scenarios, in the order. "reads" (large reads and cell
 // writes) waits for the transactional API.
-var allScenarios = []string{"registry", "upload", "import", "reads", "notebooks", "scaling", "alm"}
+var allScenarios = []string{"registry", "upload", "import", "reads", "notebooks", "scaling", "alm", "history"}
 
 // bench is one run: its plan, where things are, and what it measured.
 type bench struct {
@@ -147,6 +147,8 @@ func (b *bench) scenario(ctx context.Context, name string) (section, []verdict, 
 		return b.scalingScenario(ctx)
 	case "alm":
 		return b.almScenario(ctx) // alm.go
+	case "history":
+		return b.historyScenario(ctx) // historycost.go
 	}
 	return section{}, nil, fmt.Errorf("unknown scenario %q", name)
 }

@@ -243,3 +243,25 @@ func TestImportChildTimesAnImport(t *testing.T) {
 		t.Errorf("import child printed %s", out.String())
 	}
 }
+
+func TestParseBenchOutput(t *testing.T) {
+	out := parseBenchOutput(`goos: linux
+BenchmarkRecord20k-2   	      10	 219091235 ns/op
+BenchmarkRecord20k-2   	      10	 263173533 ns/op
+BenchmarkDiff20k-2     	      10	 248195789 ns/op	      2587 changes
+BenchmarkHistoryYear-2 	       1	75000000000 ns/op	        95.20 MB/year	     21820 models
+PASS
+`)
+	if got := out["BenchmarkRecord20k"]["ns/op"]; len(got) != 2 || got[1] != 263173533 {
+		t.Errorf("Record20k ns/op = %v", got)
+	}
+	if got := out["BenchmarkDiff20k"]["changes"]; len(got) != 1 || got[0] != 2587 {
+		t.Errorf("Diff20k changes = %v", got)
+	}
+	if got := out["BenchmarkHistoryYear"]; got["MB/year"][0] != 95.2 || got["models"][0] != 21820 {
+		t.Errorf("HistoryYear = %v", got)
+	}
+	if len(out) != 3 {
+		t.Errorf("benchmarks = %v, want 3", out)
+	}
+}

@@ -114,6 +114,7 @@ func (p plan) describe(scenarios []string) string {
 	}
 	fmt.Fprintf(&b, "  notebooks: %s, cold run %v, %d warm run(s)\n", nb, p.NotebookCold, p.NotebookRepeats)
 	fmt.Fprintf(&b, "  scaling:   %v models, scripts/registry -load too: %v\n", p.Scaling, p.Load)
+	b.WriteString("  history:   scripts/registry with and without history, 20,000 models (5,000 with -quick); go test -bench of lib/registry/history\n")
 	return b.String()
 }
 

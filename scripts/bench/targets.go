@@ -35,6 +35,7 @@ var scenarioTitles = map[string]string{
 	"notebooks": "Notebooks: cold and warm execution time, per notebook and per cell",
 	"scaling":   "Scaling: registry time and peak RSS at 1k, 10k and 100k models",
 	"alm":       "ALM lineage on a 20,000-model tenant: first run, second run from the history (alm.go)",
+	"history":   "History: the registry with and without its SQLite history (20,000 models; historycost.go)",
 }
 
 var scenarioTargets = map[string][]verdict{
@@ -64,6 +65,10 @@ var scenarioTargets = map[string][]verdict{
 		{Target: targetScalingLinear, Want: "≤ 1.3× (linear within noise)"},
 	},
 	"alm": {{Target: targetALMSecondRun, Want: "0"}},
+	"history": {
+		{Target: targetHistoryRatio, Want: "≤ 1.2×"},
+		{Target: targetHistoryYear, Want: "< 200 MB"},
+	},
 }
 
 // placeholder is a scenario's section title and its targets, unmeasured.

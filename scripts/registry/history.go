@@ -79,15 +79,55 @@ func known(ctx context.Context, db *history.DB, tenant string, alm bool) (map[st
 	return registry.KnownLineage(ctx, db, tenant)
 }
 
-// record appends the run to the history (with the demo tenant's day when
-// demoDay is not nil), prints what changed since the previous one, and
-// writes the report page when asked.
-func (h *historyFlags) record(ctx context.Context, db *history.DB, tenant string, reg *registry.Registry,
-	lineage map[string]registry.ModelLineage, demoDay *int, out string, stdout io.Writer) error {
+// staging is the run being written into the history in the background
+// while the CSV files are written: the two need different cores, and the
+// run is committed only once the files have landed (record).
+type staging struct {
+	done   chan struct{}
+	staged *history.Staged
+	err    error
+}
+
+// stage starts writing the run into the history; nil without history.
+func stage(ctx context.Context, db *history.DB, tenant string, reg *registry.Registry,
+	lineage map[string]registry.ModelLineage) *staging {
 	if db == nil {
 		return nil
 	}
-	rec, err := registry.RecordRun(ctx, db, tenant, time.Now(), reg, lineage)
+	s := &staging{done: make(chan struct{})}
+	at := time.Now()
+	go func() {
+		defer close(s.done)
+		s.staged, s.err = registry.StageRun(ctx, db, tenant, at, reg, lineage)
+	}()
+	return s
+}
+
+// abandon drops the staged run unless it was committed: a run that fails
+// adds nothing.
+func (s *staging) abandon() {
+	if s == nil {
+		return
+	}
+	<-s.done
+	if s.staged != nil {
+		s.staged.Rollback()
+	}
+}
+
+// record commits the staged run to the history (with the demo tenant's
+// day when demoDay is not nil), prints what changed since the previous
+// one, and writes the report page when asked.
+func (h *historyFlags) record(ctx context.Context, db *history.DB, s *staging, tenant string, reg *registry.Registry,
+	demoDay *int, out string, stdout io.Writer) error {
+	if s == nil {
+		return nil
+	}
+	<-s.done
+	if s.err != nil {
+		return s.err
+	}
+	rec, err := s.staged.Commit()
 	if err != nil {
 		return err
 	}

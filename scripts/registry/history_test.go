@@ -3,12 +3,14 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/anaplan-registry/toolkit/lib/emulator"
+	"github.com/anaplan-registry/toolkit/lib/registry"
 	"github.com/anaplan-registry/toolkit/lib/registry/history"
 	"github.com/anaplan-registry/toolkit/scripts/internal/clitest"
 )
@@ -139,4 +141,38 @@ func keys(m map[string]bool) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// A run whose files do not land (hygiene.csv is a directory in the way)
+// fails and adds nothing to the history, though its run was written into
+// the database while the files were.
+func TestFailedRunAddsNoHistory(t *testing.T) {
+	clitest.Offline(t)
+	out := t.TempDir()
+	if res := clitest.Run(t, run, "-out", out); res.Code != 0 {
+		t.Fatalf("first run: exit %d\n%s", res.Code, res.Stderr)
+	}
+	hygiene := filepath.Join(out, registry.HygieneFile)
+	if err := os.Remove(hygiene); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(hygiene, "in the way"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if res := clitest.Run(t, run, "-out", out); res.Code == 0 {
+		t.Fatalf("a run that could not write %s succeeded:\n%s", hygiene, res.Stdout)
+	}
+	db, err := history.Open(context.Background(), filepath.Join(out, HistoryFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	tenants, err := db.Tenants(context.Background())
+	if err != nil || len(tenants) != 1 {
+		t.Fatalf("tenants %q, %v", tenants, err)
+	}
+	runs, err := db.Runs(context.Background(), tenants[0])
+	if err != nil || len(runs) != 1 {
+		t.Fatalf("runs after a failed run: %+v, %v; want the first run only", runs, err)
+	}
 }

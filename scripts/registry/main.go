@@ -85,6 +85,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	// The run is written into the history while the files are, and
+	// committed once they have landed (history.go).
+	staged := stage(ctx, db, session.Tenant(), reg, lineage)
+	defer staged.abandon()
 	files, err := reg.WriteFiles(*out)
 	if err != nil {
 		return err
@@ -96,7 +100,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := histFlags.record(ctx, db, session.Tenant(), reg, lineage, demoDay, *out, historyOut(*format, stdout, stderr)); err != nil {
+	if err := histFlags.record(ctx, db, staged, session.Tenant(), reg, demoDay, *out, historyOut(*format, stdout, stderr)); err != nil {
 		return err
 	}
 	if syncFlags.sync {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"math"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -139,5 +141,58 @@ func TestRecordChangesIsTheDiff(t *testing.T) {
 	b, _ := db.Snapshot(context.Background(), second.Run)
 	if want := history.Diff(a, b); !reflect.DeepEqual(second.Changes, want) || len(want) != 3 {
 		t.Errorf("RecordChanges says\n %+v\nDiff says\n %+v", second.Changes, want)
+	}
+}
+
+// Day by day on a tenant that churns (saves, renames, archives, moves,
+// creations, deletions), what RecordChanges reports from the rows whose digests
+// changed is Diff of the whole snapshots, each snapshot reads back as it
+// was recorded, and CurrentALM is the latest snapshot's ALM.
+func TestRecordChangesIsTheDiffDayByDay(t *testing.T) {
+	db, _ := open(t)
+	ctx := context.Background()
+	churn := newChurnTenant(20, 2000)
+	var prev history.Snapshot
+	for d := range 6 {
+		if d > 0 {
+			churn.day(d)
+			churn.models = slices.Delete(churn.models, 7*d, 7*d+1) // one model deleted a day
+		}
+		rec, err := db.RecordChanges(ctx, tenant, day0.AddDate(0, 0, d), churn.workspaces, churn.models)
+		if err != nil {
+			t.Fatal(err)
+		}
+		now, err := db.Snapshot(ctx, rec.Run)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantModels := slices.Clone(churn.models)
+		slices.SortFunc(wantModels, func(a, b history.Model) int { return strings.Compare(a.ID, b.ID) })
+		if !reflect.DeepEqual(now.Models, wantModels) || !reflect.DeepEqual(now.Workspaces, churn.workspaces) {
+			t.Fatalf("day %d: the snapshot differs from what was recorded", d)
+		}
+		alm, err := db.CurrentALM(ctx, tenant)
+		wantALM := map[string]string{}
+		for _, m := range wantModels {
+			if m.ALM != "" {
+				wantALM[m.ID] = m.ALM
+			}
+		}
+		if err != nil || !reflect.DeepEqual(alm, wantALM) {
+			t.Fatalf("day %d: CurrentALM has %d models (%v), the snapshot %d", d, len(alm), err, len(wantALM))
+		}
+		if d > 0 {
+			want := history.Diff(prev, now)
+			if len(want) < 100 {
+				t.Fatalf("day %d: only %d changes; the churn should make hundreds", d, len(want))
+			}
+			if !reflect.DeepEqual(rec.Changes, want) {
+				t.Fatalf("day %d: RecordChanges says %d changes, Diff %d", d, len(rec.Changes), len(want))
+			}
+			if rec.Previous == nil || rec.Previous.ID != prev.Run.ID {
+				t.Fatalf("day %d: Previous = %+v, want run %d", d, rec.Previous, prev.Run.ID)
+			}
+		}
+		prev = now
 	}
 }

@@ -8,13 +8,13 @@
 // through modernc.org/sqlite, a pure-Go driver: `go run` needs no C compiler,
 // and `sqlite3 out/registry.db` reads it. A run is recorded in one
 // transaction, so a run that fails adds nothing, and concurrent runs wait
-// for each other instead of corrupting the file.
+// for each other instead of corrupting the file; Stage and Commit split it
+// for a caller that commits only once its other outputs have landed.
 package history
 
 import (
 	"context"
 	"database/sql"
-	_ "embed"
 	"errors"
 	"fmt"
 	"net/url"
@@ -25,13 +25,6 @@ import (
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
-
-//go:embed schema.sql
-var schema string
-
-// schemaVersion is stored in PRAGMA user_version. Open refuses a database
-// written by a newer version of this package rather than misread it.
-const schemaVersion = 1
 
 // busyTimeout is how long a run waits for another run's write to finish.
 // A registry run writes for well under a second per 20,000 models.
@@ -75,28 +68,6 @@ func (h *DB) Close() error { return h.db.Close() }
 
 // Path is the database file.
 func (h *DB) Path() string { return h.path }
-
-func (h *DB) migrate(ctx context.Context) error {
-	var v int
-	if err := h.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
-		return h.openError(err)
-	}
-	if v > schemaVersion {
-		return fmt.Errorf("history: %s was written by a newer version of this toolkit (schema %d, this one reads %d): update the toolkit or name another -history file", h.path, v, schemaVersion)
-	}
-	tx, err := h.db.BeginTx(ctx, nil)
-	if err != nil {
-		return h.openError(err)
-	}
-	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, schema); err != nil {
-		return h.openError(err)
-	}
-	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", schemaVersion)); err != nil {
-		return h.openError(err)
-	}
-	return tx.Commit()
-}
 
 // openError explains the usual cause of a failure at open: a file that is
 // not a SQLite database.

@@ -154,6 +154,34 @@ func TestFailedRunAddsNothing(t *testing.T) {
 	if got := rowCounts(t, path); !reflect.DeepEqual(got, before) {
 		t.Fatalf("rows after failed runs = %v, want %v", got, before)
 	}
+
+	// A staged run is invisible until committed, and gone when rolled back.
+	ms[0].MemoryUsage++
+	staged, err := db.Stage(context.Background(), tenant, day0.Add(time.Hour), ws, ms)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rowCounts(t, path); !reflect.DeepEqual(got, before) {
+		t.Fatalf("rows seen while a run is staged = %v, want %v", got, before)
+	}
+	staged.Rollback()
+	if got := rowCounts(t, path); !reflect.DeepEqual(got, before) {
+		t.Fatalf("rows after a staged run rolled back = %v, want %v", got, before)
+	}
+	staged, err = db.Stage(context.Background(), tenant, day0.Add(time.Hour), ws, ms)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := staged.Commit()
+	if err != nil || len(rec.Changes) != 1 || rec.Changes[0].Kind != history.ModelGrown {
+		t.Fatalf("staged run committed: %+v, %v; want M1 grown", rec, err)
+	}
+	want := before
+	want["runs"]++
+	want["model_activity"]++
+	if got := rowCounts(t, path); !reflect.DeepEqual(got, want) {
+		t.Fatalf("rows after a staged run committed = %v, want %v", got, want)
+	}
 }
 
 // Two processes recording at once wait for each other; every run lands

@@ -11,6 +11,18 @@
 -- WITHOUT ROWID, clustered on their key, and only current rows are indexed
 -- by tenant: a year of daily runs costs little more than its changes.
 --
+-- Each version row carries a digest of its value columns: 64-bit FNV-1a of
+-- the values as stored, in the order of the columns (each text as 's', its
+-- length as a uvarint and its bytes; each integer as 'i' and 8 bytes
+-- big-endian), as a signed integer. A run reads only the ids and digests of
+-- the current rows and the full old row only of what changed. The *_current
+-- indexes hold just the current rows, with until_run (always NULL there:
+-- listed so that SQLite sees the index covers the query) and the digest, so
+-- that read touches the index alone, however long the history.
+--
+-- Schema version (PRAGMA user_version) 2; version 1, without the digests,
+-- is migrated on open.
+--
 -- Read it with the sqlite3 command, e.g. the models as of the latest run:
 --
 --   SELECT v.model_id, v.name, v.environment, a.memory_usage
@@ -42,9 +54,10 @@ CREATE TABLE IF NOT EXISTS workspace_versions (
 	active         INTEGER NOT NULL,  -- 0 or 1
 	size_allowance INTEGER NOT NULL,  -- bytes; 0 when Anaplan did not say
 	current_size   INTEGER NOT NULL,  -- bytes
+	digest         INTEGER NOT NULL,  -- of name .. current_size (see above)
 	PRIMARY KEY (tenant, workspace_id, first_run)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS workspace_versions_current ON workspace_versions (tenant) WHERE until_run IS NULL;
+CREATE INDEX IF NOT EXISTS workspace_versions_current ON workspace_versions (tenant, until_run, digest) WHERE until_run IS NULL;
 
 CREATE TABLE IF NOT EXISTS model_versions (
 	tenant           INTEGER NOT NULL REFERENCES tenants (id),
@@ -60,9 +73,10 @@ CREATE TABLE IF NOT EXISTS model_versions (
 	family           TEXT    NOT NULL,
 	alm_status       TEXT    NOT NULL,  -- e.g. in-sync, behind; empty without ALM
 	alm              TEXT    NOT NULL,  -- what ALM said of the model, JSON; '' without ALM
+	digest           INTEGER NOT NULL,  -- of name .. alm (see above)
 	PRIMARY KEY (tenant, model_id, first_run)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS model_versions_current ON model_versions (tenant) WHERE until_run IS NULL;
+CREATE INDEX IF NOT EXISTS model_versions_current ON model_versions (tenant, until_run, digest) WHERE until_run IS NULL;
 
 CREATE TABLE IF NOT EXISTS model_activity (
 	tenant            INTEGER NOT NULL REFERENCES tenants (id),
@@ -72,9 +86,10 @@ CREATE TABLE IF NOT EXISTS model_activity (
 	memory_usage      INTEGER NOT NULL,  -- bytes
 	last_modified     TEXT    NOT NULL,  -- RFC 3339 or empty
 	last_saved_serial TEXT    NOT NULL,  -- as Anaplan sent it
+	digest            INTEGER NOT NULL,  -- of memory_usage .. last_saved_serial (see above)
 	PRIMARY KEY (tenant, model_id, first_run)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS model_activity_current ON model_activity (tenant) WHERE until_run IS NULL;
+CREATE INDEX IF NOT EXISTS model_activity_current ON model_activity (tenant, until_run, digest) WHERE until_run IS NULL;
 
 -- The day of the built-in emulator's demo tenant each demo run read
 -- (demoday.go): the emulator counts it in the temporary directory, and when
