@@ -57,3 +57,13 @@ func TestWorkspacesRefusesBadSort(t *testing.T) {
 		}
 	}
 }
+
+// TestWorkspacesJSONKeepsAmpersands: -format json is data, not HTML:
+// "FP&A Planning" stays as it is, not "FP\u0026A Planning".
+func TestWorkspacesJSONKeepsAmpersands(t *testing.T) {
+	clitest.Offline(t)
+	res := clitest.Run(t, run, "-format", "json")
+	if res.Code != 0 || !strings.Contains(res.Stdout, `"FP&A Planning"`) || strings.Contains(res.Stdout, `\u0026`) {
+		t.Errorf("exit %d; want FP&A Planning with a plain &:\n%s%s", res.Code, res.Stdout, res.Stderr)
+	}
+}
