@@ -85,11 +85,14 @@ func TestReadBadInput(t *testing.T) {
 		"format":      {[]string{"-list", "a", "-format", "xml"}, `-format "xml"`},
 		"no such":     {[]string{"-view", "Nope"}, `no view named "Nope"`},
 		"no model":    {[]string{"-model", "Nope", "-list", "a"}, `no model named or with id "Nope"`},
-		"bad outfile": {[]string{"-list", "W1 Workspaces", "-o", "/nonexistent/dir/x.csv"}, "cannot write /nonexistent/dir/x.csv"},
+		"bad outfile": {[]string{"-list", "W1 Workspaces", "-o", "/nonexistent/dir/x.csv"}, "cannot write /nonexistent/dir/x.csv: the directory /nonexistent/dir does not exist"},
 	} {
 		res := clitest.Run(t, run, tt.args...)
 		if res.Code == 0 || !strings.Contains(res.Stderr, tt.want) {
 			t.Errorf("%s: exit %d, stderr %q; want it to say %q", name, res.Code, res.Stderr, tt.want)
+		}
+		if strings.Contains(res.Stderr, ".x.csv.") {
+			t.Errorf("%s: stderr names the temporary file: %q", name, res.Stderr)
 		}
 	}
 }
