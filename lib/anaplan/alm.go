@@ -112,7 +112,7 @@ func getKey[T any](ctx context.Context, c *Client, path string, q url.Values, ke
 	}
 	var out []T
 	if err := json.Unmarshal(raw, &out); err != nil {
-		return nil, fmt.Errorf("anaplan: GET %s: decoding %q: %w", path, key, err)
+		return nil, wrapf(err, "GET %s: decoding %q", path, key)
 	}
 	return out, nil
 }

@@ -139,7 +139,7 @@ func batches[T any](seq iter.Seq[T], encode func(T) ([]byte, error), perCall, ma
 		for v := range seq {
 			e, err := encode(v)
 			if err != nil {
-				yield(nil, fmt.Errorf("anaplan: encoding element %d: %w", i, err))
+				yield(nil, wrapf(err, "encoding element %d", i))
 				return
 			}
 			if len(e)+len(prefix)+len(suffix) > maxBytes {

@@ -3,7 +3,6 @@ package anaplan
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"iter"
 	"net/http"
 	"slices"
@@ -75,7 +74,7 @@ func (m *ModelHandle) WriteCellsSeq(ctx context.Context, moduleID string, cells 
 		res.Requests++
 		err := m.c.do(ctx, request{method: http.MethodPost, path: p, body: bytesBody("application/json", b.body()), repeatable: true}, &ans)
 		if err != nil {
-			return res, fmt.Errorf("anaplan: writing cells %d-%d into module %s of %s: %w", b.start, b.start+b.n-1, moduleID, m, err)
+			return res, wrapf(err, "writing cells %d-%d into module %s of %s", b.start, b.start+b.n-1, moduleID, m)
 		}
 		if n, err := ans.NumberOfCellsChanged.Float64(); err == nil {
 			res.CellsChanged += int(n)

@@ -89,13 +89,13 @@ func (c *certCredentials) prepare(req *http.Request, now time.Time) error {
 	}
 	nonce := make([]byte, nonceSize)
 	if _, err := io.ReadFull(c.randomness, nonce); err != nil {
-		return fmt.Errorf("anaplan: reading random bytes for certificate authentication: %w", err)
+		return wrapf(err, "reading random bytes for certificate authentication")
 	}
 	data = append(data, nonce...)
 	digest := sha512.Sum512(data)
 	sig, err := rsa.SignPKCS1v15(c.randomness, c.key, crypto.SHA512, digest[:])
 	if err != nil {
-		return fmt.Errorf("anaplan: signing with the private key: %w", err)
+		return wrapf(err, "signing with the private key")
 	}
 	body := map[string]string{
 		"encodedData":       base64.StdEncoding.EncodeToString(data),

@@ -184,7 +184,7 @@ func (d *deviceCredentials) checkTransport(c *Client) error {
 func (d *deviceCredentials) deviceLogin(ctx context.Context, c *Client) (Token, error) {
 	var code deviceCodeAnswer
 	if err := d.call(ctx, c, "/oauth/device/code", map[string]string{"client_id": d.clientID, "scope": d.scope}, true, &code); err != nil {
-		return Token{}, fmt.Errorf("anaplan: starting the device login: %w", err)
+		return Token{}, wrapf(err, "starting the device login")
 	}
 	if code.DeviceCode == "" || code.UserCode == "" || code.VerificationURI == "" {
 		return Token{}, errors.New("anaplan: the OAuth service's device code answer lacks device_code, user_code or verification_uri")
@@ -204,13 +204,13 @@ func (d *deviceCredentials) deviceLogin(ctx context.Context, c *Client) (Token, 
 		VerificationURIComplete: code.VerificationURIComplete,
 		ExpiresAt:               expires,
 	}); err != nil {
-		return Token{}, fmt.Errorf("anaplan: device login prompt: %w", err)
+		return Token{}, wrapf(err, "device login prompt")
 	}
 	c.logger.InfoContext(ctx, "anaplan: waiting for the device login to be approved", "client", d.clientID, "interval", interval, "expires", expires)
 	body := map[string]string{"grant_type": "urn:ietf:params:oauth:grant-type:device_code", "device_code": code.DeviceCode, "client_id": d.clientID}
 	for {
 		if err := c.sleep(ctx, interval); err != nil {
-			return Token{}, fmt.Errorf("anaplan: waiting for the device login: %w", err)
+			return Token{}, wrapf(err, "waiting for the device login")
 		}
 		var ans tokenAnswer
 		err := d.call(ctx, c, "/oauth/token", body, true, &ans, code.DeviceCode)

@@ -37,9 +37,9 @@ func (m *ModelHandle) Download(ctx context.Context, fileID string, w io.Writer) 
 	case err == nil:
 		return n, nil
 	case errors.Is(err, errNoChunks) && errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound:
-		return n, fmt.Errorf("anaplan: file %s of %s holds no content (no chunks): run its export or upload it first: %w", fileID, m, err)
+		return n, wrapf(err, "file %s of %s holds no content (no chunks): run its export or upload it first", fileID, m)
 	}
-	return n, fmt.Errorf("anaplan: downloading file %s of %s: %w", fileID, m, err)
+	return n, wrapf(err, "downloading file %s of %s", fileID, m)
 }
 
 // DownloadChunk writes chunk n (0-based) of a file to w.
@@ -124,7 +124,7 @@ func (c *Client) fetch(ctx context.Context, path string, w io.Writer) (int64, in
 	defer resp.Body.Close()
 	n, err := io.Copy(w, resp.Body)
 	if err != nil {
-		return n, resp.StatusCode, fmt.Errorf("anaplan: writing %s: %w", path, err)
+		return n, resp.StatusCode, wrapf(err, "writing %s", path)
 	}
 	return n, resp.StatusCode, nil
 }

@@ -84,7 +84,7 @@ func (t *Task) dump(ctx context.Context, p, nested string, w io.Writer) error {
 	case errors.Is(err, ErrNotFound):
 		return fmt.Errorf("%w for %s: none was written, or it has expired: %w", ErrNoDump, what, err)
 	case err != nil:
-		return fmt.Errorf("anaplan: downloading the failure dump of %s: %w", what, err)
+		return wrapf(err, "downloading the failure dump of %s", what)
 	}
 	return nil
 }

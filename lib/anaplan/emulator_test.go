@@ -115,6 +115,9 @@ func TestEmulatorRejectsBadLogins(t *testing.T) {
 			if strings.Contains(err.Error(), "not-the-password") {
 				t.Error("the error repeats the password")
 			}
+			if n := strings.Count(err.Error(), "anaplan:"); n != 1 {
+				t.Errorf("%q says anaplan: %d times, want once", err, n)
+			}
 		})
 	}
 }

@@ -26,6 +26,30 @@ var (
 	ErrServer       = errors.New("anaplan: server error")          // 5xx
 )
 
+// errPrefix starts every error message of this package.
+const errPrefix = "anaplan: "
+
+// wrapf wraps err under a message of this package's, "anaplan: " and the
+// formatted text. A chain of this package's errors then reads with one
+// prefix: "anaplan: reading view 1 of M: GET …: 404 Not Found", not
+// "anaplan: reading view 1 of M: anaplan: GET …". errors.Is and As see err.
+func wrapf(err error, format string, args ...any) error {
+	return &wrapError{msg: errPrefix + fmt.Sprintf(format, args...), err: err}
+}
+
+// wrapError is wrapf's error: msg (which carries the prefix), then err
+// without its own.
+type wrapError struct {
+	msg string
+	err error
+}
+
+func (e *wrapError) Error() string {
+	return e.msg + ": " + strings.TrimPrefix(e.err.Error(), errPrefix)
+}
+
+func (e *wrapError) Unwrap() error { return e.err }
+
 // maxErrorBody bounds APIError.Body: enough to see Anaplan's message, small
 // enough that an HTML error page does not flood a log line.
 const maxErrorBody = 2 << 10

@@ -3,6 +3,7 @@ package anaplan_test
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -162,5 +163,62 @@ func TestErrorBodyIsBounded(t *testing.T) {
 	}
 	if len(apiErr.Body) > 2048 || len(err.Error()) > 600 {
 		t.Errorf("Body is %d bytes and Error() %d: want at most 2 KiB and one short line", len(apiErr.Body), len(err.Error()))
+	}
+}
+
+// TestErrorsCarryOnePrefix: an error of this package wrapped by another
+// of its layers reads with one "anaplan: " prefix, and errors.As still
+// finds the *APIError inside.
+func TestErrorsCarryOnePrefix(t *testing.T) {
+	t.Parallel()
+	f := newHarness(t)
+	c, _ := f.client(t, noRetries())
+	_, err := c.Model(bulkWS, bulkModel).ViewData(t.Context(), "102999999999", anaplan.ViewDataOptions{})
+	var apiErr *anaplan.APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusNotFound {
+		t.Fatalf("ViewData of an unknown view = %v, want a 404 *APIError", err)
+	}
+	if msg := err.Error(); strings.Count(msg, "anaplan:") != 1 || !strings.HasPrefix(msg, "anaplan: reading view 102999999999") || !strings.Contains(msg, "GET ") {
+		t.Errorf("error %q: want one anaplan: prefix, what was read, then the request", msg)
+	}
+	_, err = anaplan.Collect(c.ListWorkspaceModels(t.Context(), "00000000000000000000000000000000", anaplan.ListOptions{}))
+	if err == nil || strings.Count(err.Error(), "anaplan:") != 1 || !errors.Is(err, anaplan.ErrNotFound) {
+		t.Errorf("listing an unknown workspace's models: %v; want one anaplan: prefix and ErrNotFound", err)
+	}
+}
+
+// TestUnknownHostSaysSoInWords: a host DNS does not know fails at once
+// with its name and what to check, not the resolver's "dial tcp: lookup
+// … on …:53: no such host"; the *net.DNSError stays inside.
+func TestUnknownHostSaysSoInWords(t *testing.T) {
+	t.Parallel()
+	attempts := 0
+	hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		attempts++
+		return nil, &net.OpError{Op: "dial", Net: "tcp",
+			Err: &net.DNSError{Err: "no such host", Name: r.URL.Hostname(), Server: "127.0.0.53:53", IsNotFound: true}}
+	})}
+	c, err := anaplan.New(anaplan.BasicAuth(testUser, testPassword),
+		anaplan.WithAuthURL("https://auth.anaplan.example"), anaplan.WithAPIURL("https://api.anaplan.example/2/0"), anaplan.WithHTTPClient(hc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Me(t.Context())
+	var dns *net.DNSError
+	var notFound *anaplan.HostNotFoundError
+	if !errors.As(err, &dns) || !errors.As(err, &notFound) || notFound.Host != "auth.anaplan.example" {
+		t.Fatalf("Me = %v, want a *HostNotFoundError around the *net.DNSError", err)
+	}
+	msg := err.Error()
+	for _, want := range []string{"the host auth.anaplan.example cannot be found", "ANAPLAN_AUTH_URL", "network"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error %q lacks %q", msg, want)
+		}
+	}
+	if strings.Contains(msg, "dial tcp") || strings.Contains(msg, "127.0.0.53") || strings.Count(msg, "anaplan:") != 1 {
+		t.Errorf("error %q: want it in words, with one anaplan: prefix", msg)
+	}
+	if attempts != 1 {
+		t.Errorf("%d attempts: a host that does not exist is not retried", attempts)
 	}
 }

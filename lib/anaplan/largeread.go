@@ -93,7 +93,7 @@ func (m *ModelHandle) startRead(ctx context.Context, kind, objectID, key string,
 	// copy on the server until it expires (30 minutes).
 	var out map[string]ReadRequestStatus
 	if err := m.c.do(ctx, request{method: http.MethodPost, path: p, body: b}, &out); err != nil {
-		return nil, fmt.Errorf("anaplan: starting a large read of %s %s of %s: %w", kind[:len(kind)-1], objectID, m, err)
+		return nil, wrapf(err, "starting a large read of %s %s of %s", kind[:len(kind)-1], objectID, m)
 	}
 	st, ok := out[key]
 	if !ok || st.RequestID == "" {
@@ -249,7 +249,7 @@ func (p *pagesReader) Read(b []byte) (int, error) {
 			p.body.Close()
 			p.body = nil
 			if p.ctx.Err() != nil || p.retries >= 3 {
-				p.err = fmt.Errorf("anaplan: reading page %d of %s: %w", p.page, p.r, err)
+				p.err = wrapf(err, "reading page %d of %s", p.page, p.r)
 			} else {
 				p.retries++ // reopen the page and skip what was delivered
 			}
@@ -279,12 +279,12 @@ func (p *pagesReader) open() error {
 	skip := p.offset
 	if p.page > 0 {
 		if err := skipCSVRecord(p.br); err != nil {
-			return fmt.Errorf("anaplan: page %d of %s: %w", p.page, p.r, err)
+			return wrapf(err, "page %d of %s", p.page, p.r)
 		}
 	}
 	if skip > 0 {
 		if _, err := io.CopyN(io.Discard, p.br, skip); err != nil {
-			return fmt.Errorf("anaplan: resuming page %d of %s: %w", p.page, p.r, err)
+			return wrapf(err, "resuming page %d of %s", p.page, p.r)
 		}
 	}
 	return nil

@@ -118,8 +118,8 @@ func (m *ModelHandle) writeItems(ctx context.Context, listID string, action item
 			return res, err
 		}
 		if err := m.sendItemBatch(ctx, p, listID, action, items, b, &res); err != nil {
-			return res, fmt.Errorf("anaplan: %s items %d-%d of %d in list %s of %s: %w",
-				action, b.start, b.start+b.n-1, len(items), listID, m, err)
+			return res, wrapf(err, "%s items %d-%d of %d in list %s of %s",
+				action, b.start, b.start+b.n-1, len(items), listID, m)
 		}
 		if opts.Progress != nil {
 			opts.Progress(b.start + b.n)

@@ -170,7 +170,7 @@ func putUnder[T any](ctx context.Context, m *ModelHandle, body any, key string, 
 	}
 	var v T
 	if err := json.Unmarshal(raw, &v); err != nil {
-		return zero, fmt.Errorf("anaplan: PUT %s: decoding %q: %w", p, key, err)
+		return zero, wrapf(err, "PUT %s: decoding %q", p, key)
 	}
 	return v, nil
 }

@@ -252,7 +252,7 @@ func list[T any](c *Client, ctx context.Context, path string, query url.Values, 
 			}
 			next, done, err := p.advance(offset, len(items))
 			if err != nil {
-				yield(zero, fmt.Errorf("anaplan: GET %s%s (offset %d): %w", c.apiURL, path, offset, err))
+				yield(zero, wrapf(err, "GET %s%s (offset %d)", c.apiURL, path, offset))
 				return
 			}
 			if opts.Total != nil && p != nil && !told {
@@ -300,7 +300,7 @@ func fetchPage[T any](c *Client, ctx context.Context, path string, query url.Val
 	}
 	items, p, err := decodePage[T](raw, key)
 	if err != nil {
-		return page[T]{err: fmt.Errorf("anaplan: GET %s%s (offset %d): %w", c.apiURL, path, offset, err)}
+		return page[T]{err: wrapf(err, "GET %s%s (offset %d)", c.apiURL, path, offset)}
 	}
 	return page[T]{items: items, paging: p}
 }
@@ -331,7 +331,7 @@ func getOne[T any](c *Client, ctx context.Context, path string, query url.Values
 	}
 	var v T
 	if err := json.Unmarshal(raw, &v); err != nil {
-		return zero, fmt.Errorf("anaplan: GET %s: decoding %q: %w", path, key, err)
+		return zero, wrapf(err, "GET %s: decoding %q", path, key)
 	}
 	return v, nil
 }

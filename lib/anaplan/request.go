@@ -56,7 +56,7 @@ func bytesBody(contentType string, b []byte) *requestBody {
 func jsonBody(v any) (*requestBody, error) {
 	b, err := json.Marshal(v)
 	if err != nil {
-		return nil, fmt.Errorf("anaplan: encoding request body: %w", err)
+		return nil, wrapf(err, "encoding request body")
 	}
 	return bytesBody("application/json", b), nil
 }
@@ -166,7 +166,7 @@ func newRequest(ctx context.Context, method, target string, body *requestBody) (
 	}
 	rc, err := body.open()
 	if err != nil {
-		return nil, fmt.Errorf("anaplan: opening request body: %w", err)
+		return nil, wrapf(err, "opening request body")
 	}
 	req, err := http.NewRequestWithContext(ctx, method, target, rc)
 	if err != nil {
@@ -219,7 +219,7 @@ func decodeJSON(resp *http.Response, out any) error {
 		if errors.As(err, &syn) || strings.Contains(err.Error(), "unexpected end of JSON input") {
 			return fmt.Errorf("anaplan: %s: the response is not valid JSON (truncated? %d bytes): %v", target, len(body), err)
 		}
-		return fmt.Errorf("anaplan: %s: decoding response: %w", target, err)
+		return wrapf(err, "%s: decoding response", target)
 	}
 	return nil
 }
@@ -230,7 +230,7 @@ func readJSONBody(resp *http.Response) ([]byte, error) {
 	target := resp.Request.Method + " " + resp.Request.URL.Redacted()
 	body, err := readBody(resp)
 	if err != nil {
-		return nil, fmt.Errorf("anaplan: %s: reading response: %w", target, err)
+		return nil, wrapf(err, "%s: reading response", target)
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil, fmt.Errorf("anaplan: %s: expected JSON, got an empty body (HTTP %d)", target, resp.StatusCode)

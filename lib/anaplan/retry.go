@@ -117,11 +117,14 @@ func (cl *Client) send(ctx context.Context, c call) (*http.Response, error) {
 		}
 		cl.logAttempt(ctx, c, attempt, resp, err, time.Since(start))
 		if err != nil && ctx.Err() != nil {
-			return nil, fmt.Errorf("anaplan: %s %s: %w", c.method, c.logURL, ctx.Err())
+			return nil, wrapf(ctx.Err(), "%s %s", c.method, c.logURL)
 		}
 		reason, wait, retry := cl.retryDecision(c, resp, err, attempt)
 		if !retry || attempt >= p.MaxAttempts || !c.replayable || c.once {
 			if err != nil {
+				if hostErr := hostNotFound(err); hostErr != nil {
+					return nil, wrapf(hostErr, "%s %s", c.method, c.logURL)
+				}
 				return nil, fmt.Errorf("anaplan: %s %s: %w%s", c.method, c.logURL, unwrapURLError(err), networkHint(err))
 			}
 			return resp, nil
@@ -133,7 +136,7 @@ func (cl *Client) send(ctx context.Context, c call) (*http.Response, error) {
 			slog.String("method", c.method), slog.String("path", c.logURL),
 			slog.Int("attempt", attempt), slog.String("reason", reason), slog.Duration("wait", wait))
 		if err := cl.sleep(ctx, wait); err != nil {
-			return nil, fmt.Errorf("anaplan: %s %s: gave up waiting %s to retry after %s: %w", c.method, c.logURL, wait, reason, err)
+			return nil, wrapf(err, "%s %s: gave up waiting %s to retry after %s", c.method, c.logURL, wait, reason)
 		}
 	}
 }
@@ -234,6 +237,32 @@ func networkHint(err error) string {
 		return " (nothing accepts connections at that host and port: check the URL's port, and that the server is running)"
 	}
 	return certificateHint(err)
+}
+
+// HostNotFoundError is a request to a host DNS does not know: a mistyped
+// URL or region, or a machine without its network. It says so in words
+// instead of "dial tcp: lookup … on …:53: no such host"; the
+// *net.DNSError stays inside for errors.As.
+type HostNotFoundError struct {
+	Host string
+	Err  *net.DNSError
+}
+
+func (e *HostNotFoundError) Error() string {
+	return fmt.Sprintf("the host %s cannot be found: check the host in the URL (ANAPLAN_AUTH_URL, ANAPLAN_API_URL, "+
+		"ANAPLAN_OAUTH_URL or ANAPLAN_REGION) and this machine's network connection and DNS", e.Host)
+}
+
+func (e *HostNotFoundError) Unwrap() error { return e.Err }
+
+// hostNotFound is err as a *HostNotFoundError when DNS answered that the
+// host does not exist, else nil (a DNS timeout is another matter).
+func hostNotFound(err error) *HostNotFoundError {
+	var dns *net.DNSError
+	if !errors.As(err, &dns) || !dns.IsNotFound {
+		return nil
+	}
+	return &HostNotFoundError{Host: dns.Name, Err: dns}
 }
 
 // certificateHint says what to do about a certificate the client refused:

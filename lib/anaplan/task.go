@@ -157,7 +157,7 @@ func (t *Task) Status(ctx context.Context) (TaskStatus, error) {
 	}
 	st, err := decodeTask(raw)
 	if err != nil {
-		return TaskStatus{}, fmt.Errorf("anaplan: GET %s: %w", p, err)
+		return TaskStatus{}, wrapf(err, "GET %s", p)
 	}
 	return st, nil
 }

@@ -99,7 +99,7 @@ func (m *ModelHandle) postTask(ctx context.Context, kind TaskKind, objectID, p s
 	}
 	st, err := decodeTask(raw)
 	if err != nil {
-		return "", fmt.Errorf("anaplan: starting %s %s: %w", kind.noun(), objectID, err)
+		return "", wrapf(err, "starting %s %s", kind.noun(), objectID)
 	}
 	if st.TaskID == "" {
 		return "", fmt.Errorf("anaplan: starting %s %s: the answer has no taskId", kind.noun(), objectID)

@@ -223,7 +223,7 @@ func (c *Client) shared(ctx context.Context, key string, fn func(context.Context
 	})
 	select {
 	case <-ctx.Done():
-		return Token{}, fmt.Errorf("anaplan: waiting for authentication: %w", ctx.Err())
+		return Token{}, wrapf(ctx.Err(), "waiting for authentication")
 	case r := <-ch:
 		if r.Err != nil {
 			return Token{}, r.Err
@@ -270,7 +270,7 @@ func (c *Client) authenticate(ctx context.Context) (Token, error) {
 	}, &ar, c.creds.secrets()...)
 	var ae *APIError
 	if errors.As(err, &ae) && (ae.StatusCode == http.StatusUnauthorized || ae.StatusCode == http.StatusBadRequest) {
-		return Token{}, fmt.Errorf("%s: %w", c.creds.rejected(ae, c.now()), ae)
+		return Token{}, &wrapError{msg: c.creds.rejected(ae, c.now()), err: ae}
 	}
 	if err != nil {
 		return Token{}, err

@@ -8,7 +8,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -186,11 +185,11 @@ func (s *tokenStore) save(tok Token, obtained time.Time) error {
 	}
 	dir := filepath.Dir(s.path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("anaplan: token cache %s: %w", dir, err)
+		return wrapf(err, "token cache %s", dir)
 	}
 	key, err := cacheKey(dir)
 	if err != nil {
-		return fmt.Errorf("anaplan: token cache %s: %w", dir, err)
+		return wrapf(err, "token cache %s", dir)
 	}
 	b, err := json.Marshal(tokenFile{tok.ID, tok.RefreshID, tok.ExpiresAt, tok.value.reveal(), obtained, tok.refresh.reveal(), tok.scheme, s.credentialsHash(key)})
 	if err != nil {
@@ -198,7 +197,7 @@ func (s *tokenStore) save(tok Token, obtained time.Time) error {
 	}
 	tmp, err := os.CreateTemp(dir, ".token-*")
 	if err != nil {
-		return fmt.Errorf("anaplan: token cache %s: %w", dir, err)
+		return wrapf(err, "token cache %s", dir)
 	}
 	_, err = tmp.Write(b)
 	if cerr := tmp.Close(); err == nil {
@@ -209,7 +208,7 @@ func (s *tokenStore) save(tok Token, obtained time.Time) error {
 	}
 	if err != nil {
 		os.Remove(tmp.Name())
-		return fmt.Errorf("anaplan: token cache %s: %w", dir, err)
+		return wrapf(err, "token cache %s", dir)
 	}
 	return nil
 }
@@ -220,7 +219,7 @@ func (s *tokenStore) clear() error {
 		return nil
 	}
 	if err := os.Remove(s.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("anaplan: token cache: %w", err)
+		return wrapf(err, "token cache")
 	}
 	return nil
 }

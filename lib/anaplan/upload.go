@@ -185,7 +185,7 @@ func knownSize(r io.Reader) int64 {
 func (m *ModelHandle) UploadFile(ctx context.Context, fileID, path string, opts UploadOptions) (File, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return File{}, fmt.Errorf("anaplan: upload: %w", err)
+		return File{}, wrapf(err, "upload")
 	}
 	defer f.Close()
 	return m.Upload(ctx, fileID, f, opts)
@@ -233,7 +233,7 @@ func (m *ModelHandle) Upload(ctx context.Context, fileID string, r io.Reader, op
 	}
 	f, err := u.run(ctx, r)
 	if err != nil {
-		return File{}, fmt.Errorf("anaplan: uploading file %s of %s: %w", fileID, m, err)
+		return File{}, wrapf(err, "uploading file %s of %s", fileID, m)
 	}
 	return f, nil
 }

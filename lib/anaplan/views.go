@@ -2,7 +2,6 @@ package anaplan
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"iter"
 	"net/http"
@@ -165,7 +164,7 @@ func (m *ModelHandle) ViewData(ctx context.Context, viewID string, opts ViewData
 	q.Set("format", "v1")
 	var g ViewGrid
 	if err := m.c.do(ctx, request{method: http.MethodGet, path: p, query: q}, &g); err != nil {
-		return ViewGrid{}, fmt.Errorf("anaplan: reading view %s of %s: %w", viewID, m, err)
+		return ViewGrid{}, wrapf(err, "reading view %s of %s", viewID, m)
 	}
 	return g, nil
 }

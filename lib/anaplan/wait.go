@@ -45,7 +45,7 @@ func (t *Task) Wait(ctx context.Context, progress func(TaskStatus)) (TaskStatus,
 			if ctx.Err() != nil {
 				return t.abandon(ctx, last, ctx.Err())
 			}
-			return last, fmt.Errorf("anaplan: waiting for %s (it may still be running): %w", t, err)
+			return last, wrapf(err, "waiting for %s (it may still be running)", t)
 		}
 		if progress != nil {
 			progress(st)

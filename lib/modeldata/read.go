@@ -6,6 +6,7 @@
 package modeldata
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -13,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 
 	"github.com/anaplan-registry/toolkit/lib/anaplan"
 )
@@ -23,6 +25,9 @@ type Object struct {
 	ID, Name string
 	// Items is a list's item count (from its metadata); -1 for views.
 	Items int
+	// Axes is a view's metadata: which dimensions are on rows, columns
+	// and pages, which shapes the CSV grid Anaplan answers with.
+	Axes anaplan.ViewMetadata
 }
 
 // Resolve finds the list or view (exactly one of list, view: a name or id).
@@ -45,7 +50,11 @@ func Resolve(ctx context.Context, m *anaplan.ModelHandle, list, view string) (Ob
 	if err != nil {
 		return Object{}, err
 	}
-	return Object{Kind: "view", ID: v.ID, Name: v.Name, Items: -1}, nil
+	md, err := m.ViewMetadata(ctx, v.ID)
+	if err != nil {
+		return Object{}, err
+	}
+	return Object{Kind: "view", ID: v.ID, Name: v.Name, Items: -1, Axes: md}, nil
 }
 
 // Large says when a read goes through a large read request.
@@ -109,7 +118,11 @@ func Read(ctx context.Context, m *anaplan.ModelHandle, obj Object, w io.Writer, 
 	if err != nil {
 		return ReadResult{}, fmt.Errorf("reading %s %q: %w", obj.Kind, obj.Name, err)
 	}
-	rows, copyErr := convert(src, w, opts)
+	var grid *anaplan.ViewMetadata
+	if obj.Kind == "view" && !useLarge {
+		grid = &obj.Axes // the grid layout; a read request's tabular one names its columns
+	}
+	rows, copyErr := convert(src, w, grid, opts)
 	closeErr := src.Close()
 	if copyErr != nil {
 		return ReadResult{Rows: rows, Large: useLarge}, fmt.Errorf("reading %s %q: %w", obj.Kind, obj.Name, copyErr)
@@ -140,12 +153,19 @@ func open(ctx context.Context, m *anaplan.ModelHandle, obj Object, large bool) (
 const progressEvery = 10_000
 
 // convert copies CSV records from src to w as RFC 4180 CSV (LF line ends)
-// or as a JSON array of objects, counting data rows.
-func convert(src io.Reader, w io.Writer, opts ReadOptions) (int64, error) {
+// or as a JSON array of objects, counting data rows. grid, for a view's
+// CSV grid, says how its header lines are laid out (see gridHeader).
+func convert(src io.Reader, w io.Writer, grid *anaplan.ViewMetadata, opts ReadOptions) (int64, error) {
 	cr := csv.NewReader(src)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
-	header, err := cr.Read()
+	var header []string
+	var err error
+	if grid != nil {
+		header, err = gridHeader(cr, *grid)
+	} else if header, err = cr.Read(); err == nil {
+		header = append([]string(nil), header...)
+	}
 	if err == io.EOF {
 		if opts.JSON {
 			_, err = io.WriteString(w, "[]\n")
@@ -156,7 +176,6 @@ func convert(src io.Reader, w io.Writer, opts ReadOptions) (int64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("the server's CSV: %w", err)
 	}
-	header = append([]string(nil), header...)
 	var (
 		cw   *csv.Writer
 		rows int64
@@ -169,9 +188,10 @@ func convert(src io.Reader, w io.Writer, opts ReadOptions) (int64, error) {
 	} else if _, err := io.WriteString(w, "["); err != nil {
 		return 0, err
 	}
+	js := newJSONStrings()
 	keys := make([][]byte, len(header))
 	for i, h := range header {
-		keys[i], _ = json.Marshal(h)
+		keys[i] = js.appendTo(nil, h)
 	}
 	buf := make([]byte, 0, 4096)
 	for {
@@ -202,8 +222,7 @@ func convert(src io.Reader, w io.Writer, opts ReadOptions) (int64, error) {
 					buf = fmt.Appendf(buf, "\"column %d\"", i+1)
 				}
 				buf = append(buf, ':')
-				enc, _ := json.Marshal(v)
-				buf = append(buf, enc...)
+				buf = js.appendTo(buf, v)
 			}
 			buf = append(buf, '}')
 			if _, err := w.Write(buf); err != nil {
@@ -227,4 +246,65 @@ func convert(src io.Reader, w io.Writer, opts ReadOptions) (int64, error) {
 		opts.Progress(rows)
 	}
 	return rows, nil
+}
+
+// gridHeader reads the header lines of a view's CSV grid, laid out as the
+// reference describes it: a line of the page selectors' items when the
+// view has page dimensions, then a line per column dimension, whose first
+// cells (one per row dimension) are blank. The blank corner cells become
+// the row dimensions' names (from the view's metadata: the data carries
+// none), and several column lines join into one "Jan 13 / Actual" header.
+func gridHeader(cr *csv.Reader, axes anaplan.ViewMetadata) ([]string, error) {
+	if len(axes.Pages) > 0 {
+		if _, err := cr.Read(); err != nil {
+			return nil, err
+		}
+	}
+	var header []string
+	for line := range max(len(axes.Columns), 1) {
+		rec, err := cr.Read()
+		if err != nil {
+			return nil, err
+		}
+		if line == 0 {
+			header = append([]string(nil), rec...)
+			continue
+		}
+		for i, v := range rec {
+			switch {
+			case i >= len(header):
+				header = append(header, v)
+			case v != "" && i >= len(axes.Rows):
+				header[i] = strings.TrimPrefix(header[i]+" / "+v, " / ")
+			}
+		}
+	}
+	for i, d := range axes.Rows {
+		if i < len(header) && header[i] == "" {
+			header[i] = d.Name
+		}
+	}
+	return header, nil
+}
+
+// jsonStrings encodes strings as JSON with &, < and > as they are: the
+// output is data for a file, not HTML ("FP&A", not "FP\u0026A"). One
+// encoder serves every cell.
+type jsonStrings struct {
+	b   bytes.Buffer
+	enc *json.Encoder
+}
+
+func newJSONStrings() *jsonStrings {
+	j := &jsonStrings{}
+	j.enc = json.NewEncoder(&j.b)
+	j.enc.SetEscapeHTML(false)
+	return j
+}
+
+// appendTo appends s, encoded, to buf.
+func (j *jsonStrings) appendTo(buf []byte, s string) []byte {
+	j.b.Reset()
+	_ = j.enc.Encode(s) // a string always encodes
+	return append(buf, bytes.TrimSuffix(j.b.Bytes(), []byte("\n"))...)
 }

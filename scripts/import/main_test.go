@@ -110,3 +110,17 @@ func TestImportUsage(t *testing.T) {
 		}
 	}
 }
+
+// TestImportMissingFileBeforeLogin: a -file that does not exist is a
+// usage error naming it, found before the script logs in.
+func TestImportMissingFileBeforeLogin(t *testing.T) {
+	clitest.Offline(t)
+	missing := filepath.Join(t.TempDir(), "data.csv")
+	res := clitest.Run(t, run, args("-import", "a", "-file", missing)...)
+	if res.Code != 2 || !strings.Contains(res.Stderr, "-file "+missing+" does not exist") {
+		t.Errorf("exit %d, stderr %q; want exit 2 saying -file %s does not exist", res.Code, res.Stderr, missing)
+	}
+	if strings.Contains(res.Stderr, "emulator") || strings.Contains(res.Stderr, "stat ") {
+		t.Errorf("connected, or said stat:\n%s", res.Stderr)
+	}
+}

@@ -28,8 +28,14 @@ func (o *options) checkLocal() error {
 	if o.file != "" {
 		fi, err := os.Stat(o.file)
 		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			return cli.UsageError{Err: fmt.Errorf("-file %s does not exist: name the file to upload (or omit -file to run on the data already there)", o.file)}
 		case err != nil:
-			return cli.UsageError{Err: fmt.Errorf("-file: %w", err)}
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err // "permission denied", without "stat"
+			}
+			return cli.UsageError{Err: fmt.Errorf("-file %s: %w", o.file, err)}
 		case fi.IsDir():
 			return cli.UsageError{Err: fmt.Errorf("-file %s is a directory: name the file to upload", o.file)}
 		case fi.Mode().IsRegular() && fi.Size() == 0:

@@ -11,7 +11,6 @@ import (
 	"io"
 	"iter"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/anaplan-registry/toolkit/lib/anaplan"
@@ -24,8 +23,9 @@ func main() { cli.Main(run) }
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := cli.NewFlagSet("models", "Lists every model you can see, with state, workspace, memory usage and dates.", stderr)
 	workspace := fs.String("workspace", "", "only the models of the workspace with this id")
-	state := fs.String("state", "", "only models in this activeState (e.g. PRODUCTION, ARCHIVED)")
-	sort := fs.String("sort", "", "server-side order, e.g. +name or -activeState")
+	var state, sort string
+	cli.ChoiceVar(fs, &state, "state", activeStates, "only models in this `activeState`")
+	cli.SortVar(fs, &sort, "name", "activeState") // what /models sorts by (anaplan-api.md §3)
 	format := cli.FormatFlag(fs)
 	conn := cli.ConnectionFlags(fs)
 	if err := cli.Parse(fs, args); err != nil {
@@ -37,7 +37,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	defer session.Close()
 
-	opts := anaplan.ListOptions{Details: true, Sort: *sort}
+	opts := anaplan.ListOptions{Details: true, Sort: sort}
 	var seq iter.Seq2[anaplan.Model, error]
 	if *workspace != "" {
 		seq = session.Client.ListWorkspaceModels(ctx, *workspace, opts)
@@ -52,11 +52,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if *state == "" || strings.EqualFold(string(m.ActiveState), *state) {
+		if state == "" || string(m.ActiveState) == state {
 			models = append(models, m)
 		}
 	}
 	return cli.Write(stdout, *format, table(*format, models), models)
+}
+
+// activeStates are the documented activeState values (anaplan-api.md §4),
+// the choices of -state.
+var activeStates = []string{
+	string(anaplan.StateUnlocked), string(anaplan.StateActive), string(anaplan.StateProduction),
+	string(anaplan.StateMaintenance), string(anaplan.StateProductionMaintenance),
+	string(anaplan.StateArchived), string(anaplan.StateLocked),
 }
 
 func table(format cli.Format, models []anaplan.Model) registry.Table {

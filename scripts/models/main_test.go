@@ -60,3 +60,40 @@ func TestModelsUnknownWorkspace(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", res.Code, res.Stderr)
 	}
 }
+
+// TestModelsRefusesBadStateAndSort: a state Anaplan never reports, or a
+// sort /models refuses (an unknown field, a missing +/-), is a usage error
+// naming the flag and the valid values, before any request; a valid one
+// still works, in any case for -state.
+func TestModelsRefusesBadStateAndSort(t *testing.T) {
+	clitest.Offline(t)
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"-state", "FOO"}, []string{"-state", "UNLOCKED", "PRODUCTION_MAINTENANCE", "ARCHIVED"}},
+		{[]string{"-sort", "+memoryUsage"}, []string{"-sort", "memoryUsage", "name, activeState"}},
+		{[]string{"-sort", "name"}, []string{"-sort", "+ (ascending) or - (descending)"}},
+		{[]string{"-sort", "+name,"}, []string{"-sort", "empty column"}},
+	} {
+		res := clitest.Run(t, run, tc.args...)
+		if res.Code != 2 || strings.Contains(res.Stderr, "emulator") {
+			t.Errorf("%v: exit %d, want 2 before connecting:\n%s", tc.args, res.Code, res.Stderr)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(res.Stderr, w) {
+				t.Errorf("%v: stderr lacks %q:\n%s", tc.args, w, res.Stderr)
+			}
+		}
+	}
+	res := clitest.Run(t, run, "-state", "production", "-sort", "-name,+activeState", "-format", "json")
+	var got []anaplan.Model
+	if err := json.Unmarshal([]byte(res.Stdout), &got); res.Code != 0 || err != nil || len(got) == 0 {
+		t.Fatalf("exit %d, %v: %s", res.Code, err, res.Stderr)
+	}
+	for i, m := range got {
+		if m.ActiveState != anaplan.StateProduction || (i > 0 && got[i-1].Name < m.Name) {
+			t.Errorf("model %d %q (%s): want PRODUCTION models by name, descending", i, m.Name, m.ActiveState)
+		}
+	}
+}

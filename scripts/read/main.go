@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -24,18 +25,18 @@ func main() { cli.Main(run) }
 const maxListItems = 999_999_999
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := cli.NewFlagSet("read", "Writes a list's items or a view's cells as CSV or JSON.", stderr)
-	workspace := fs.String("workspace", "", "id of the model's workspace (optional: found from the model)")
-	model := fs.String("model", "Model Registry", "the model, by name or id")
-	list := fs.String("list", "", "the list to read, by name or id")
-	view := fs.String("view", "", "the view to read, by name or id (a module's name reads its default view)")
-	format := fs.String("format", "csv", "output format: csv or json")
-	out := fs.String("o", "", "file to write (atomically); default stdout")
-	large := fs.String("large", string(modeldata.LargeAuto), "large read request: auto (big lists, views too large to read at once), always or never")
+	flags := cli.NewFlagSet("read", "Writes a list's items or a view's cells as CSV or JSON.", stderr)
+	workspace := flags.String("workspace", "", "id of the model's workspace (optional: found from the model)")
+	model := flags.String("model", "Model Registry", "the model, by name or id")
+	list := flags.String("list", "", "the list to read, by name or id")
+	view := flags.String("view", "", "the view to read, by name or id (a module's name reads its default view)")
+	format := flags.String("format", "csv", "output format: csv or json")
+	out := flags.String("o", "", "file to write (atomically); default stdout")
+	large := flags.String("large", string(modeldata.LargeAuto), "large read request: auto (big lists, views too large to read at once), always or never")
 	var threshold int
-	cli.IntRangeVar(fs, &threshold, "large-items", modeldata.DefaultLargeThreshold, 1, maxListItems, "with -large auto: lists with more `items` are read through a read request")
-	conn := cli.ConnectionFlags(fs)
-	if err := cli.Parse(fs, args); err != nil {
+	cli.IntRangeVar(flags, &threshold, "large-items", modeldata.DefaultLargeThreshold, 1, maxListItems, "with -large auto: lists with more `items` are read through a read request")
+	conn := cli.ConnectionFlags(flags)
+	if err := cli.Parse(flags, args); err != nil {
 		return err
 	}
 	switch {
@@ -45,6 +46,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cli.UsageError{Err: fmt.Errorf("-format %q: use csv or json", *format)}
 	case *large != "auto" && *large != "always" && *large != "never":
 		return cli.UsageError{Err: fmt.Errorf("-large %q: use auto, always or never", *large)}
+	}
+	if *out != "" { // before logging in: a typo in -o should not cost a read
+		if dir := filepath.Dir(*out); !isDir(dir) {
+			return cannotWrite(*out, dir, fs.ErrNotExist)
+		}
 	}
 	session, err := conn.Connect(stderr)
 	if err != nil {
@@ -85,9 +91,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 // readToFile writes to a temporary file beside path and renames it into
 // place only when the read is complete: path is never half-written.
 func readToFile(ctx context.Context, path string, read func(io.Writer) (modeldata.ReadResult, error)) (modeldata.ReadResult, error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
 	if err != nil {
-		return modeldata.ReadResult{}, fmt.Errorf("cannot write %s: %w", path, err)
+		return modeldata.ReadResult{}, cannotWrite(path, dir, err)
 	}
 	res, err := read(f)
 	if cerr := f.Close(); err == nil {
@@ -97,10 +104,34 @@ func readToFile(ctx context.Context, path string, read func(io.Writer) (modeldat
 		err = ctx.Err()
 	}
 	if err == nil {
-		err = os.Rename(f.Name(), path)
+		if err = os.Rename(f.Name(), path); err != nil {
+			err = cannotWrite(path, dir, err)
+		}
 	}
 	if err != nil {
 		os.Remove(f.Name())
 	}
 	return res, err
+}
+
+func isDir(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && st.IsDir()
+}
+
+// cannotWrite says why path cannot be written in terms of path and its
+// directory, never the temporary file beside it the user did not name.
+func cannotWrite(path, dir string, err error) error {
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("cannot write %s: the directory %s does not exist (create it, or name another -o)", path, dir)
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err // "permission denied", without the temporary name
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		err = le.Err
+	}
+	return fmt.Errorf("cannot write %s: %w", path, err)
 }

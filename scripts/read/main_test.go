@@ -85,11 +85,42 @@ func TestReadBadInput(t *testing.T) {
 		"format":      {[]string{"-list", "a", "-format", "xml"}, `-format "xml"`},
 		"no such":     {[]string{"-view", "Nope"}, `no view named "Nope"`},
 		"no model":    {[]string{"-model", "Nope", "-list", "a"}, `no model named or with id "Nope"`},
-		"bad outfile": {[]string{"-list", "W1 Workspaces", "-o", "/nonexistent/dir/x.csv"}, "cannot write /nonexistent/dir/x.csv"},
+		"bad outfile": {[]string{"-list", "W1 Workspaces", "-o", "/nonexistent/dir/x.csv"}, "cannot write /nonexistent/dir/x.csv: the directory /nonexistent/dir does not exist"},
 	} {
 		res := clitest.Run(t, run, tt.args...)
 		if res.Code == 0 || !strings.Contains(res.Stderr, tt.want) {
 			t.Errorf("%s: exit %d, stderr %q; want it to say %q", name, res.Code, res.Stderr, tt.want)
 		}
+		if strings.Contains(res.Stderr, ".x.csv.") {
+			t.Errorf("%s: stderr names the temporary file: %q", name, res.Stderr)
+		}
+	}
+}
+
+// TestReadViewNamesTheRowColumn: a view's CSV grid leaves its row
+// labels' header blank; read names that column after the row dimension
+// (from the view's metadata), in CSV and JSON alike, and JSON keeps "&"
+// as it is rather than as \u0026.
+func TestReadViewNamesTheRowColumn(t *testing.T) {
+	clitest.Offline(t)
+	seed(t)
+	res := clitest.Run(t, run, "-view", "W1 Workspace Register")
+	rows, err := csv.NewReader(strings.NewReader(res.Stdout)).ReadAll()
+	if res.Code != 0 || err != nil || len(rows) < 2 {
+		t.Fatalf("exit %d, %v: %s", res.Code, err, res.Stderr)
+	}
+	if rows[0][0] != "W1 Workspaces" {
+		t.Errorf("CSV header %q: want the row column named after the row dimension, W1 Workspaces", rows[0])
+	}
+	res = clitest.Run(t, run, "-view", "W1 Workspace Register", "-format", "json")
+	var recs []map[string]string
+	if err := json.Unmarshal([]byte(res.Stdout), &recs); res.Code != 0 || err != nil || len(recs) != len(rows)-1 {
+		t.Fatalf("exit %d, %v, %d records for %d CSV rows: %s", res.Code, err, len(recs), len(rows)-1, res.Stderr)
+	}
+	if _, ok := recs[0][""]; ok || recs[0]["W1 Workspaces"] == "" {
+		t.Errorf("JSON record %v: want the row label under W1 Workspaces, no empty key", recs[0])
+	}
+	if strings.Contains(res.Stdout, `\u0026`) || !strings.Contains(res.Stdout, "&") {
+		t.Errorf("JSON escapes & (or the demo lost its FP&A names):\n%s", res.Stdout)
 	}
 }

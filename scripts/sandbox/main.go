@@ -14,28 +14,19 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
-	"os/signal"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/anaplan-registry/toolkit/lib/emulator"
+	"github.com/anaplan-registry/toolkit/scripts/internal/cli"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "sandbox:", err)
-		os.Exit(1)
-	}
-}
+func main() { cli.Main(run) }
 
 // config is the parsed command line.
 type config struct {
@@ -56,10 +47,9 @@ type config struct {
 	timeouts    emulator.ServerTimeouts
 }
 
-func parseFlags(args []string, stdout io.Writer) (*config, error) {
+func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	var c config
-	fs := flag.NewFlagSet("sandbox", flag.ContinueOnError)
-	fs.SetOutput(io.Discard) // errors are returned as one line; -h prints to stdout
+	fs := cli.NewFlagSet("sandbox", "Runs the Anaplan emulator (auth service + Integration API v2) on a loopback address.", stderr)
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "listen on `HOST:PORT` (port 0 picks a free one)")
 	fs.BoolVar(&c.allowRemote, "allow-remote", false, "allow a non-loopback -addr (the demo password is public)")
 	fs.StringVar(&c.stateDir, "state", "", "persist tokens, uploaded files, tasks and model data in `DIR`; empty keeps them in memory")
@@ -85,39 +75,41 @@ func parseFlags(args []string, stdout io.Writer) (*config, error) {
 	fs.DurationVar(&c.timeouts.Idle, "idle-timeout", emulator.DefaultIdleTimeout, "close a kept-alive connection idle for `D`")
 	fs.DurationVar(&c.timeouts.BodyGrace, "body-grace", emulator.DefaultBodyGrace, "how far a request body may lag behind -body-min-rate, `D`, before it is cut off")
 	fs.Int64Var(&c.timeouts.BodyMinRate, "body-min-rate", emulator.DefaultBodyMinRate, "cut off a request body arriving slower than `BYTES` a second on average (large uploads on slow links stay well above it)")
-	fs.Usage = func() {} // flag would print it on every error; -h prints it below
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintf(stdout, "Usage: go run ./scripts/sandbox [flags]\n\n"+
-				"Runs the Anaplan emulator (auth service + Integration API v2) on a loopback address.\n\nFlags:\n")
-			fs.SetOutput(stdout)
-			fs.PrintDefaults()
-			return nil, err
-		}
-		return nil, fmt.Errorf("%v (see -h)", err)
-	}
-	switch {
-	case fs.NArg() > 0:
-		return nil, fmt.Errorf("unexpected argument %q (see -h)", fs.Arg(0))
-	case c.tokenTTL <= 0:
-		return nil, fmt.Errorf("-token-ttl %v: want a positive duration such as 35m", c.tokenTTL)
-	case c.oauthPoll < time.Second || c.oauthPoll%time.Second != 0:
-		return nil, fmt.Errorf("-oauth-interval %v: want whole seconds of at least 1s, e.g. 5s", c.oauthPoll)
-	case c.taskTime < 0:
-		return nil, fmt.Errorf("-task-duration %v: want a duration of at least 0, e.g. 1ms", c.taskTime)
-	case c.advance != "" && !c.parseAdvance():
-		return nil, fmt.Errorf("-advance %q: want a number of days from 0 to 3650, e.g. 7d", c.advance)
-	case c.timeouts.ReadHeader <= 0 || c.timeouts.Idle <= 0 || c.timeouts.BodyGrace <= 0:
-		return nil, fmt.Errorf("-header-timeout %v -idle-timeout %v -body-grace %v: want positive durations such as 10s", c.timeouts.ReadHeader, c.timeouts.Idle, c.timeouts.BodyGrace)
-	case c.timeouts.BodyMinRate <= 0:
-		return nil, fmt.Errorf("-body-min-rate %d: want a positive number of bytes a second, e.g. %d", c.timeouts.BodyMinRate, emulator.DefaultBodyMinRate)
-	case c.workspaces < 0 || c.models < 0:
-		return nil, fmt.Errorf("-workspaces %d -models %d: want counts of at least 0", c.workspaces, c.models)
-	}
-	if err := checkFaults(c.faults); err != nil {
+	if err := cli.Parse(fs, args); err != nil {
 		return nil, err
 	}
+	if err := c.check(); err != nil {
+		return nil, cli.UsageError{Err: err}
+	}
 	return &c, nil
+}
+
+// check validates the values the flags' types let through, each error
+// naming the one flag at fault.
+func (c *config) check() error {
+	switch {
+	case c.tokenTTL <= 0:
+		return fmt.Errorf("-token-ttl %v: want a positive duration such as 35m", c.tokenTTL)
+	case c.oauthPoll < time.Second || c.oauthPoll%time.Second != 0:
+		return fmt.Errorf("-oauth-interval %v: want whole seconds of at least 1s, e.g. 5s", c.oauthPoll)
+	case c.taskTime < 0:
+		return fmt.Errorf("-task-duration %v: want a duration of at least 0, e.g. 1ms", c.taskTime)
+	case c.advance != "" && !c.parseAdvance():
+		return fmt.Errorf("-advance %q: want a number of days from 0 to 3650, e.g. 7d", c.advance)
+	case c.timeouts.ReadHeader <= 0:
+		return fmt.Errorf("-header-timeout %v: want a positive duration such as 10s", c.timeouts.ReadHeader)
+	case c.timeouts.Idle <= 0:
+		return fmt.Errorf("-idle-timeout %v: want a positive duration such as 2m", c.timeouts.Idle)
+	case c.timeouts.BodyGrace <= 0:
+		return fmt.Errorf("-body-grace %v: want a positive duration such as 10s", c.timeouts.BodyGrace)
+	case c.timeouts.BodyMinRate <= 0:
+		return fmt.Errorf("-body-min-rate %d: want a positive number of bytes a second, e.g. %d", c.timeouts.BodyMinRate, emulator.DefaultBodyMinRate)
+	case c.workspaces < 0:
+		return fmt.Errorf("-workspaces %d: want a count of 1 or more (leave it out for the demo tenant)", c.workspaces)
+	case c.models < 0:
+		return fmt.Errorf("-models %d: want a count of 1 or more (leave it out for the demo tenant)", c.models)
+	}
+	return checkFaults(c.faults)
 }
 
 // checkFaults validates the fault flags, naming the flag at fault.
@@ -142,10 +134,7 @@ func checkFaults(f emulator.Faults) error {
 
 // run serves the emulator until ctx ends, then shuts it down cleanly.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	c, err := parseFlags(args, stdout)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	}
+	c, err := parseFlags(args, stderr)
 	if err != nil {
 		return err
 	}
@@ -167,7 +156,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := c.definitions.load(&opts); err != nil {
 		return err
 	}
-	tenant := "demo tenant (emulator.Demo)"
+	demo := emulator.Demo()
+	tenant := fmt.Sprintf("the demo tenant (%d workspaces, %d models; lib/emulator/README.md describes it)", len(demo.Workspaces), len(demo.Models))
 	if c.workspaces > 0 || c.models > 0 {
 		ws := c.workspaces
 		if ws == 0 {
@@ -180,7 +170,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		days := c.advanceDays
 		base := opts.Tenant
 		if base == nil {
-			base = emulator.Demo()
+			base = demo
 		}
 		var events []emulator.Event
 		opts.Tenant, events = base.Advance(days, opts.AdvanceSeed)
@@ -188,10 +178,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	tenant += c.definitions.banner()
 	srv, err := emulator.Start(c.addr, opts)
-	if errors.Is(err, emulator.ErrRemoteAddr) {
-		return fmt.Errorf("-addr %s is not a loopback address and the demo password is public; pass -allow-remote to listen there anyway", c.addr)
-	}
-	if err != nil {
+	switch {
+	case errors.Is(err, emulator.ErrRemoteAddr):
+		return cli.UsageError{Err: fmt.Errorf("-addr %s is not a loopback address and the demo password is public; pass -allow-remote to listen there anyway", c.addr)}
+	case errors.Is(err, syscall.EADDRINUSE):
+		return fmt.Errorf("-addr %s: the address is already in use (another sandbox still running?): stop that one, or pass another port; -addr 127.0.0.1:0 picks a free one", c.addr)
+	case err != nil:
 		return err
 	}
 	state := "in memory (a restart forgets tokens, files and tasks; use -state DIR to keep them)"

@@ -8,11 +8,13 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/anaplan-registry/toolkit/lib/emulator"
+	"github.com/anaplan-registry/toolkit/scripts/internal/cli"
 )
 
 // startRun runs the sandbox in the background and returns the URLs it
@@ -185,7 +187,9 @@ func TestRunRejectsBadArguments(t *testing.T) {
 		{[]string{"-nope"}, "-nope"},
 		{[]string{"-token-ttl", "0s"}, "-token-ttl"},
 		{[]string{"-token-ttl", "soon"}, "token-ttl"},
-		{[]string{"-models", "-1"}, "-models -1"},
+		{[]string{"-models", "-1"}, "-models -1: want a count of 1 or more"},
+		{[]string{"-workspaces", "-2"}, "-workspaces -2: want a count"},
+		{[]string{"-seed", "abc"}, `invalid value "abc" for flag -seed: not a whole number`},
 		{[]string{"extra"}, `unexpected argument "extra"`},
 		{[]string{"-addr", "0.0.0.0:0"}, "-allow-remote"},
 		{[]string{"-addr", "nonsense"}, "nonsense"},
@@ -211,14 +215,64 @@ func TestRunRejectsBadArguments(t *testing.T) {
 		if stdout.Len() != 0 {
 			t.Errorf("run(%q) printed %q", tc.args, stdout.String())
 		}
+		if msg := err.Error(); strings.Contains(msg, "parse error") ||
+			(!slices.Contains(tc.args, "-workspaces") && strings.Contains(msg, "-workspaces")) ||
+			(!slices.Contains(tc.args, "-models") && strings.Contains(msg, "-models")) {
+			t.Errorf("run(%q) = %q: want plain words naming only the flags given", tc.args, msg)
+		}
 	}
 }
 
+// TestRunSaysWhenTheAddressIsTaken: a second sandbox on a port in use
+// fails with one mention of the address and the way out (-addr with port
+// 0), not "listen tcp …: bind: address already in use" after the
+// address again.
+func TestRunSaysWhenTheAddressIsTaken(t *testing.T) {
+	t.Parallel()
+	authURL, _, _, cancel, done := startRun(t, "-addr", "127.0.0.1:0")
+	defer func() { cancel(); waitRun(t, done) }()
+	addr := strings.TrimPrefix(authURL, "http://")
+	err := run(context.Background(), []string{"-addr", addr}, io.Discard, io.Discard)
+	if err == nil {
+		t.Fatal("a second sandbox on the same address started")
+	}
+	msg := err.Error()
+	if strings.Count(msg, addr) != 1 || !strings.Contains(msg, "already in use") || !strings.Contains(msg, "-addr 127.0.0.1:0 picks a free one") {
+		t.Errorf("error %q: want the address once, that it is in use, and the -addr 127.0.0.1:0 hint", msg)
+	}
+}
+
+// TestBannerSpeaksPlainly: the banner describes the tenant and the OAuth
+// login in the toolkit's words, not Go identifiers or the reference's
+// {oauth} placeholder.
+func TestBannerSpeaksPlainly(t *testing.T) {
+	t.Parallel()
+	_, _, banner, cancel, done := startRun(t, "-addr", "127.0.0.1:0")
+	defer func() { cancel(); waitRun(t, done) }()
+	demo := emulator.Demo()
+	want := fmt.Sprintf("tenant:    the demo tenant (%d workspaces, %d models;", len(demo.Workspaces), len(demo.Models))
+	if !strings.Contains(banner.String(), want) || !strings.Contains(banner.String(), "ANAPLAN_AUTH=oauth") {
+		t.Errorf("banner lacks %q or ANAPLAN_AUTH=oauth:\n%s", want, banner)
+	}
+	for _, jargon := range []string{"emulator.Demo", "{oauth}"} {
+		if strings.Contains(banner.String(), jargon) {
+			t.Errorf("banner says %q:\n%s", jargon, banner)
+		}
+	}
+}
+
+// TestRunHelp: -h prints what the other scripts print, on stderr: the
+// synopsis, "Usage of sandbox:" and the flags, and exits 0.
 func TestRunHelp(t *testing.T) {
 	t.Parallel()
-	var stdout bytes.Buffer
-	if err := run(context.Background(), []string{"-h"}, &stdout, io.Discard); err != nil {
-		t.Fatalf("run(-h) = %v, want nil", err)
+	var stderr bytes.Buffer
+	err := run(context.Background(), []string{"-h"}, io.Discard, &stderr)
+	if cli.ExitCode(err, io.Discard) != 0 {
+		t.Fatalf("run(-h) = %v, want exit 0", err)
+	}
+	stdout := stderr // the flags are checked below
+	if !strings.HasPrefix(stderr.String(), "Runs the Anaplan emulator") || !strings.Contains(stderr.String(), "\n\nUsage of sandbox:\n") {
+		t.Errorf("-h is not laid out as the other scripts' (synopsis, then Usage of sandbox:):\n%s", stderr.String())
 	}
 	for _, flag := range []string{"-addr", "-allow-remote", "-state", "-token-ttl", "-workspaces", "-models",
 		"-rate-limit", "-error-rate", "-drop-rate", "-drop-mode", "-latency", "-seed", "-exempt-auth",

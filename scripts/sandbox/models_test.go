@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
+	"flag"
 	"io"
 	"net/http"
 	"os"
@@ -34,9 +36,9 @@ func TestModelFlag(t *testing.T) {
 			t.Errorf("run(%q) printed %q", tc.args, stdout.String())
 		}
 	}
-	var stdout bytes.Buffer
-	if err := run(context.Background(), []string{"-h"}, &stdout, io.Discard); err != nil || !strings.Contains(stdout.String(), "-model MODELID=FILE") {
-		t.Errorf("usage lacks -model (%v):\n%s", err, stdout.String())
+	var stderr bytes.Buffer
+	if err := run(context.Background(), []string{"-h"}, io.Discard, &stderr); !errors.Is(err, flag.ErrHelp) || !strings.Contains(stderr.String(), "-model MODELID=FILE") {
+		t.Errorf("usage lacks -model (%v):\n%s", err, stderr.String())
 	}
 }
 

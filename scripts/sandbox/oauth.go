@@ -16,7 +16,7 @@ func oauthBanner(baseURL string, interval time.Duration, approveAs string) strin
 		approval = "every code is approved at once as " + approveAs + " (-oauth-approve-as: for tests only)"
 	}
 	return fmt.Sprintf(`
-OAuth 2.0 device grant (Anaplan's {oauth} host; polls every %v):
+OAuth 2.0 device login (clients poll every %v; add ANAPLAN_AUTH=oauth when other credentials are set too):
   ANAPLAN_OAUTH_URL=%s
   %s
   demo client, rotating refresh tokens:     ANAPLAN_OAUTH_CLIENT_ID=%s

@@ -44,7 +44,7 @@ func TestBannerNamesTheOAuthClients(t *testing.T) {
 	if oauthURL != authURL || clientID != emulator.DemoOAuthClientID {
 		t.Errorf("OAuth URL %q, client %q", oauthURL, clientID)
 	}
-	for _, want := range []string{emulator.DemoOAuthStaticClientID, oauthURL + "/activate", "polls every 2s"} {
+	for _, want := range []string{emulator.DemoOAuthStaticClientID, oauthURL + "/activate", "clients poll every 2s"} {
 		if !strings.Contains(banner.String(), want) {
 			t.Errorf("banner lacks %q:\n%s", want, banner)
 		}

@@ -19,7 +19,8 @@ func main() { cli.Main(run) }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := cli.NewFlagSet("workspaces", "Lists every workspace with its size allowance and current size.", stderr)
-	sort := fs.String("sort", "", "server-side order, e.g. +name or -sizeAllowance")
+	var sort string
+	cli.SortVar(fs, &sort, "name", "sizeAllowance") // what /workspaces sorts by (anaplan-api.md §3)
 	format := cli.FormatFlag(fs)
 	conn := cli.ConnectionFlags(fs)
 	if err := cli.Parse(fs, args); err != nil {
@@ -30,7 +31,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer session.Close()
-	workspaces, err := anaplan.Collect(session.Client.ListWorkspaces(ctx, anaplan.ListOptions{Details: true, Sort: *sort}))
+	workspaces, err := anaplan.Collect(session.Client.ListWorkspaces(ctx, anaplan.ListOptions{Details: true, Sort: sort}))
 	if err != nil {
 		return err
 	}

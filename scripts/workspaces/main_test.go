@@ -42,10 +42,28 @@ func TestWorkspacesCSVSortedBySize(t *testing.T) {
 	}
 }
 
-func TestWorkspacesBadSort(t *testing.T) {
+// TestWorkspacesRefusesBadSort: a sort /workspaces refuses is a usage
+// error naming -sort and its fields, before any request.
+func TestWorkspacesRefusesBadSort(t *testing.T) {
 	clitest.Offline(t)
-	res := clitest.Run(t, run, "-sort", "name")
-	if res.Code != 1 || !strings.Contains(res.Stderr, "sort") {
-		t.Errorf("exit %d, stderr %q: want the server's sort error", res.Code, res.Stderr)
+	for _, tc := range []struct{ sort, want string }{
+		{"sizeAllowance", "+ (ascending) or - (descending)"},
+		{"name", "e.g. +name"},
+		{"+currentSize", "name, sizeAllowance"},
+	} {
+		res := clitest.Run(t, run, "-sort", tc.sort)
+		if res.Code != 2 || !strings.Contains(res.Stderr, "flag -sort") || !strings.Contains(res.Stderr, tc.want) || strings.Contains(res.Stderr, "emulator") {
+			t.Errorf("-sort %s: exit %d, want 2 naming -sort and %q before connecting:\n%s", tc.sort, res.Code, tc.want, res.Stderr)
+		}
+	}
+}
+
+// TestWorkspacesJSONKeepsAmpersands: -format json is data, not HTML:
+// "FP&A Planning" stays as it is, not "FP\u0026A Planning".
+func TestWorkspacesJSONKeepsAmpersands(t *testing.T) {
+	clitest.Offline(t)
+	res := clitest.Run(t, run, "-format", "json")
+	if res.Code != 0 || !strings.Contains(res.Stdout, `"FP&A Planning"`) || strings.Contains(res.Stdout, `\u0026`) {
+		t.Errorf("exit %d; want FP&A Planning with a plain &:\n%s%s", res.Code, res.Stdout, res.Stderr)
 	}
 }

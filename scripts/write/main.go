@@ -27,7 +27,7 @@ func main() { cli.Main(run) }
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := cli.NewFlagSet("write", "Writes list items or module cells from a CSV file.", stderr)
 	workspace := fs.String("workspace", "", "id of the model's workspace (optional: found from the model)")
-	model := fs.String("model", "Model Registry", "the model, by name or id")
+	model := fs.String("model", "", "the model to write into, by name or id (required: a write changes data, so no default)")
 	list := fs.String("list", "", "write items into this list (name or id)")
 	module := fs.String("module", "", "write cells into this module (name or id)")
 	action := fs.String("action", "add", "with -list: add, update or delete")
@@ -40,6 +40,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	switch {
+	case *model == "":
+		return cli.UsageError{Err: errors.New("-model is required: name the model to write into, by name or id (list them with go run ./scripts/models)")}
 	case (*list == "") == (*module == ""):
 		return cli.UsageError{Err: errors.New("name exactly one of -list or -module")}
 	case *file == "":
@@ -71,7 +73,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		what = fmt.Sprintf("list %q", l.Name)
+		what = fmt.Sprintf("list %q of model %q", l.Name, *model)
 		res, err = modeldata.WriteItems(ctx, m, l.ID, modeldata.ItemAction(*action), f, opts)
 		if err != nil {
 			return fmt.Errorf("writing %s from %s: %w", what, *file, err)
@@ -82,7 +84,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		what = fmt.Sprintf("module %q", mod.Name)
+		what = fmt.Sprintf("module %q of model %q", mod.Name, *model)
 		res, err = modeldata.WriteCells(ctx, m, mod.ID, f, modeldata.CellsOptions{ByCode: *byCode}, opts)
 		if err != nil {
 			return fmt.Errorf("writing %s from %s: %w", what, *file, err)

@@ -28,11 +28,11 @@ func TestWriteNamesTheLineOfEachRejectedRow(t *testing.T) {
 		"WS2,\"Second,\nwith a newline\"\n"+
 		"WS1,Duplicate of the first\n"+
 		"WS3,Third\n")
-	res := clitest.Run(t, run, "-list", "W1 Workspaces", "-file", items)
+	res := clitest.Run(t, run, "-model", "Model Registry", "-list", "W1 Workspaces", "-file", items)
 	if res.Code != 1 {
 		t.Fatalf("exit %d, want 1 for a rejected row: %s %s", res.Code, res.Stdout, res.Stderr)
 	}
-	if !strings.Contains(res.Stdout, "4 rows, 3 items added in 1 requests, 1 rejected") ||
+	if !strings.Contains(res.Stdout, `list "W1 Workspaces" of model "Model Registry": 4 rows, 3 items added in 1 requests, 1 rejected`) ||
 		!strings.Contains(res.Stdout, items+" line 5: ") {
 		t.Errorf("stdout does not report line 5:\n%s", res.Stdout)
 	}
@@ -41,7 +41,7 @@ func TestWriteNamesTheLineOfEachRejectedRow(t *testing.T) {
 		"Size Allowance,WS1,1000\n"+
 		"Current Size,WS2,20\n"+
 		"Size Allowance,NO SUCH ITEM,5\n")
-	res = clitest.Run(t, run, "-module", "W1 Workspace Register", "-by-code", "-file", cells, "-batch", "2")
+	res = clitest.Run(t, run, "-model", "Model Registry", "-module", "W1 Workspace Register", "-by-code", "-file", cells, "-batch", "2")
 	if res.Code != 1 || !strings.Contains(res.Stdout, "3 rows, 2 cells changed in 2 requests, 1 rejected") ||
 		!strings.Contains(res.Stdout, cells+" line 4: ") {
 		t.Errorf("exit %d, stdout:\n%s\nstderr: %s", res.Code, res.Stdout, res.Stderr)
@@ -54,6 +54,7 @@ func TestWriteBadInput(t *testing.T) {
 		args []string
 		want string
 	}{
+		"no model":     {[]string{"-list", "W1 Workspaces", "-file", "x.csv"}, "-model is required"},
 		"no target":    {[]string{"-file", "x.csv"}, "exactly one of -list or -module"},
 		"no file":      {[]string{"-list", "W1 Workspaces"}, "-file is required"},
 		"bad action":   {[]string{"-list", "L", "-file", "x", "-action", "upsert"}, `-action "upsert"`},
@@ -61,6 +62,9 @@ func TestWriteBadInput(t *testing.T) {
 		"empty file":   {[]string{"-list", "W1 Workspaces", "-file", writeFile(t, "e.csv", "")}, "the file is empty"},
 		"no such list": {[]string{"-list", "W9", "-file", writeFile(t, "x.csv", "code\nA\n")}, `no list named "W9"`},
 	} {
+		if name != "no model" {
+			tt.args = append([]string{"-model", "Model Registry"}, tt.args...)
+		}
 		res := clitest.Run(t, run, tt.args...)
 		if res.Code == 0 || !strings.Contains(res.Stderr, tt.want) {
 			t.Errorf("%s: exit %d, stderr %q; want it to say %q", name, res.Code, res.Stderr, tt.want)

@@ -204,11 +204,19 @@ func (g *ViewGrid) EachRow(row func(label string, cells []string) error, flush f
 	}, flush)
 }
 
-// WriteCSV writes the grid as CSV: a header row (the row dimension's
-// corner left blank, then the line item names), then one row per item.
-// escaped quotes every field.
+// WriteCSV writes the grid as CSV, as the reference describes the grid:
+// first the page selectors' items (a line omitted when the view has no
+// page dimension), then a header row (the row dimension's corner left
+// blank, then the line item names), then one row per item. escaped quotes
+// every field.
 func (g *ViewGrid) WriteCSV(w io.Writer, escaped bool) error {
 	c := newCSVOut(escaped)
+	if len(g.Pages) > 0 {
+		for _, p := range g.Pages {
+			c.field(p)
+		}
+		c.end()
+	}
 	c.field("")
 	for _, name := range g.Columns {
 		c.field(name)

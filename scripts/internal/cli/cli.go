@@ -12,8 +12,10 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
+	"time"
 )
 
 // RunFunc is a script's body. It returns nil on success; main turns an
@@ -67,16 +69,71 @@ func NewFlagSet(name, synopsis string, stderr io.Writer) *flag.FlagSet {
 
 // Parse parses args; a bad flag becomes a UsageError, -h returns flag.ErrHelp.
 func Parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
+	// The flag package prints its own error, before the usage; muted, the
+	// usage comes first and the error once, as the last line ExitCode
+	// prints, in plainer words where flag's are "parse error".
+	out, usage := fs.Output(), fs.Usage
+	if usage == nil { // a flag set not made by NewFlagSet: flag's default usage
+		usage = func() {
+			fmt.Fprintf(out, "Usage of %s:\n", fs.Name())
+			fs.PrintDefaults()
+		}
+	}
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	err := fs.Parse(args)
+	fs.SetOutput(out)
+	fs.Usage = usage
+	if err != nil {
+		usage()
 		if errors.Is(err, flag.ErrHelp) {
 			return err
 		}
-		return UsageError{err}
+		return UsageError{plainFlagError(fs, err)}
 	}
 	if fs.NArg() > 0 {
 		return UsageError{fmt.Errorf("unexpected argument %q (flags go before arguments; see -h)", fs.Arg(0))}
 	}
 	return nil
+}
+
+// flagValueError matches the flag package's error for a value its own
+// number, duration or bool flags cannot parse, which ends in a bare
+// "parse error" or "value out of range".
+var flagValueError = regexp.MustCompile(`^invalid (?:boolean )?value ("[^"]*") for (?:flag )?-([^:]+): (?:parse error|value out of range)$`)
+
+// plainFlagError says what a number, duration or bool flag wants instead
+// of "parse error": `invalid value "abc" for flag -seed: not a whole
+// number; e.g. 0`.
+func plainFlagError(fs *flag.FlagSet, err error) error {
+	m := flagValueError.FindStringSubmatch(err.Error())
+	if m == nil {
+		return err
+	}
+	f := fs.Lookup(m[2])
+	if f == nil {
+		return err
+	}
+	getter, ok := f.Value.(flag.Getter)
+	if !ok {
+		return err
+	}
+	var want string
+	switch getter.Get().(type) {
+	case int, int64:
+		want = "not a whole number (or too large); e.g. " + f.DefValue
+	case uint, uint64:
+		want = "not a whole number of 0 or more (or too large); e.g. " + f.DefValue
+	case float64:
+		want = "not a number; e.g. " + f.DefValue
+	case time.Duration:
+		want = "not a duration; e.g. 500ms, 10s, 2m or 1h30m"
+	case bool:
+		want = "want true or false"
+	default:
+		return err
+	}
+	return fmt.Errorf("invalid value %s for flag -%s: %s", m[1], m[2], want)
 }
 
 func progName() string { return filepath.Base(os.Args[0]) }

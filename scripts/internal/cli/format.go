@@ -47,6 +47,7 @@ func Write(w io.Writer, f Format, table registry.Table, value any) error {
 	case FormatJSON:
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false) // data, not HTML: "FP&A" stays as it is
 		return enc.Encode(value)
 	case FormatCSV:
 		cw := csv.NewWriter(w)
