@@ -48,8 +48,8 @@ func (u WorkspaceUsage) Status() string {
 
 // Count is a label and how many models carry it.
 type Count struct {
-	Key   string
-	Count int
+	Key   string `json:"key"`
+	Count int    `json:"count"`
 }
 
 // Summary computes the registry's summary.
