@@ -53,7 +53,7 @@ func TestRegistryWritesTheDemoTenant(t *testing.T) {
 			t.Errorf("%s has %d rows, want %d", file, len(rows)-1, want.rows)
 		}
 	}
-	for _, want := range []string{"Workforce Planning (HR)", "near allowance", "over allowance", "workspaces.csv"} {
+	for _, want := range []string{"Workforce Planning (HR)", "nearly full", "over allowance", "workspace-nearly-full", "workspaces.csv"} {
 		if !strings.Contains(res.Stdout, want) {
 			t.Errorf("summary lacks %q:\n%s", want, res.Stdout)
 		}
