@@ -68,6 +68,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	tenant, err := session.Tenant(ctx)
+	if err != nil {
+		return err
+	}
 	// The history opens once the tenant is read: a run that fails before
 	// leaves nothing behind, not even an empty database.
 	db, err := histFlags.open(ctx, *out)
@@ -77,7 +81,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if db != nil {
 		defer db.Close()
 	}
-	known, err := known(ctx, db, session.Tenant(), *orgFlags.alm)
+	if err := histFlags.adopt(ctx, db, tenant, stderr); err != nil {
+		return err
+	}
+	known, err := known(ctx, db, tenant.Key, *orgFlags.alm)
 	if err != nil {
 		return err
 	}
@@ -96,7 +103,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := histFlags.record(ctx, db, session.Tenant(), reg, lineage, demoDay, *out, historyOut(*format, stdout, stderr)); err != nil {
+	if err := histFlags.record(ctx, db, tenant.Key, reg, lineage, demoDay, *out, historyOut(*format, stdout, stderr)); err != nil {
 		return err
 	}
 	if syncFlags.sync {
