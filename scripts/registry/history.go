@@ -112,8 +112,11 @@ func (h *historyFlags) record(ctx context.Context, db *history.DB, tenant string
 	}
 	in := registry.ReportInput{Tenant: h.label, Run: run, Previous: rec.Previous, Changes: rec.Changes}
 	fmt.Fprintf(stdout, "\nHistory: run %d recorded in %s", run.ID, db.Path())
-	if in.Previous != nil {
+	switch {
+	case in.Previous != nil && len(in.Changes) > 0:
 		fmt.Fprintf(stdout, "; %s since run %d (go run ./scripts/registry-diff for the list)", changeCounts(in.Changes), in.Previous.ID)
+	case in.Previous != nil:
+		fmt.Fprintf(stdout, "; no changes since run %d", in.Previous.ID)
 	}
 	fmt.Fprintln(stdout, ".")
 	if !*h.report {
