@@ -40,7 +40,7 @@ Kinds of change (the CHANGE column; "kind" in CSV and JSON):
   bytes and percent are the size's difference; an added model or workspace
   carries its size, a removed one minus its size.
 Dates: -from YYYY-MM-DD is the tenant as that day began (the last run before
-it, else that day's first run), so "-from today" lists today's changes;
+it, else that day's first run), so -from with today's date lists today's changes;
 -to YYYY-MM-DD is the last run of that day or before. An RFC 3339 time means
 the last run at or before it.
 `
@@ -50,7 +50,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	usage := fs.Usage
 	fs.Usage = func() { usage(); fmt.Fprint(stderr, kindsHelp) }
 	path := fs.String("history", "out/registry.db", "the history database scripts/registry writes")
-	tenant := fs.String("tenant", "", "which tenant, when the database holds runs of several (the names -list and its errors show)")
+	tenant := fs.String("tenant", "", "which tenant, when the database holds runs of several: its name in words or its key (the error without -tenant lists both)")
 	from := fs.String("from", "", "the older run: a run id, or a date (see below); default: the run before -to")
 	to := fs.String("to", "", "the newer run: a run id, or a date meaning the last run on or before it; default: the last run")
 	list := fs.Bool("list", false, "list the recorded runs instead")

@@ -254,3 +254,15 @@ func TestDiffNamesTenantsInWords(t *testing.T) {
 		t.Errorf("-tenant by key: %v", err)
 	}
 }
+
+func TestDiffHelpListsTheKinds(t *testing.T) {
+	_, stderr, err := runDiff(t, "-h")
+	if err == nil {
+		t.Fatal("-h returned no error (flag.ErrHelp)")
+	}
+	for _, want := range []string{"workspace-allowance (size allowance)", "workspace-used (current size)", "added, removed, renamed", "-from YYYY-MM-DD is the tenant as that day began"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("-h lacks %q:\n%s", want, stderr)
+		}
+	}
+}
