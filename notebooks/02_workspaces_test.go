@@ -21,7 +21,7 @@ func TestWorkspacesNotebook(t *testing.T) {
 	}
 	for ws, status := range map[string]string{
 		"Sandbox – Model Builders": "over allowance",
-		"Workforce Planning (HR)":  "near allowance",
+		"Workforce Planning (HR)":  "nearly full",
 		"FP&amp;A Planning":        "",
 	} {
 		row := regexp.MustCompile(`<tr><td>` + regexp.QuoteMeta(ws) + `</td>.*?</tr>`).FindString(table)

@@ -22,8 +22,8 @@ func TestExploreNotebook(t *testing.T) {
 	for _, tc := range []struct{ code, want string }{
 		// Five runs, a day apart by the demo tenant's clock; the created
 		// copy shows as one model more from the second run on.
-		{"registry.RunsTable(", "<tr><td>1</td><td>2026-11-02 09:00</td><td>7</td><td>39</td></tr>"},
-		{"registry.RunsTable(", "<tr><td>5</td><td>2026-11-06 09:00</td><td>7</td><td>40</td></tr>"},
+		{"registry.RunsTable(", "<tr><td>1</td><td>2026-11-02 09:00:00</td><td>7</td><td>39</td></tr>"},
+		{"registry.RunsTable(", "<tr><td>5</td><td>2026-11-06 09:00:00</td><td>7</td><td>40</td></tr>"},
 		// Environments per workspace and the flagged families.
 		{"org.EnvironmentTable(", "<th>WORKSPACE</th><th>DEV</th><th>TEST</th><th>UAT</th><th>PROD</th>"},
 		{"org.EnvironmentTable(", "<tr><td>Legacy 2019</td><td></td><td></td><td></td><td></td><td></td><td>3</td><td></td></tr>"},

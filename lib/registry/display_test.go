@@ -43,7 +43,7 @@ func TestWorkspacesTableFlagsCapacity(t *testing.T) {
 		col, want   int
 		wantContent string
 	}{
-		{"Workforce Planning (HR)", 6, 0, "near allowance"},
+		{"Workforce Planning (HR)", 6, 0, "nearly full"},
 		{"Sandbox – Model Builders", 6, 0, "over allowance"},
 		{"FP&A Planning", 6, 0, ""},
 		{"Legacy 2019", 1, 0, "no"},

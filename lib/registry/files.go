@@ -19,8 +19,11 @@ const (
 
 // Files are the paths WriteFiles wrote.
 type Files struct {
-	Workspaces, Models, Registry string
-	Families, Hygiene            string // the organisation (organisecsv.go)
+	Workspaces string `json:"workspaces"`
+	Models     string `json:"models"`
+	Registry   string `json:"registry"`
+	Families   string `json:"families"` // the organisation (organisecsv.go)
+	Hygiene    string `json:"hygiene"`
 }
 
 // WriteFiles writes workspaces.csv, models.csv, registry.csv, families.csv

@@ -18,7 +18,7 @@ import (
 func RunsTable(runs []history.Run) Table {
 	t := Table{Header: []string{"RUN", "TAKEN (UTC)", "WORKSPACES", "MODELS"}}
 	for _, r := range runs {
-		t.Rows = append(t.Rows, []string{strconv.FormatInt(r.ID, 10), r.TakenAt.UTC().Format("2006-01-02 15:04"),
+		t.Rows = append(t.Rows, []string{strconv.FormatInt(r.ID, 10), r.TakenAt.UTC().Format(time.DateTime),
 			strconv.Itoa(r.Workspaces), strconv.Itoa(r.Models)})
 	}
 	return t

@@ -15,20 +15,19 @@ type Check string
 
 // The hygiene checks, in the order the list shows them.
 const (
-	CheckWorkspaceOver    Check = "workspace-over-allowance" // at or over 90% of the allowance
-	CheckWorkspaceNear    Check = "workspace-near-allowance" // at or over 75% (Anaplan's amber warning)
-	CheckDuplicateName    Check = "duplicate-name"           // two models with one name in one workspace
-	CheckNoAccess         Check = "no-access"                // the user cannot open the model
-	CheckProductionOrphan Check = "production-orphan"        // production state outside any production family
-	CheckArchiveCandidate Check = "archive-candidate"        // dev/test/uat untouched for IdleAfter
-	CheckStale            Check = "stale"                    // not modified for StaleAfter
-	defaultStaleAfter           = 180 * 24 * time.Hour
-	defaultIdleAfter            = 90 * 24 * time.Hour
-	defaultAmberPercent         = 75.0
-	defaultRedPercent           = 90.0
+	CheckWorkspaceOver       Check = "workspace-over-allowance" // above its allowance (AllowanceOver)
+	CheckWorkspaceNearlyFull Check = "workspace-nearly-full"    // at NearlyFullPercent (90%) or more
+	CheckWorkspaceNear       Check = "workspace-near-allowance" // at NearAllowancePercent (75%, Anaplan's amber warning) or more
+	CheckDuplicateName       Check = "duplicate-name"           // two models with one name in one workspace
+	CheckNoAccess            Check = "no-access"                // the user cannot open the model
+	CheckProductionOrphan    Check = "production-orphan"        // production state outside any production family
+	CheckArchiveCandidate    Check = "archive-candidate"        // dev/test/uat untouched for IdleAfter
+	CheckStale               Check = "stale"                    // not modified for StaleAfter
+	defaultStaleAfter              = 180 * 24 * time.Hour
+	defaultIdleAfter               = 90 * 24 * time.Hour
 )
 
-var checkOrder = []Check{CheckWorkspaceOver, CheckWorkspaceNear, CheckDuplicateName, CheckNoAccess,
+var checkOrder = []Check{CheckWorkspaceOver, CheckWorkspaceNearlyFull, CheckWorkspaceNear, CheckDuplicateName, CheckNoAccess,
 	CheckProductionOrphan, CheckArchiveCandidate, CheckStale}
 
 // Finding is one model an admin should look at, and why.
@@ -53,13 +52,9 @@ func hygiene(r *Registry, env []Environment, family []int, families []Family, li
 	}
 	for i, m := range r.Models {
 		ws, _ := r.Workspace(m.CurrentWorkspaceID)
-		if p, ok := UsedPercent(ws); ok {
-			switch {
-			case p >= o.RedPercent:
-				add(CheckWorkspaceOver, m, "workspace %q is at %.0f%% of its %s allowance (%.0f%% or more)", ws.Name, p, HumanBytes(ws.SizeAllowance), o.RedPercent)
-			case p >= o.AmberPercent:
-				add(CheckWorkspaceNear, m, "workspace %q is at %.0f%% of its %s allowance (amber from %.0f%%)", ws.Name, p, HumanBytes(ws.SizeAllowance), o.AmberPercent)
-			}
+		if level := AllowanceLevelOf(ws); level != AllowanceRoom {
+			p, _ := UsedPercent(ws)
+			add(level.Check(), m, "workspace %q is %s: %.0f%% of its %s allowance (%s)", ws.Name, level, p, HumanBytes(ws.SizeAllowance), levelRule(level))
 		}
 		if n := names[[2]string{m.CurrentWorkspaceID, strings.ToLower(strings.TrimSpace(m.Name))}]; n > 1 {
 			add(CheckDuplicateName, m, "%d models named %q in workspace %q", n, m.Name, r.workspaceName(m))
@@ -97,6 +92,17 @@ func hygiene(r *Registry, env []Environment, family []int, families []Family, li
 			cmp.Compare(a.Workspace, b.Workspace), cmp.Compare(a.ModelName, b.ModelName), cmp.Compare(a.ModelID, b.ModelID))
 	})
 	return out
+}
+
+// levelRule says where a level starts, for a hygiene reason.
+func levelRule(l AllowanceLevel) string {
+	switch l {
+	case AllowanceOver:
+		return "more than 100%"
+	case AllowanceNearlyFull:
+		return fmt.Sprintf("%.0f%% or more", NearlyFullPercent)
+	}
+	return fmt.Sprintf("%.0f%% or more, Anaplan's amber warning", NearAllowancePercent)
 }
 
 // utcDay is t's UTC date at midnight.

@@ -7,7 +7,9 @@ import (
 )
 
 // OrganiseOptions shape Organise. The zero value uses the built-in rules,
-// names only (no lineage), the wall clock and Anaplan's thresholds.
+// names only (no lineage) and the wall clock. How full a workspace must be
+// for its models to be flagged is no option: the summary and the report
+// use the same thresholds (NearAllowancePercent, NearlyFullPercent).
 type OrganiseOptions struct {
 	// Rules classify models into environments; nil means DefaultRules().
 	Rules []Rule
@@ -18,9 +20,6 @@ type OrganiseOptions struct {
 	// StaleAfter (default 180 days) flags any model not modified since;
 	// IdleAfter (default 90 days) flags dev, test and UAT copies.
 	StaleAfter, IdleAfter time.Duration
-	// AmberPercent (default 75, Anaplan's warning) and RedPercent
-	// (default 90) of a workspace's allowance flag its models.
-	AmberPercent, RedPercent float64
 }
 
 func (o OrganiseOptions) withDefaults() OrganiseOptions {
@@ -35,12 +34,6 @@ func (o OrganiseOptions) withDefaults() OrganiseOptions {
 	}
 	if o.IdleAfter <= 0 {
 		o.IdleAfter = defaultIdleAfter
-	}
-	if o.AmberPercent <= 0 {
-		o.AmberPercent = defaultAmberPercent
-	}
-	if o.RedPercent <= 0 {
-		o.RedPercent = defaultRedPercent
 	}
 	return o
 }

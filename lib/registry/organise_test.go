@@ -162,8 +162,10 @@ func TestDemoHygieneAsBuilt(t *testing.T) {
 	}
 	for _, m := range tenant.Models {
 		switch p := used[m.WorkspaceID]; {
-		case p >= 90:
+		case p > 100:
 			want["workspace-over-allowance"] = append(want["workspace-over-allowance"], m.ID)
+		case p >= 90:
+			want["workspace-nearly-full"] = append(want["workspace-nearly-full"], m.ID)
 		case p >= 75:
 			want["workspace-near-allowance"] = append(want["workspace-near-allowance"], m.ID)
 		}
@@ -202,7 +204,8 @@ func TestDemoHygieneAsBuilt(t *testing.T) {
 	for _, ids := range got {
 		slices.Sort(ids)
 	}
-	if len(want["archive-candidate"]) == 0 || len(want["stale"]) == 0 || len(want["workspace-over-allowance"]) == 0 {
+	if len(want["archive-candidate"]) == 0 || len(want["stale"]) == 0 || len(want["workspace-over-allowance"]) == 0 ||
+		len(want["workspace-nearly-full"]) == 0 {
 		t.Fatalf("the as-of date %s makes a weak test: %v", demoAsOf, want)
 	}
 	if !maps.EqualFunc(got, want, slices.Equal) {

@@ -203,8 +203,8 @@ func TestSummary(t *testing.T) {
 	if s.Models != len(nastyNames)+1 || s.Orphans != 1 {
 		t.Errorf("Models=%d Orphans=%d", s.Models, s.Orphans)
 	}
-	if got := s.Workspaces[1].Status(); got != "near allowance" {
-		t.Errorf("Finance, Planning status = %q, want near allowance (%.1f%%)", got, s.Workspaces[1].UsedPercent)
+	if got := s.Workspaces[1].Status(); got != "nearly full" {
+		t.Errorf("Finance, Planning status = %q, want nearly full (%.1f%%)", got, s.Workspaces[1].UsedPercent)
 	}
 	var buf bytes.Buffer
 	if err := s.WriteText(&buf); err != nil {

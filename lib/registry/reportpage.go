@@ -138,11 +138,12 @@ func fullTone(c history.Capacity) report.Tone {
 	return report.Plain
 }
 
+// percentTone colours a Used % by the summary's and hygiene's levels.
 func percentTone(p float64) report.Tone {
-	switch {
-	case p >= 90:
+	switch LevelOfPercent(p, true) {
+	case AllowanceOver, AllowanceNearlyFull:
 		return report.Bad
-	case p >= 75:
+	case AllowanceNear:
 		return report.Warn
 	}
 	return report.Good

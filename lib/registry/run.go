@@ -58,7 +58,8 @@ func (r *Registry) OrganiseWithALM(ctx context.Context, c *anaplan.Client, db *h
 // RecordRun appends the organised registry to the history as tenant's run
 // taken at at (HistoryRows, then RecordChanges: one transaction, nothing
 // recorded on an error), and says what changed since the previous run.
-// lineage is what OrganiseWithALM returned, nil without ALM.
+// lineage is what OrganiseWithALM returned, nil without ALM. tenant is the
+// tenant's key (Tenant.Key, e.g. from session.Session.Tenant).
 func RecordRun(ctx context.Context, db *history.DB, tenant string, at time.Time, reg *Registry,
 	lineage map[string]ModelLineage) (history.Recorded, error) {
 	ws, ms := reg.HistoryRows(lineage)

@@ -88,8 +88,8 @@ func TestHistoryViews(t *testing.T) {
 		t.Fatal(err)
 	}
 	rt := registry.RunsTable(runs)
-	if len(rt.Rows) != 3 || !slices.Equal(rt.Rows[0], []string{"1", "2026-11-02 09:00", "7", "39"}) ||
-		!slices.Equal(rt.Rows[1], []string{"2", "2026-11-03 09:00", "7", "40"}) {
+	if len(rt.Rows) != 3 || !slices.Equal(rt.Rows[0], []string{"1", "2026-11-02 09:00:00", "7", "39"}) ||
+		!slices.Equal(rt.Rows[1], []string{"2", "2026-11-03 09:00:00", "7", "40"}) {
 		t.Errorf("RunsTable: %v", rt.Rows)
 	}
 
@@ -109,7 +109,7 @@ func TestHistoryViews(t *testing.T) {
 			t.Errorf("the archived model's row: %v", row)
 		}
 	}
-	for _, k := range []string{"added", "state", "grown", "used"} {
+	for _, k := range []string{"added", "state", "grown", "workspace-used"} {
 		if !slices.Contains(kinds, k) {
 			t.Errorf("ChangesTable has no %q row: %v", k, kinds)
 		}

@@ -10,11 +10,6 @@ import (
 	"github.com/anaplan-registry/toolkit/lib/registry/history"
 )
 
-// NearAllowancePercent is the usage from which a workspace is flagged as
-// near its size allowance: at 90 % an admin has little room for another copy
-// of a large model.
-const NearAllowancePercent = 90.0
-
 // Summary is what an admin wants first from a registry: how full each
 // workspace is, and where the models are and in which state.
 type Summary struct {
@@ -33,23 +28,14 @@ type WorkspaceUsage struct {
 	HasAllowance bool
 }
 
-// Status is "over allowance", "near allowance" or "" for a workspace.
-func (u WorkspaceUsage) Status() string {
-	switch {
-	case !u.HasAllowance:
-		return ""
-	case u.CurrentSize > u.SizeAllowance:
-		return "over allowance"
-	case u.UsedPercent >= NearAllowancePercent:
-		return "near allowance"
-	}
-	return ""
-}
+// Status is the workspace's AllowanceLevel in words: "over allowance",
+// "nearly full", "near allowance" or "".
+func (u WorkspaceUsage) Status() string { return AllowanceLevelOf(u.Workspace).String() }
 
 // Count is a label and how many models carry it.
 type Count struct {
-	Key   string
-	Count int
+	Key   string `json:"key"`
+	Count int    `json:"count"`
 }
 
 // Summary computes the registry's summary.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/anaplan-registry/toolkit/lib/anaplan"
 	"github.com/anaplan-registry/toolkit/lib/emulator"
+	"github.com/anaplan-registry/toolkit/lib/registry"
 )
 
 // emulatorPollInterval is how often tasks are polled on an emulator. The 5 s
@@ -220,14 +221,27 @@ func (s *Session) Close() error {
 	return errors.Join(err, s.release())
 }
 
-// Tenant names the tenant and user the session reads, for the history
-// database: the API host without its port (the built-in emulator is on a
-// new port in every process) and the user, e.g.
-// "api.anaplan.com demo.admin@example.com".
-func (s *Session) Tenant() string {
+// Tenant says whose runs the history files this session's under (see
+// registry.Tenant): the built-in emulator's demo tenant, or the customer
+// and user GET /users/me names (one request; the host only for a sandbox
+// on this machine, with its port). The key older toolkits used, the API
+// host without its port and the user, comes along as Legacy.
+func (s *Session) Tenant(ctx context.Context) (registry.Tenant, error) {
 	host := s.Client.APIURL()
 	if u, err := url.Parse(host); err == nil && u.Hostname() != "" {
 		host = strings.ToLower(u.Hostname())
 	}
-	return host + " " + strings.ToLower(s.user)
+	legacy := host + " " + strings.ToLower(s.user)
+	if s.Emulated {
+		return registry.DemoTenant(legacy), nil
+	}
+	me, err := s.Client.Me(ctx)
+	if err != nil {
+		return registry.Tenant{}, fmt.Errorf("asking Anaplan who the user is, to file the run in the history: %w", err)
+	}
+	user := me.Email
+	if user == "" {
+		user = s.user
+	}
+	return registry.AnaplanTenant(me.CustomerID, user, s.Client.APIURL(), legacy), nil
 }

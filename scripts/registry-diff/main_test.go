@@ -58,8 +58,8 @@ func TestDiffOfTheLastTwoRuns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(out, "demo: run 2 (2026-11-02 06:00:00) -> run 3 (2026-11-03 06:00:00): 1 changes") ||
-		!strings.Contains(out, "added") || !strings.Contains(out, "Plan PROD") || strings.Contains(out, "renamed") {
+	if !strings.Contains(out, "demo: run 2 (2026-11-02 06:00:00) -> run 3 (2026-11-03 06:00:00): 1 change\n") ||
+		!strings.Contains(out, "added") || !strings.Contains(out, "Plan PROD") || !strings.Contains(out, "10 B") || strings.Contains(out, "renamed") {
 		t.Errorf("diff of the last two runs:\n%s", out)
 	}
 }
@@ -108,9 +108,10 @@ func TestDiffRefusesWhatItCannotAnswer(t *testing.T) {
 		{[]string{"-history", two}, `runs of 2 tenants ("acme", "demo"): pick one with -tenant`},
 		{[]string{"-history", two, "-tenant", "nope"}, `no runs of tenant "nope"`},
 		{[]string{"-history", one, "-to", "1"}, "run 1 is the first"},
-		{[]string{"-history", one, "-from", "3", "-to", "2"}, "-from (run 3) is not older than -to (run 2)"},
+		{[]string{"-history", one, "-from", "3", "-to", "2"}, "-from 3 (run 3) is not older than -to (run 2)"},
+		{[]string{"-history", one, "-from", "2026-11-04"}, "-from 2026-11-04 (run 3) is not older than -to (run 3, the last recorded)"},
 		{[]string{"-history", one, "-from", "yesterday"}, `-from "yesterday" is neither a run id nor a date`},
-		{[]string{"-history", one, "-from", "2020-01-01"}, "no run of demo at or before"},
+		{[]string{"-history", one, "-from", "2020-01-01"}, "no run of demo on or before 2020-01-01"},
 		{[]string{"-history", one, "-to", "99"}, "no run 99"},
 	} {
 		_, _, err := runDiff(t, c.args...)

@@ -26,6 +26,7 @@ const ReportFile = "report.html"
 type historyFlags struct {
 	path   *string
 	report *bool
+	label  string // the tenant in words, for the report (adopt sets it)
 }
 
 func addHistoryFlags(fs *flag.FlagSet) *historyFlags {
@@ -68,6 +69,18 @@ func (h *historyFlags) open(ctx context.Context, out string) (*history.DB, error
 		}
 	}
 	return history.Open(ctx, path)
+}
+
+// adopt notes the tenant's label for the report and, with a history,
+// continues the runs an older toolkit recorded under the tenant's older key
+// (registry.AdoptLegacyTenant), saying so once.
+func (h *historyFlags) adopt(ctx context.Context, db *history.DB, tenant registry.Tenant, stderr io.Writer) error {
+	h.label = tenant.Label
+	adopted, err := registry.AdoptLegacyTenant(ctx, db, tenant)
+	if adopted {
+		fmt.Fprintf(stderr, "History: the runs recorded as %q continue as %s.\n", tenant.Legacy, tenant.Label)
+	}
+	return err
 }
 
 // known is what the tenant's last recorded run learnt from ALM; nothing
@@ -137,10 +150,13 @@ func (h *historyFlags) record(ctx context.Context, db *history.DB, s *staging, t
 			return err
 		}
 	}
-	in := registry.ReportInput{Tenant: tenant, Run: run, Previous: rec.Previous, Changes: rec.Changes}
+	in := registry.ReportInput{Tenant: h.label, Run: run, Previous: rec.Previous, Changes: rec.Changes}
 	fmt.Fprintf(stdout, "\nHistory: run %d recorded in %s", run.ID, db.Path())
-	if in.Previous != nil {
+	switch {
+	case in.Previous != nil && len(in.Changes) > 0:
 		fmt.Fprintf(stdout, "; %s since run %d (go run ./scripts/registry-diff for the list)", changeCounts(in.Changes), in.Previous.ID)
+	case in.Previous != nil:
+		fmt.Fprintf(stdout, "; no changes since run %d", in.Previous.ID)
 	}
 	fmt.Fprintln(stdout, ".")
 	if !*h.report {

@@ -9,7 +9,10 @@
 // With -sync it writes the registry into the model through the
 // transactional API instead: only what differs, items and cells.
 //
-//	go run ./scripts/registry [-out DIR] [-rules FILE] [-alm=false] [-load [-model NAME|ID] [-process NAME]] [-sync [-prune]] [-format table|csv|json]
+// -load and -sync are two ways to write the same registry into the model,
+// so a run takes one of them; -process needs -load, -prune needs -sync.
+//
+//	go run ./scripts/registry [-out DIR] [-rules FILE] [-alm=false] [-load [-model NAME|ID] [-process NAME] | -sync [-model NAME|ID] [-prune]] [-format table|csv|json]
 package main
 
 import (
@@ -30,7 +33,7 @@ func main() { cli.Main(run) }
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := cli.NewFlagSet("registry", "Reads every workspace and model of the tenant and writes the registry CSV files.", stderr)
 	out := fs.String("out", "out", "directory for workspaces.csv, models.csv and registry.csv")
-	load := fs.Bool("load", false, "then load the CSVs into the registry model (upload, run the imports)")
+	load := fs.Bool("load", false, "then load the CSVs into the registry model (upload, run the imports); not with -sync")
 	target := fs.String("model", "Model Registry", "with -load or -sync: name or id of the model to load into")
 	process := fs.String("process", "", "with -load: run this process instead of the imports one by one")
 	// -sync / -prune: the transactional load (sync.go).
@@ -43,7 +46,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}
-	if err := syncFlags.check(); err != nil {
+	if err := syncFlags.check(*load, *process); err != nil {
 		return err
 	}
 	if err := checkOutDir(*out); err != nil {
@@ -68,6 +71,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	tenant, err := session.Tenant(ctx)
+	if err != nil {
+		return err
+	}
 	// The history opens once the tenant is read: a run that fails before
 	// leaves nothing behind, not even an empty database.
 	db, err := histFlags.open(ctx, *out)
@@ -77,7 +84,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if db != nil {
 		defer db.Close()
 	}
-	known, err := known(ctx, db, session.Tenant(), *orgFlags.alm)
+	if err := histFlags.adopt(ctx, db, tenant, stderr); err != nil {
+		return err
+	}
+	known, err := known(ctx, db, tenant.Key, *orgFlags.alm)
 	if err != nil {
 		return err
 	}
@@ -87,26 +97,24 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	// The run is written into the history while the files are, and
 	// committed once they have landed (history.go).
-	staged := stage(ctx, db, session.Tenant(), reg, lineage)
+	staged := stage(ctx, db, tenant.Key, reg, lineage)
 	defer staged.abandon()
 	files, err := reg.WriteFiles(*out)
 	if err != nil {
 		return err
 	}
-	if err := report(stdout, *format, reg, files, almStats); err != nil {
+	if err := report(stdout, *format, reg, files, almStats, known != nil); err != nil {
 		return err
 	}
 	demoDay, err := servedDemoDay(session)
 	if err != nil {
 		return err
 	}
-	if err := histFlags.record(ctx, db, staged, session.Tenant(), reg, demoDay, *out, historyOut(*format, stdout, stderr)); err != nil {
+	if err := histFlags.record(ctx, db, staged, tenant.Key, reg, demoDay, *out, historyOut(*format, stdout, stderr)); err != nil {
 		return err
 	}
-	if syncFlags.sync {
-		if err := syncInto(ctx, session, reg, *target, syncFlags.prune, stdout); err != nil || !*load {
-			return err
-		}
+	if syncFlags.sync { // never with -load (syncFlags.check)
+		return syncInto(ctx, session, reg, *target, syncFlags.prune, stdout)
 	}
 	if !*load {
 		return nil
@@ -178,7 +186,9 @@ func checkOutDir(dir string) error {
 	return os.Remove(f.Name())
 }
 
-func report(w io.Writer, format cli.Format, reg *registry.Registry, files registry.Files, alm *registry.LineageStats) error {
+// report prints the summary; earlier says a recorded run's ALM answers
+// were there to reuse.
+func report(w io.Writer, format cli.Format, reg *registry.Registry, files registry.Files, alm *registry.LineageStats, earlier bool) error {
 	summary := reg.Summary()
 	switch format {
 	case cli.FormatJSON:
@@ -198,7 +208,7 @@ func report(w io.Writer, format cli.Format, reg *registry.Registry, files regist
 	if err := summary.WriteText(w); err != nil {
 		return err
 	}
-	if err := writeOrganisation(w, reg, alm); err != nil {
+	if err := writeOrganisation(w, reg, alm, earlier); err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "\nWrote %s (%d workspaces), %s (%d models), %s, %s and %s.\n",

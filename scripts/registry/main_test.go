@@ -53,7 +53,7 @@ func TestRegistryWritesTheDemoTenant(t *testing.T) {
 			t.Errorf("%s has %d rows, want %d", file, len(rows)-1, want.rows)
 		}
 	}
-	for _, want := range []string{"Workforce Planning (HR)", "near allowance", "over allowance", "workspaces.csv"} {
+	for _, want := range []string{"Workforce Planning (HR)", "nearly full", "over allowance", "workspace-nearly-full", "workspaces.csv"} {
 		if !strings.Contains(res.Stdout, want) {
 			t.Errorf("summary lacks %q:\n%s", want, res.Stdout)
 		}
@@ -92,6 +92,44 @@ func TestRegistryJSON(t *testing.T) {
 	}
 	if got.Models != len(emulator.Demo().Models) || len(got.Usage) != len(emulator.Demo().Workspaces) {
 		t.Errorf("json = %+v", got)
+	}
+	var doc any
+	if err := json.Unmarshal([]byte(res.Stdout), &doc); err != nil {
+		t.Fatal(err)
+	}
+	keys := map[string]bool{}
+	jsonKeys(doc, "", keys)
+	for _, want := range []string{"files.workspaces", "files.hygiene", "modelsByState[].key", "modelsByState[].count",
+		"organisation.environments[].key", "organisation.hygiene[].count"} {
+		if !keys[want] {
+			t.Errorf("the JSON has no key %s", want)
+		}
+	}
+	for k := range keys {
+		last := k[strings.LastIndexAny(k, ".]")+1:]
+		if last != "" && strings.ToLower(last[:1]) != last[:1] {
+			t.Errorf("JSON key %s is not camelCase (a Go field name leaking?)", k)
+		}
+	}
+}
+
+// jsonKeys collects every object key of a decoded JSON document as a path
+// ("files.workspaces", "modelsByState[].key").
+func jsonKeys(v any, path string, into map[string]bool) {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, e := range v {
+			p := k
+			if path != "" {
+				p = path + "." + k
+			}
+			into[p] = true
+			jsonKeys(e, p, into)
+		}
+	case []any:
+		for _, e := range v {
+			jsonKeys(e, path+"[]", into)
+		}
 	}
 }
 

@@ -81,8 +81,9 @@ func (o *organiseFlags) organise(ctx context.Context, c *anaplan.Client, reg *re
 }
 
 // writeOrganisation prints the organisation's summary: environments per
-// workspace, flagged families, hygiene counts.
-func writeOrganisation(w io.Writer, reg *registry.Registry, stats *registry.LineageStats) error {
+// workspace, flagged families, hygiene counts, and what ALM was asked
+// (earlier: a recorded run's answers were there to reuse).
+func writeOrganisation(w io.Writer, reg *registry.Registry, stats *registry.LineageStats, earlier bool) error {
 	org := reg.Organisation()
 	fmt.Fprintln(w, "\nEnvironments per workspace:")
 	if err := org.EnvironmentTable(reg).WriteText(w); err != nil {
@@ -104,8 +105,11 @@ func writeOrganisation(w io.Writer, reg *registry.Registry, stats *registry.Line
 			return err
 		}
 	}
-	if stats != nil {
+	switch {
+	case stats != nil && earlier:
 		fmt.Fprintf(w, "\nALM: %d models asked (%d calls), %d unchanged since the last recorded run.\n", stats.Asked, stats.Calls, stats.Cached)
+	case stats != nil:
+		fmt.Fprintf(w, "\nALM: %d models asked (%d calls); with this run recorded, the next asks only the models saved since.\n", stats.Asked, stats.Calls)
 	}
 	return nil
 }

@@ -18,14 +18,23 @@ type syncFlags struct{ sync, prune bool }
 
 func addSyncFlags(fs *flag.FlagSet) *syncFlags {
 	f := &syncFlags{}
-	fs.BoolVar(&f.sync, "sync", false, "write the registry into the registry model through the transactional API: only the items and cells that differ")
+	fs.BoolVar(&f.sync, "sync", false, "write the registry into the registry model through the transactional API: only the items and cells that differ; not with -load")
 	fs.BoolVar(&f.prune, "prune", false, "with -sync: remove the items of models and workspaces that no longer exist (without it they are only counted)")
 	return f
 }
 
-func (f *syncFlags) check() error {
-	if f.prune && !f.sync {
+// check refuses, before any request, flags that would do nothing or the
+// same work twice: -prune without -sync, -process without -load, and -load
+// with -sync (both write the same registry into the model, one by upload
+// and imports, the other through the transactional API).
+func (f *syncFlags) check(load bool, process string) error {
+	switch {
+	case f.prune && !f.sync:
 		return cli.UsageError{Err: errors.New("-prune needs -sync")}
+	case process != "" && !load:
+		return cli.UsageError{Err: errors.New("-process needs -load (it names the process that runs the imports of a load)")}
+	case load && f.sync:
+		return cli.UsageError{Err: errors.New("-load and -sync both write the registry into the model (-load by upload and imports, -sync through the transactional API, only what differs): choose one")}
 	}
 	return nil
 }

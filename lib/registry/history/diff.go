@@ -8,8 +8,10 @@ import (
 
 // ChangeKind names what changed. Models: added, removed, renamed, moved,
 // state, environment, family, alm (production fell behind or caught up,
-// or any other ALM status change), grown, shrunk. Workspaces:
-// workspace-added, workspace-removed, workspace-renamed, allowance, used.
+// or any other ALM status change), grown, shrunk. Workspaces: the same
+// words after "workspace-": workspace-added, workspace-removed,
+// workspace-renamed, workspace-allowance (its size allowance changed),
+// workspace-used (its current size changed).
 type ChangeKind string
 
 // The kinds of change Diff reports.
@@ -28,14 +30,15 @@ const (
 	WorkspaceAdded   ChangeKind = "workspace-added"
 	WorkspaceRemoved ChangeKind = "workspace-removed"
 	WorkspaceRenamed ChangeKind = "workspace-renamed"
-	AllowanceChanged ChangeKind = "allowance"
-	UsageChanged     ChangeKind = "used"
+	AllowanceChanged ChangeKind = "workspace-allowance"
+	UsageChanged     ChangeKind = "workspace-used"
 )
 
 // Change is one difference between two snapshots. From and To are the old
 // and new values as text (a name, a state, a workspace id); for sizes they
 // are empty and Bytes is the difference, Percent its ratio to the old size
-// (0 when the old size was 0).
+// (0 when the old size was 0). A model or workspace added carries its size
+// (memory usage, current size) in Bytes, one removed minus its size.
 type Change struct {
 	Kind        ChangeKind `json:"kind"`
 	ID          string     `json:"id"`                    // model id, or workspace id for workspace changes
@@ -64,7 +67,7 @@ func diffWorkspaces(from, to []Workspace) []Change {
 		seen[w.ID] = true
 		o, ok := old[w.ID]
 		if !ok {
-			out = append(out, Change{Kind: WorkspaceAdded, ID: w.ID, Name: w.Name})
+			out = append(out, Change{Kind: WorkspaceAdded, ID: w.ID, Name: w.Name, Bytes: w.CurrentSize})
 			continue
 		}
 		if o.Name != w.Name {
@@ -79,7 +82,7 @@ func diffWorkspaces(from, to []Workspace) []Change {
 	}
 	for _, o := range from {
 		if !seen[o.ID] {
-			out = append(out, Change{Kind: WorkspaceRemoved, ID: o.ID, Name: o.Name})
+			out = append(out, Change{Kind: WorkspaceRemoved, ID: o.ID, Name: o.Name, Bytes: -o.CurrentSize})
 		}
 	}
 	sortChanges(out)
@@ -94,7 +97,7 @@ func diffModels(from, to []Model) []Change {
 		seen[m.ID] = true
 		o, ok := old[m.ID]
 		if !ok {
-			out = append(out, Change{Kind: ModelAdded, ID: m.ID, Name: m.Name, WorkspaceID: m.WorkspaceID})
+			out = append(out, Change{Kind: ModelAdded, ID: m.ID, Name: m.Name, WorkspaceID: m.WorkspaceID, Bytes: m.MemoryUsage})
 			continue
 		}
 		text := func(kind ChangeKind, a, b string) {
@@ -117,7 +120,7 @@ func diffModels(from, to []Model) []Change {
 	}
 	for _, o := range from {
 		if !seen[o.ID] {
-			out = append(out, Change{Kind: ModelRemoved, ID: o.ID, Name: o.Name, WorkspaceID: o.WorkspaceID})
+			out = append(out, Change{Kind: ModelRemoved, ID: o.ID, Name: o.Name, WorkspaceID: o.WorkspaceID, Bytes: -o.MemoryUsage})
 		}
 	}
 	sortChanges(out)
@@ -156,8 +159,8 @@ func indexBy[T any](items []T, id func(T) string) map[string]T {
 	return out
 }
 
-// Detail says the change in words people read, e.g. "+12.0 MiB (+4.1%)"
-// or "Finance -> Sales"; workspaceName turns a workspace id into its name
+// Detail says the change in words people read, e.g. "+12.0 MiB (+4.1%)",
+// "Finance -> Sales" or, for a model added, "12.0 MiB"; workspaceName turns a workspace id into its name
 // (it may return the id).
 func (c Change) Detail(workspaceName func(id string) string) string {
 	switch c.Kind {
@@ -173,8 +176,10 @@ func (c Change) Detail(workspaceName func(id string) string) string {
 		return s
 	case ModelMoved:
 		return workspaceName(c.From) + " -> " + workspaceName(c.To)
-	case ModelAdded, ModelRemoved, WorkspaceAdded, WorkspaceRemoved:
-		return ""
+	case ModelAdded, WorkspaceAdded:
+		return HumanBytes(c.Bytes)
+	case ModelRemoved, WorkspaceRemoved:
+		return HumanBytes(-c.Bytes) + " freed"
 	}
 	return orNone(c.From) + " -> " + orNone(c.To)
 }

@@ -7,7 +7,7 @@ import (
 // Run is one recorded registry run.
 type Run struct {
 	ID         int64     `json:"id"`     // increasing with time
-	Tenant     string    `json:"tenant"` // API host and user, as given to Record
+	Tenant     string    `json:"tenant"` // the tenant's key, as given to Record (registry.Tenant)
 	TakenAt    time.Time `json:"takenAt"`
 	Workspaces int       `json:"workspaces"`
 	Models     int       `json:"models"`

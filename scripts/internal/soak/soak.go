@@ -18,6 +18,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -160,6 +161,9 @@ func Run(ctx context.Context, c Config) Result {
 	return res
 }
 
+// sandboxPort is the port in a sandbox tenant's history key.
+var sandboxPort = regexp.MustCompile(`sandbox=([^ :]+):[0-9]+`)
+
 // readTree reads every regular file under dir (a history database as what
 // it holds); a missing dir is empty.
 func readTree(dir string) (map[string][]byte, error) {
@@ -180,6 +184,8 @@ func readTree(dir string) (map[string][]byte, error) {
 				// The history database: compared by what it holds, not
 				// by its bytes, which carry the time of each run.
 				b, err = history.Canonical(context.Background(), path)
+				// A sandbox's tenant is keyed by its port, new each run.
+				b = sandboxPort.ReplaceAll(b, []byte("sandbox=${1}:PORT"))
 			}
 			if err != nil {
 				return err
