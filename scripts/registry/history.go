@@ -79,15 +79,15 @@ func known(ctx context.Context, db *history.DB, tenant string, alm bool) (map[st
 	return registry.KnownLineage(ctx, db, tenant)
 }
 
-// record appends the run to the history (with the demo tenant's day when
-// demoDay is not nil), prints what changed since the previous one, and
-// writes the report page when asked.
+// record appends the run taken at at to the history (with the demo
+// tenant's day when demoDay is not nil), prints what changed since the
+// previous one, and writes the report page when asked.
 func (h *historyFlags) record(ctx context.Context, db *history.DB, tenant string, reg *registry.Registry,
-	lineage map[string]registry.ModelLineage, demoDay *int, out string, stdout io.Writer) error {
+	lineage map[string]registry.ModelLineage, demoDay *int, at time.Time, out string, stdout io.Writer) error {
 	if db == nil {
 		return nil
 	}
-	rec, err := registry.RecordRun(ctx, db, tenant, time.Now(), reg, lineage)
+	rec, err := registry.RecordRun(ctx, db, tenant, at, reg, lineage)
 	if err != nil {
 		return err
 	}

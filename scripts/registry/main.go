@@ -77,11 +77,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if db != nil {
 		defer db.Close()
 	}
+	demoDay, err := servedDemoDay(session)
+	if err != nil {
+		return err
+	}
+	at := runTime(demoDay) // demoday.go: the demo tenant's day, or now
+	if demoDay != nil {
+		if err := checkDemoRunTime(ctx, db, session.Tenant(), at); err != nil {
+			return err
+		}
+	}
 	known, err := known(ctx, db, session.Tenant(), *orgFlags.alm)
 	if err != nil {
 		return err
 	}
-	lineage, almStats, err := orgFlags.organise(ctx, session.Client, reg, known, stderr)
+	lineage, almStats, err := orgFlags.organise(ctx, session.Client, reg, known, at, stderr)
 	if err != nil {
 		return err
 	}
@@ -92,11 +102,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := report(stdout, *format, reg, files, almStats); err != nil {
 		return err
 	}
-	demoDay, err := servedDemoDay(session)
-	if err != nil {
-		return err
-	}
-	if err := histFlags.record(ctx, db, session.Tenant(), reg, lineage, demoDay, *out, historyOut(*format, stdout, stderr)); err != nil {
+	if err := histFlags.record(ctx, db, session.Tenant(), reg, lineage, demoDay, at, *out, historyOut(*format, stdout, stderr)); err != nil {
 		return err
 	}
 	if syncFlags.sync {
