@@ -57,9 +57,10 @@ type demoModel struct {
 	// created and modified are the model's dates (YYYY-MM-DD; demoDates
 	// adds the time of day): a story that adds up on day 0, 2 November
 	// 2026 (AdvanceEpoch). Live applications were worked on in the last
-	// weeks; a dated copy was made in the month its name says and archived
-	// soon after; training models, scratch models and last year's drafts
-	// went stale; the 2019 models were archived in 2020.
+	// weeks (a test copy left since its June release is an archive
+	// candidate); a dated copy was made in the month its name says and
+	// archived soon after; training models, scratch models and last year's
+	// drafts went stale; the 2019 models were archived in 2020.
 	created, modified string
 }
 
@@ -93,7 +94,7 @@ var demoModels = []demoModel{
 	{ws: "supply", name: "Supply Planning 2023", state: "ARCHIVED", sizeMiB: 5120, function: "Supply Chain", created: "2023-01-09", modified: "2024-01-22"},
 
 	{ws: "hr", name: "Workforce Planning - DEV", state: "UNLOCKED", sizeMiB: 1800, function: "HR", created: "2024-04-08", modified: "2026-10-29"},
-	{ws: "hr", name: "Workforce Planning - TEST", state: "LOCKED", sizeMiB: 2100, function: "HR", created: "2024-04-22", modified: "2026-10-16"},
+	{ws: "hr", name: "Workforce Planning - TEST", state: "LOCKED", sizeMiB: 2100, function: "HR", created: "2024-04-22", modified: "2026-06-29"},
 	{ws: "hr", name: "Workforce Planning", state: "PRODUCTION", sizeMiB: 2600, function: "HR", created: "2024-05-06", modified: "2026-10-16"},
 	{ws: "hr", id: DemoNoAccessModelID, name: "HR Compensation Planning (Restricted)", state: "PRODUCTION", sizeMiB: 1450, function: "HR", created: "2024-05-13", modified: "2026-09-21"},
 	{ws: "hr", name: "Headcount Reforecast FY25", state: "MAINTENANCE", sizeMiB: 950, function: "HR", created: "2024-11-04", modified: "2025-03-31"},
