@@ -9,11 +9,12 @@ import (
 
 // The demo tenant moves a day per registry run (emulator.Tenant.Advance,
 // seed 1): over the five runs the tour records it creates a development
-// copy, archives a test copy, renames one model and moves another, syncs a
-// production model, and fills Supply Chain Planning.
+// copy, archives a development copy, renames one model and moves another
+// (to a workspace with room), syncs a production model, and fills Supply
+// Chain Planning.
 const (
-	renamedModelID = "CFB5441A3081A952E6CBA32AB5B15A29"
-	movedModelID   = "DFA36381B92D772B71EA734431D31F7C"
+	renamedModelID = "A79CF2E3C562C5FC2083465394AFD7B5"
+	movedModelID   = "1152D4CF0042AD9B07C1157103E80C12"
 )
 
 func TestExploreNotebook(t *testing.T) {
@@ -32,26 +33,26 @@ func TestExploreNotebook(t *testing.T) {
 		// Capacity: the chart, and the forecast naming the workspace that
 		// fills first (Sandbox is already over its allowance).
 		{"registry.UsageTrendChartSVG(", "Capacity used over the runs (% of size allowance)"},
-		{"registry.CapacityTable(", "<tr><td>Sandbox – Model Builders</td><td>9.9 GiB</td><td>5.0 GiB</td><td>198.1</td>"},
+		{"registry.CapacityTable(", "<tr><td>Sandbox – Model Builders</td><td>5.5 GiB</td><td>5.0 GiB</td><td>109.4</td>"},
 		{"registry.CapacityTable(", "<td>full now</td>"},
 		{"registry.CapacityTable(", "<tr><td>Supply Chain Planning</td>"},
 		// What changed from the first run to the last: each of the
 		// emulator's kinds of change but growth.
 		{"history.Diff(", "changes from run 1 to run 5; all but the sizes:"},
-		{"history.Diff(", "<td>added</td><td>Demand Planning - DEV 2026-11-03</td><td>Supply Chain Planning</td>"},
-		{"history.Diff(", "<td>state</td><td>Sales Capacity - TEST</td><td>Sales &amp; Revenue Operations</td><td>LOCKED -&gt; ARCHIVED</td>"},
-		{"history.Diff(", "<td>renamed</td><td>Workforce Planning - TEST (old)</td>"},
-		{"history.Diff(", "<td>moved</td><td>Demand Planning - DEV</td><td>Sandbox – Model Builders</td><td>Supply Chain Planning -&gt; Sandbox – Model Builders</td><td>" + movedModelID + "</td>"},
+		{"history.Diff(", "<td>added</td><td>Tenant Audit Reporting - DEV 2026-11-03</td><td>Admin Tools</td>"},
+		{"history.Diff(", "<td>state</td><td>Incentive Comp &#34;ICM&#34; - DEV</td><td>Sales &amp; Revenue Operations</td><td>UNLOCKED -&gt; ARCHIVED</td>"},
+		{"history.Diff(", "<td>renamed</td><td>FP&amp;A Planning - DEV (old)</td>"},
+		{"history.Diff(", "<td>moved</td><td>Pipeline Forecast\\nQ3 draft</td><td>Admin Tools</td><td>Sales &amp; Revenue Operations -&gt; Admin Tools</td><td>" + movedModelID + "</td>"},
 		{"history.Diff(", "<td>alm</td><td>Sales Capacity</td><td>Sales &amp; Revenue Operations</td><td>behind -&gt; in-sync</td>"},
 		// The frames: a group-by, a filter with a sort, the hygiene frame.
 		{`GroupBy("workspaceName", "environment")`, "<tr><td>Legacy 2019</td><td>archive</td><td>3</td></tr>"},
 		{`GroupBy("workspaceName", "environment")`, "<tr><td>Sandbox – Model Builders</td><td>sandbox</td><td>4</td></tr>"},
 		{"RevSort(\"memoryUsage\")", "<tbody><tr><td>Demand Planning</td><td>Supply Chain Planning</td><td>PRODUCTION</td>"},
 		{"RevSort(\"memoryUsage\")", "<p>showing 5 of 11 rows</p>"},
-		{"CheckArchiveCandidate", "<td>Workforce Planning - TEST (old)</td><td>Workforce Planning (HR)</td><td>test copy not modified for"},
+		{"CheckArchiveCandidate", "<td>Workforce Planning - TEST</td><td>Workforce Planning (HR)</td><td>test copy not modified for"},
 		// SQL: every name the renamed model had, from the run it got it.
-		{"sql.Open(", "<tr><td>" + renamedModelID + "</td><td>2026-11-02T09:00:00.000Z</td><td>Workforce Planning - TEST</td></tr>" +
-			"<tr><td>" + renamedModelID + "</td><td>2026-11-05T09:00:00.000Z</td><td>Workforce Planning - TEST (old)</td></tr></tbody>"},
+		{"sql.Open(", "<tr><td>" + renamedModelID + "</td><td>2026-11-02T09:00:00.000Z</td><td>FP&amp;A Planning - DEV</td></tr>" +
+			"<tr><td>" + renamedModelID + "</td><td>2026-11-05T09:00:00.000Z</td><td>FP&amp;A Planning - DEV (old)</td></tr></tbody>"},
 	} {
 		assertShows(t, nb, tc.code, tc.want)
 	}
@@ -73,7 +74,7 @@ func TestExploreNotebook(t *testing.T) {
 	}
 	// The forecast's order: already full first, then the first to fill.
 	table := chart.text()
-	if i, j := strings.Index(table, "<td>Sandbox – Model Builders</td><td>9.9"), strings.Index(table, "<tr><td>Supply Chain Planning</td>"); i < 0 || j < i {
+	if i, j := strings.Index(table, "<td>Sandbox – Model Builders</td><td>5.5"), strings.Index(table, "<tr><td>Supply Chain Planning</td>"); i < 0 || j < i {
 		t.Errorf("the forecast does not list Sandbox (full) before Supply Chain Planning (fills first):\n%s", table)
 	}
 	changes := nb.cell(t, "history.Diff(").text()

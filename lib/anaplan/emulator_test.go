@@ -32,7 +32,7 @@ type emulated struct {
 
 func newEmulated(t testing.TB, tenant *emulator.Tenant) *emulated {
 	t.Helper()
-	clock := emulator.NewClock(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
+	clock := emulator.NewClock(emulator.AdvanceEpoch.Add(3 * time.Hour)) // after the demo tenant's last saves and syncs
 	e, err := emulator.New(emulator.Options{Tenant: tenant, Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)

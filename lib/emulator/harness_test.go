@@ -16,7 +16,7 @@ import (
 
 // testStart is the injected "now" of every test: inside the demo
 // certificate's validity, after every demo date.
-var testStart = time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+var testStart = time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC) // after every demo model was last modified
 
 // harness is an emulator behind a real HTTP server with a fake clock.
 type harness struct {

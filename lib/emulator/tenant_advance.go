@@ -46,11 +46,14 @@ const fillingWorkspace = "Supply Chain Planning"
 // Advance returns a copy of the tenant moved days days on from its Day,
 // deterministically under seed, and what it did: every day a few models
 // are saved bigger (those of Supply Chain Planning most, so that it is the
-// workspace a forecast sees filling first), and on some days
-// a development copy is made, a copy archived, a model renamed or moved,
-// and a production model that is behind its development model synced.
-// Workspace sizes follow their models. Advance(a) then Advance(b) is
-// Advance(a+b).
+// workspace a forecast sees filling first, until it is full), and on some
+// days a development copy is made, a copy archived, a model renamed or
+// moved, and a production model that is behind its development model
+// synced. As Anaplan would, it takes no workspace past its size
+// allowance: copies and moves go only where the workspace stays under the
+// 75% warning, saves stop at the allowance. Production models are saved
+// only by syncs. Workspace sizes follow their models. Advance(a) then
+// Advance(b) is Advance(a+b).
 func (t *Tenant) Advance(days int, seed uint64) (*Tenant, []Event) {
 	c := t.clone()
 	var events []Event
@@ -95,10 +98,17 @@ func (t *Tenant) advanceDay(seed uint64) []Event {
 
 	// Saved bigger: two models by 1-3% (not in a workspace at or over
 	// Anaplan's 75% warning, whose teams hold back), and every model of the
-	// filling workspace by a share of 2% of its allowance a day.
+	// filling workspace by a share of 4% of its allowance a day, until it
+	// is full (faster than a copy or a move makes any other workspace
+	// look, in a forecast fitted over a few days' runs). Production models are saved only by their syncs: a save
+	// after the last sync is what the registry's changed-outside-alm flag
+	// reports (the API cannot tell a data save from a structural one), and
+	// the demo keeps that flag for the one family declared changed outside
+	// ALM.
 	roomy := func(m Model) bool {
 		w, ok := wsIndex[m.WorkspaceID]
-		return ok && t.Workspaces[w].SizeAllowance > 0 && t.Workspaces[w].CurrentSize*4 < t.Workspaces[w].SizeAllowance*3
+		return ok && !productionState(m.ActiveState) && t.Workspaces[w].SizeAllowance > 0 &&
+			t.Workspaces[w].CurrentSize*4 < t.Workspaces[w].SizeAllowance*3
 	}
 	for _, i := range pick(rng, live(roomy), 2) {
 		grow := t.Models[i].MemoryUsage * int64(1+rng.IntN(3)) / 100
@@ -106,12 +116,23 @@ func (t *Tenant) advanceDay(seed uint64) []Event {
 		add(Event{Kind: EventGrown, ModelID: t.Models[i].ID, WorkspaceID: t.Models[i].WorkspaceID, Bytes: grow})
 	}
 	if w, ok := t.workspaceNamed(fillingWorkspace); ok {
-		in := live(func(m Model) bool { return m.WorkspaceID == t.Workspaces[w].ID })
+		ws := &t.Workspaces[w]
+		in := live(func(m Model) bool { return m.WorkspaceID == ws.ID && !productionState(m.ActiveState) })
 		for _, i := range in {
-			grow := t.Workspaces[w].SizeAllowance / 50 / int64(len(in))
+			grow := min(ws.SizeAllowance/25/int64(len(in)), ws.SizeAllowance-ws.CurrentSize)
+			if grow <= 0 {
+				break // full: Anaplan refuses saves that would take it past its allowance
+			}
 			save(i, grow)
 			add(Event{Kind: EventGrown, ModelID: t.Models[i].ID, WorkspaceID: t.Models[i].WorkspaceID, Bytes: grow})
 		}
+	}
+	// fits says whether bytes more stay within the workspace's share of its
+	// allowance (num/den of it): copies and moves go only where there is room.
+	fits := func(wsID string, bytes int64, num, den int64) bool {
+		w, ok := wsIndex[wsID]
+		return ok && t.Workspaces[w].Active && t.Workspaces[w].SizeAllowance > 0 &&
+			(t.Workspaces[w].CurrentSize+bytes)*den <= t.Workspaces[w].SizeAllowance*num
 	}
 
 	devOrTest := func(m Model) bool {
@@ -119,8 +140,9 @@ func (t *Tenant) advanceDay(seed uint64) []Event {
 		return m.ActiveState != "PRODUCTION" && (strings.Contains(n, "DEV") || strings.Contains(n, "TEST"))
 	}
 	switch day % 4 {
-	case 1: // a development copy of a production model
-		if src := pick(rng, live(func(m Model) bool { return m.ActiveState == "PRODUCTION" }), 1); len(src) == 1 {
+	case 1: // a development copy of a production model, where its workspace stays under the 75% warning
+		if src := pick(rng, live(func(m Model) bool { return m.ActiveState == "PRODUCTION" }), 1); len(src) == 1 &&
+			fits(t.Models[src[0]].WorkspaceID, t.Models[src[0]].MemoryUsage, 3, 4) {
 			m := t.Models[src[0]]
 			m.ID = advanceID(seed, day, m.ID)
 			m.Name = fmt.Sprintf("%s - DEV %s", m.Name, at.Format("2006-01-02"))
@@ -139,17 +161,31 @@ func (t *Tenant) advanceDay(seed uint64) []Event {
 			add(Event{Kind: EventArchived, ModelID: m.ID, WorkspaceID: m.WorkspaceID, From: m.ActiveState, To: "ARCHIVED"})
 			m.ActiveState, m.LastModified = "ARCHIVED", at
 		}
-	case 3: // a model renamed, another moved
+	case 3: // a model renamed, another moved to a workspace with room
 		if i := pick(rng, live(devOrTest), 1); len(i) == 1 {
 			m := &t.Models[i[0]]
 			to := m.Name + " (old)"
 			add(Event{Kind: EventRenamed, ModelID: m.ID, WorkspaceID: m.WorkspaceID, From: m.Name, To: to})
 			m.Name = to
 		}
-		if i := pick(rng, live(func(m Model) bool { return m.ActiveState == "UNLOCKED" }), 1); len(i) == 1 && len(t.Workspaces) > 1 {
+		filling, _ := t.workspaceNamed(fillingWorkspace)
+		outside := func(m Model) bool {
+			return m.ActiveState == "UNLOCKED" && (filling < 0 || m.WorkspaceID != t.Workspaces[filling].ID)
+		}
+		if i := pick(rng, live(outside), 1); len(i) == 1 {
 			m := &t.Models[i[0]]
-			dst := t.Workspaces[rng.IntN(len(t.Workspaces))]
-			if dst.ID != m.WorkspaceID && dst.Active {
+			// Only a workspace that stays under Anaplan's 75% warning
+			// with the model (a team does not move a model into a
+			// workspace about to fill), and not the filling one, so that
+			// its growth is the forecast's one answer.
+			var room []int
+			for j, w := range t.Workspaces {
+				if w.ID != m.WorkspaceID && j != filling && fits(w.ID, m.MemoryUsage, 3, 4) {
+					room = append(room, j)
+				}
+			}
+			if len(room) > 0 {
+				dst := t.Workspaces[room[rng.IntN(len(room))]]
 				add(Event{Kind: EventMoved, ModelID: m.ID, WorkspaceID: dst.ID, From: m.WorkspaceID, To: dst.ID})
 				if w, ok := wsIndex[m.WorkspaceID]; ok {
 					t.Workspaces[w].CurrentSize -= m.MemoryUsage
@@ -203,6 +239,11 @@ func (t *Tenant) syncOneBehind(at time.Time) (Event, bool) {
 		return Event{Kind: EventSynced, ModelID: id, WorkspaceID: m.WorkspaceID, From: h.Name, To: t.Revisions[l].Name}, true
 	}
 	return Event{}, false
+}
+
+// productionState reports whether an activeState is a production model's.
+func productionState(s string) bool {
+	return s == "PRODUCTION" || s == "PRODUCTION_MAINTENANCE"
 }
 
 func (t *Tenant) workspaceNamed(name string) (int, bool) {

@@ -54,55 +54,63 @@ type demoModel struct {
 	sizeMiB             int64
 	function            string // "Business Function" category; "" for none
 	busy                bool   // modelTransactionRunning
+	// created and modified are the model's dates (YYYY-MM-DD; demoDates
+	// adds the time of day): a story that adds up on day 0, 2 November
+	// 2026 (AdvanceEpoch). Live applications were worked on in the last
+	// weeks (a test copy left since its June release is an archive
+	// candidate); a dated copy was made in the month its name says and
+	// archived soon after; training models, scratch models and last year's
+	// drafts went stale; the 2019 models were archived in 2020.
+	created, modified string
 }
 
 var demoModels = []demoModel{
-	{ws: "fpa", name: "FP&A Planning - DEV", state: "UNLOCKED", sizeMiB: 2150, function: "Finance"},
-	{ws: "fpa", name: "FP&A Planning - TEST", state: "LOCKED", sizeMiB: 2310, function: "Finance"},
-	{ws: "fpa", name: "FP&A Planning", state: "PRODUCTION", sizeMiB: 2480, function: "Finance"},
-	{ws: "fpa", name: "FP&A Planning (copy 2024-03)", state: "ARCHIVED", sizeMiB: 2290, function: "Finance"},
-	{ws: "fpa", name: "Budget, Forecast & Actuals - DEV", state: "UNLOCKED", sizeMiB: 1320, function: "Finance"},
-	{ws: "fpa", name: "Budget, Forecast & Actuals", state: "PRODUCTION_MAINTENANCE", sizeMiB: 1475, function: "Finance"},
-	{ws: "fpa", name: "Capex Planning - UAT", state: "MAINTENANCE", sizeMiB: 640, function: "Finance"},
-	{ws: "fpa", name: "Capex Planning", state: "PRODUCTION", sizeMiB: 655, function: "Finance"},
-	{ws: "fpa", name: "=SUM(A1:A9) Scenario Model", state: "UNLOCKED", sizeMiB: 210, function: "Finance"},
+	{ws: "fpa", name: "FP&A Planning - DEV", state: "UNLOCKED", sizeMiB: 2150, function: "Finance", created: "2023-02-06", modified: "2026-10-27"},
+	{ws: "fpa", name: "FP&A Planning - TEST", state: "LOCKED", sizeMiB: 2310, function: "Finance", created: "2023-02-20", modified: "2026-10-20"},
+	{ws: "fpa", name: "FP&A Planning", state: "PRODUCTION", sizeMiB: 2480, function: "Finance", created: "2023-03-06", modified: "2026-10-21"},
+	{ws: "fpa", name: "FP&A Planning (copy 2024-03)", state: "ARCHIVED", sizeMiB: 2290, function: "Finance", created: "2024-03-11", modified: "2024-04-02"},
+	{ws: "fpa", name: "Budget, Forecast & Actuals - DEV", state: "UNLOCKED", sizeMiB: 1320, function: "Finance", created: "2024-06-03", modified: "2026-10-29"},
+	{ws: "fpa", name: "Budget, Forecast & Actuals", state: "PRODUCTION_MAINTENANCE", sizeMiB: 1475, function: "Finance", created: "2024-06-17", modified: "2026-10-12"},
+	{ws: "fpa", name: "Capex Planning - UAT", state: "MAINTENANCE", sizeMiB: 640, function: "Finance", created: "2025-09-15", modified: "2026-10-30"},
+	{ws: "fpa", name: "Capex Planning", state: "PRODUCTION", sizeMiB: 655, function: "Finance", created: "2025-10-06", modified: "2026-10-23"},
+	{ws: "fpa", name: "=SUM(A1:A9) Scenario Model", state: "UNLOCKED", sizeMiB: 210, function: "Finance", created: "2026-05-18", modified: "2026-09-30"},
 	// ACTIVE is documented by an SDK but missing from the OpenAPI enum.
-	{ws: "fpa", name: "Consolidation - DEV", state: "ACTIVE", sizeMiB: 880, function: "Finance"},
+	{ws: "fpa", name: "Consolidation - DEV", state: "ACTIVE", sizeMiB: 880, function: "Finance", created: "2025-01-13", modified: "2026-06-22"},
 
-	{ws: "sales", name: "Sales Capacity - DEV", state: "UNLOCKED", sizeMiB: 1720, function: "Sales"},
-	{ws: "sales", name: "Sales Capacity - TEST", state: "LOCKED", sizeMiB: 1750, function: "Sales"},
-	{ws: "sales", name: "Sales Capacity", state: "PRODUCTION", sizeMiB: 1810, function: "Sales"},
-	{ws: "sales", name: "Sales Capacity (copy 2024-03)", state: "ARCHIVED", sizeMiB: 1690, function: "Sales"},
-	{ws: "sales", name: "Territory & Quota Planning", state: "PRODUCTION", sizeMiB: 3950, function: "Sales"},
-	{ws: "sales", name: `Incentive Comp "ICM" - DEV`, state: "UNLOCKED", sizeMiB: 760, function: "Sales"},
-	{ws: "sales", name: "Prévisions Ventes – 東京", state: "PRODUCTION", sizeMiB: 1180, function: "Sales"},
-	{ws: "sales", name: "Pipeline Forecast\nQ3 draft", state: "UNLOCKED", sizeMiB: 95, function: "Sales"},
+	{ws: "sales", name: "Sales Capacity - DEV", state: "UNLOCKED", sizeMiB: 1720, function: "Sales", created: "2022-09-05", modified: "2026-10-28"},
+	{ws: "sales", name: "Sales Capacity - TEST", state: "LOCKED", sizeMiB: 1750, function: "Sales", created: "2022-09-19", modified: "2026-10-19"},
+	{ws: "sales", name: "Sales Capacity", state: "PRODUCTION", sizeMiB: 1810, function: "Sales", created: "2022-10-03", modified: "2026-07-14"},
+	{ws: "sales", name: "Sales Capacity (copy 2024-03)", state: "ARCHIVED", sizeMiB: 1690, function: "Sales", created: "2024-03-18", modified: "2024-04-08"},
+	{ws: "sales", name: "Territory & Quota Planning", state: "PRODUCTION", sizeMiB: 3950, function: "Sales", created: "2021-11-08", modified: "2026-10-26"},
+	{ws: "sales", name: `Incentive Comp "ICM" - DEV`, state: "UNLOCKED", sizeMiB: 760, function: "Sales", created: "2025-02-10", modified: "2026-05-04"},
+	{ws: "sales", name: "Prévisions Ventes – 東京", state: "PRODUCTION", sizeMiB: 1180, function: "Sales", created: "2024-01-15", modified: "2026-10-30"},
+	{ws: "sales", name: "Pipeline Forecast\nQ3 draft", state: "UNLOCKED", sizeMiB: 95, function: "Sales", created: "2025-07-01", modified: "2025-09-26"},
 
-	{ws: "supply", name: "Demand Planning - DEV", state: "UNLOCKED", sizeMiB: 4100, function: "Supply Chain"},
-	{ws: "supply", name: "Demand Planning - TEST", state: "LOCKED", sizeMiB: 4350, function: "Supply Chain"},
-	{ws: "supply", name: "Demand Planning", state: "PRODUCTION", sizeMiB: 6820, function: "Supply Chain", busy: true},
-	{ws: "supply", name: "S&OP Executive Review", state: "PRODUCTION_MAINTENANCE", sizeMiB: 1530, function: "Supply Chain"},
-	{ws: "supply", name: "Inventory Optimisation - Sandbox", state: "MAINTENANCE", sizeMiB: 2400, function: "Supply Chain"},
-	{ws: "supply", name: "Supply Planning 2023", state: "ARCHIVED", sizeMiB: 5120, function: "Supply Chain"},
+	{ws: "supply", name: "Demand Planning - DEV", state: "UNLOCKED", sizeMiB: 4100, function: "Supply Chain", created: "2023-08-07", modified: "2026-10-30"},
+	{ws: "supply", name: "Demand Planning - TEST", state: "LOCKED", sizeMiB: 4350, function: "Supply Chain", created: "2023-08-21", modified: "2026-10-22"},
+	{ws: "supply", name: "Demand Planning", state: "PRODUCTION", sizeMiB: 6820, function: "Supply Chain", busy: true, created: "2023-09-04", modified: "2026-10-28"},
+	{ws: "supply", name: "S&OP Executive Review", state: "PRODUCTION_MAINTENANCE", sizeMiB: 1530, function: "Supply Chain", created: "2023-02-13", modified: "2024-01-08"},
+	{ws: "supply", name: "Inventory Optimisation - Sandbox", state: "MAINTENANCE", sizeMiB: 2400, function: "Supply Chain", created: "2025-11-03", modified: "2026-10-14"},
+	{ws: "supply", name: "Supply Planning 2023", state: "ARCHIVED", sizeMiB: 5120, function: "Supply Chain", created: "2023-01-09", modified: "2024-01-22"},
 
-	{ws: "hr", name: "Workforce Planning - DEV", state: "UNLOCKED", sizeMiB: 1800, function: "HR"},
-	{ws: "hr", name: "Workforce Planning - TEST", state: "LOCKED", sizeMiB: 2100, function: "HR"},
-	{ws: "hr", name: "Workforce Planning", state: "PRODUCTION", sizeMiB: 2600, function: "HR"},
-	{ws: "hr", id: DemoNoAccessModelID, name: "HR Compensation Planning (Restricted)", state: "PRODUCTION", sizeMiB: 1450, function: "HR"},
-	{ws: "hr", name: "Headcount Reforecast FY25", state: "MAINTENANCE", sizeMiB: 950, function: "HR"},
+	{ws: "hr", name: "Workforce Planning - DEV", state: "UNLOCKED", sizeMiB: 1800, function: "HR", created: "2024-04-08", modified: "2026-10-29"},
+	{ws: "hr", name: "Workforce Planning - TEST", state: "LOCKED", sizeMiB: 2100, function: "HR", created: "2024-04-22", modified: "2026-06-29"},
+	{ws: "hr", name: "Workforce Planning", state: "PRODUCTION", sizeMiB: 2600, function: "HR", created: "2024-05-06", modified: "2026-10-16"},
+	{ws: "hr", id: DemoNoAccessModelID, name: "HR Compensation Planning (Restricted)", state: "PRODUCTION", sizeMiB: 1450, function: "HR", created: "2024-05-13", modified: "2026-09-21"},
+	{ws: "hr", name: "Headcount Reforecast FY25", state: "MAINTENANCE", sizeMiB: 950, function: "HR", created: "2024-11-04", modified: "2025-03-31"},
 
-	{ws: "sandbox", name: "Training Model - Level 1", state: "UNLOCKED", sizeMiB: 350},
-	{ws: "sandbox", name: "Training Model - Level 2", state: "UNLOCKED", sizeMiB: 420},
-	{ws: "sandbox", name: "Scratch - do not use", state: "UNLOCKED", sizeMiB: 1250},
-	{ws: "sandbox", name: "Copy of Copy of FP&A Planning", state: "UNLOCKED", sizeMiB: 3400, function: "Finance"},
-	{ws: "sandbox", name: "Test Model 1", state: "ARCHIVED", sizeMiB: 180},
+	{ws: "sandbox", name: "Training Model - Level 1", state: "UNLOCKED", sizeMiB: 350, created: "2025-01-20", modified: "2025-02-03"},
+	{ws: "sandbox", name: "Training Model - Level 2", state: "UNLOCKED", sizeMiB: 420, created: "2025-01-27", modified: "2025-02-10"},
+	{ws: "sandbox", name: "Scratch - do not use", state: "UNLOCKED", sizeMiB: 1250, created: "2025-06-09", modified: "2025-12-15"},
+	{ws: "sandbox", name: "Copy of Copy of FP&A Planning", state: "UNLOCKED", sizeMiB: 3400, function: "Finance", created: "2024-08-12", modified: "2024-09-02"},
+	{ws: "sandbox", name: "Test Model 1", state: "ARCHIVED", sizeMiB: 180, created: "2023-05-15", modified: "2023-06-05"},
 
-	{ws: "admin", id: RegistryModelID, name: "Model Registry", state: "UNLOCKED", sizeMiB: 120, function: "IT"},
-	{ws: "admin", name: "Tenant Audit Reporting", state: "PRODUCTION", sizeMiB: 310, function: "IT"},
+	{ws: "admin", id: RegistryModelID, name: "Model Registry", state: "UNLOCKED", sizeMiB: 120, function: "IT", created: "2025-04-07", modified: "2026-10-31"},
+	{ws: "admin", name: "Tenant Audit Reporting", state: "PRODUCTION", sizeMiB: 310, function: "IT", created: "2025-04-14", modified: "2026-10-27"},
 
-	{ws: "legacy", name: "FP&A Planning 2019", state: "ARCHIVED", sizeMiB: 1980, function: "Finance"},
-	{ws: "legacy", name: "Sales Capacity 2019", state: "ARCHIVED", sizeMiB: 1410, function: "Sales"},
-	{ws: "legacy", name: "Legacy Consolidation", state: "ARCHIVED", sizeMiB: 760, function: "Finance"},
+	{ws: "legacy", name: "FP&A Planning 2019", state: "ARCHIVED", sizeMiB: 1980, function: "Finance", created: "2019-01-14", modified: "2020-02-03"},
+	{ws: "legacy", name: "Sales Capacity 2019", state: "ARCHIVED", sizeMiB: 1410, function: "Sales", created: "2019-02-11", modified: "2020-02-10"},
+	{ws: "legacy", name: "Legacy Consolidation", state: "ARCHIVED", sizeMiB: 760, function: "Finance", created: "2019-03-11", modified: "2021-01-18"},
 }
 
 // Demo returns the seeded demo tenant: 7 workspaces (one ~97% of its size
@@ -186,20 +194,18 @@ func demoUsers() []User {
 	}
 }
 
-// demoDates gives model i fixed, plausible creation and modification
-// times: legacy models date from 2019, archived ones stopped changing soon
-// after their creation.
+// demoDates gives model i its creation and modification times: the dates
+// the table says, at a time of day that varies from model to model.
 func demoDates(i int, d demoModel) (created, modified time.Time) {
-	base := time.Date(2021, 3, 1, 9, 0, 0, 0, time.UTC)
-	if d.ws == "legacy" {
-		base = time.Date(2019, 1, 14, 9, 0, 0, 0, time.UTC)
+	day := func(s string) time.Time {
+		t, err := time.Parse(time.DateOnly, s)
+		if err != nil {
+			panic("demo model " + d.name + ": " + err.Error())
+		}
+		return t
 	}
-	created = base.AddDate(0, 0, i*29).Add(time.Duration(i*7703%28800) * time.Second)
-	days := 20 + i*37%300
-	if d.state == "ARCHIVED" {
-		days = 3 + i%9
-	}
-	modified = created.AddDate(0, 0, days).Add(time.Duration(i*4111%36000) * time.Second)
+	created = day(d.created).Add(8*time.Hour + time.Duration(i*7703%28800)*time.Second)
+	modified = day(d.modified).Add(8*time.Hour + time.Duration(i*4111%36000)*time.Second)
 	return created, modified
 }
 

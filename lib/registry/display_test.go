@@ -123,7 +123,7 @@ func TestModelsTable(t *testing.T) {
 	if len(tb.Rows) != len(r.Models) {
 		t.Fatalf("%d rows for %d models", len(tb.Rows), len(r.Models))
 	}
-	want := []string{`Incentive Comp "ICM" - DEV`, "UNLOCKED", "Sales & Revenue Operations", "760.", "2022-", "20"}
+	want := []string{`Incentive Comp "ICM" - DEV`, "UNLOCKED", "Sales & Revenue Operations", "760.", "2025-02-10", "20"}
 	got := rowOf(t, tb, want[0])
 	for i, w := range want {
 		if !strings.HasPrefix(got[i], w) {

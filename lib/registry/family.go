@@ -17,7 +17,7 @@ const (
 	FlagNoProduction        Flag = "no-production"        // dev/test/uat copies, no production model
 	FlagMultipleProduction  Flag = "multiple-production"  // more than one production model
 	FlagProductionBehind    Flag = "production-behind"    // the source's latest revision is not applied to a production model
-	FlagChangedOutsideALM   Flag = "changed-outside-alm"  // a production model modified after its last sync
+	FlagChangedOutsideALM   Flag = "changed-outside-alm"  // a production model saved after its last sync (data or structure: the API does not say)
 	FlagDevelopmentArchived Flag = "development-archived" // the source is archived, production lives
 )
 
@@ -246,8 +246,12 @@ func familyFlags(f Family, lineage map[string]ModelLineage) []FamilyFlag {
 		if haveSrc && src.Status == LineageOK && l.RevisionID != src.RevisionID {
 			add(FlagProductionBehind, "%q has revision %q, its development model %q has %q", p.Name, l.RevisionName, srcModel.Name, src.RevisionName)
 		}
+		// lastModified moves with every save, data as well as structure,
+		// and the API has no field that tells them apart (only creating an
+		// ALM revision requires structural changes), so the reason says
+		// "saved", not "structure changed".
 		if mod := p.LastModified.Time; !mod.IsZero() && !l.AppliedOn.IsZero() && mod.Sub(l.AppliedOn) > changedOutsideTolerance {
-			add(FlagChangedOutsideALM, "%q was modified %s, after its last revision %q was applied %s",
+			add(FlagChangedOutsideALM, "%q was saved %s, after its last revision %q was applied %s (data or structure: the API does not say which)",
 				p.Name, mod.UTC().Format(time.DateOnly), l.RevisionName, l.AppliedOn.UTC().Format(time.DateOnly))
 		}
 	}

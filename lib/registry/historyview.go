@@ -51,22 +51,37 @@ func ChangesTable(changes []history.Change, newer history.Snapshot) Table {
 func CapacityTable(cs []history.Capacity) Table {
 	t := Table{Header: []string{"WORKSPACE", "USED", "ALLOWANCE", "USED %", "GROWTH/DAY", "FULL ON", "RUNS"}}
 	for _, c := range cs {
-		pct, full := "", "not at this pace"
+		pct := ""
 		if c.SizeAllowance > 0 {
 			pct = fmt.Sprintf("%.1f", c.UsedPercent)
 		}
-		switch {
-		case c.SizeAllowance <= 0:
-			full = "no allowance known"
-		case c.Free <= 0:
-			full = "full now"
-		case !c.Full.IsZero():
-			full = c.Full.UTC().Format(time.DateOnly)
-		}
+		growth, full := forecastCells(c)
 		t.Rows = append(t.Rows, []string{c.Name, history.HumanBytes(c.Used), allowanceText(c.SizeAllowance), pct,
-			growthText(c.GrowthPerDay), full, strconv.Itoa(c.Runs)})
+			growth, full, strconv.Itoa(c.Runs)})
 	}
 	return t
+}
+
+// NotEnoughHistory is what the forecast says of a workspace whose runs all
+// fall on one UTC day: no growth figure, no date (history.Capacity.Trend).
+const NotEnoughHistory = "not enough history (runs on one day)"
+
+// forecastCells are a workspace's growth per day and the day it fills, as
+// the capacity table and the report show them.
+func forecastCells(c history.Capacity) (growth, full string) {
+	growth, full = growthText(c.GrowthPerDay), "not at this pace"
+	if !c.Trend {
+		growth, full = "", NotEnoughHistory
+	}
+	switch {
+	case c.SizeAllowance <= 0:
+		full = "no allowance known"
+	case c.Free <= 0:
+		full = "full now"
+	case !c.Full.IsZero():
+		full = c.Full.UTC().Format(time.DateOnly)
+	}
+	return growth, full
 }
 
 // UsageTrendChartSVG draws each workspace's used capacity (% of its size

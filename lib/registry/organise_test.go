@@ -15,9 +15,9 @@ import (
 	"github.com/anaplan-registry/toolkit/lib/registry"
 )
 
-// demoAsOf is the hygiene clock of these tests: inside the demo's dates,
-// so some models are recent and some stale.
-var demoAsOf = time.Date(2023, 9, 1, 0, 0, 0, 0, time.UTC)
+// demoAsOf is the hygiene clock of these tests: the demo tenant's day 0,
+// as a first registry run on it dates the run.
+var demoAsOf = emulator.AdvanceEpoch
 
 // fakeNow is an advanceable clock for the emulator.
 type fakeNow struct {
@@ -229,7 +229,7 @@ func TestDemoHygieneAsBuilt(t *testing.T) {
 func TestLineageCacheSecondRunAsksNothing(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	clock := &fakeNow{t: time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)}
+	clock := &fakeNow{t: emulator.AdvanceEpoch.Add(time.Hour)} // after the demo's last syncs
 	c, e := serveCounted(t, emulator.Demo(), clock)
 	var known map[string]registry.ModelLineage // what the history would hand the next run
 	read := func() (map[string]registry.ModelLineage, registry.LineageStats, *registry.Registry) {

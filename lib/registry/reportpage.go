@@ -54,11 +54,7 @@ func (r *Registry) ReportPage(in ReportInput) (report.Page, error) {
 		},
 	}
 	if first, ok := firstToFill(in.Capacity); ok {
-		when := first.Full.UTC().Format(time.DateOnly)
-		if first.Free <= 0 {
-			when = "full now"
-		}
-		p.Summary = append(p.Summary, report.Figure{Label: "fills first: " + CellText(first.Name), Value: when, Tone: report.Bad})
+		p.Summary = append(p.Summary, report.Figure{Label: "fills first: " + CellText(first.Name), Value: first.Full.UTC().Format(time.DateOnly), Tone: report.Bad})
 	}
 	capacity, err := r.capacitySection(in)
 	if err != nil {
@@ -79,9 +75,12 @@ func toneIf(cond bool, t report.Tone) report.Tone {
 	return report.Plain
 }
 
+// firstToFill is the workspace with room that the forecast sees filling
+// first: one already full (the capacity table says "full now", hygiene
+// flags it) is not news about what fills next.
 func firstToFill(cs []history.Capacity) (history.Capacity, bool) {
 	for _, c := range cs { // Forecast sorts the first to fill first
-		if !c.Full.IsZero() {
+		if c.Free > 0 && !c.Full.IsZero() {
 			return c, true
 		}
 	}
@@ -90,7 +89,7 @@ func firstToFill(cs []history.Capacity) (history.Capacity, bool) {
 
 func (r *Registry) capacitySection(in ReportInput) (report.Section, error) {
 	s := report.Section{ID: "capacity", Heading: "Capacity and forecast",
-		Intro: "How full each workspace is, how fast it grows (a straight line fitted over every recorded run) and when, at that pace, it reaches its size allowance. Anaplan warns at 75% of the allowance."}
+		Intro: "How full each workspace is, how fast it grows (a straight line fitted over the last recorded run of each UTC day; runs all on one day are not enough history) and when, at that pace, it reaches its size allowance. Anaplan warns at 75% of the allowance."}
 	if svg, err := r.Summary().CapacityChartSVG(); err == nil {
 		s.Charts = append(s.Charts, report.Chart{Title: "Capacity used (% of size allowance)", SVG: svg})
 	}
@@ -103,17 +102,9 @@ func (r *Registry) capacitySection(in ReportInput) (report.Section, error) {
 			pct = fmt.Sprintf("%.1f", c.UsedPercent)
 			tone = percentTone(c.UsedPercent)
 		}
-		full := "not at this pace"
-		switch {
-		case c.SizeAllowance <= 0:
-			full = "no allowance known"
-		case c.Free <= 0:
-			full = "full now"
-		case !c.Full.IsZero():
-			full = c.Full.UTC().Format(time.DateOnly)
-		}
+		growth, full := forecastCells(c)
 		t.Rows = append(t.Rows, report.Row{
-			Cells: []string{CellText(c.Name), history.HumanBytes(c.Used), allowanceText(c.SizeAllowance), pct, growthText(c.GrowthPerDay), full, strconv.Itoa(c.Runs)},
+			Cells: []string{CellText(c.Name), history.HumanBytes(c.Used), allowanceText(c.SizeAllowance), pct, growth, full, strconv.Itoa(c.Runs)},
 			Tones: []report.Tone{"", "", "", tone, "", fullTone(c), ""},
 		})
 	}

@@ -102,10 +102,10 @@ func TestHistoryViews(t *testing.T) {
 	var kinds []string
 	for _, row := range ct.Rows {
 		kinds = append(kinds, row[0])
-		if row[0] == "added" && (row[1] != "Demand Planning - DEV 2026-11-03" || row[2] != "Supply Chain Planning") {
+		if row[0] == "added" && (row[1] != "Tenant Audit Reporting - DEV 2026-11-03" || row[2] != "Admin Tools") {
 			t.Errorf("the added model's row: %v", row)
 		}
-		if row[0] == "state" && row[3] != "LOCKED -> ARCHIVED" {
+		if row[0] == "state" && row[3] != "UNLOCKED -> ARCHIVED" {
 			t.Errorf("the archived model's row: %v", row)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/anaplan-registry/toolkit/lib/emulator"
 )
@@ -57,6 +58,17 @@ func DemoDay(stateDir string) (int, error) {
 	}
 	day, _, err := readDemoDay(filepath.Join(stateDir, demoDayFile))
 	return day, err
+}
+
+// DemoTime is the demo tenant's clock at day: the time that day's changes
+// happened (emulator.AdvanceEpoch plus day days, 09:00 UTC). A run of the
+// demo tenant is dated by it, and its hygiene counts days by it, not by the
+// wall clock: the tenant moves a day per run, so a history dated by the
+// wall would see a day's growth in the minutes between two runs and
+// forecast absurd paces. scripts/registry and notebook 07 both date their
+// runs with it.
+func DemoTime(day int) time.Time {
+	return emulator.AdvanceEpoch.AddDate(0, 0, day)
 }
 
 // RaiseDemoDay makes stateDir count at least day days of the demo tenant.

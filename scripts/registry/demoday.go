@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
+	"time"
 
 	"github.com/anaplan-registry/toolkit/lib/registry/history"
 	"github.com/anaplan-registry/toolkit/lib/session"
@@ -50,4 +52,35 @@ func servedDemoDay(s *session.Session) (*int, error) {
 		return nil, err
 	}
 	return &day, nil
+}
+
+// runTime is when the run happened: the demo tenant's day (session.DemoTime)
+// when it reads the built-in demo tenant, else the wall clock. The history
+// dates the run by it and hygiene counts days to it, so the run's date, the
+// models' dates and "not modified for N days" read one clock.
+func runTime(demoDay *int) time.Time {
+	if demoDay != nil {
+		return session.DemoTime(*demoDay)
+	}
+	return time.Now()
+}
+
+// checkDemoRunTime refuses, before the files are written, a demo run dated
+// before the tenant's latest recorded one: a demo history recorded when
+// its runs were dated by the wall clock has runs later than the demo
+// tenant's day.
+func checkDemoRunTime(ctx context.Context, db *history.DB, tenant string, at time.Time) error {
+	if db == nil {
+		return nil
+	}
+	runs, err := db.Runs(ctx, tenant)
+	if err != nil || len(runs) == 0 {
+		return err
+	}
+	if last := runs[len(runs)-1]; last.TakenAt.After(at) {
+		return fmt.Errorf("%s holds run %d of this tenant at %s, later than this run (%s): runs of the built-in demo tenant are now dated by its own day, not the wall clock; "+
+			"delete the history (or name another with -history FILE) to start again", db.Path(), last.ID,
+			last.TakenAt.UTC().Format("2006-01-02 15:04"), at.UTC().Format("2006-01-02 15:04"))
+	}
+	return nil
 }

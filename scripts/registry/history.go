@@ -101,14 +101,14 @@ type staging struct {
 	err    error
 }
 
-// stage starts writing the run into the history; nil without history.
-func stage(ctx context.Context, db *history.DB, tenant string, reg *registry.Registry,
+// stage starts writing the run taken at at into the history; nil without
+// history.
+func stage(ctx context.Context, db *history.DB, tenant string, at time.Time, reg *registry.Registry,
 	lineage map[string]registry.ModelLineage) *staging {
 	if db == nil {
 		return nil
 	}
 	s := &staging{done: make(chan struct{})}
-	at := time.Now()
 	go func() {
 		defer close(s.done)
 		s.staged, s.err = registry.StageRun(ctx, db, tenant, at, reg, lineage)

@@ -87,27 +87,33 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := histFlags.adopt(ctx, db, tenant, stderr); err != nil {
 		return err
 	}
+	demoDay, err := servedDemoDay(session)
+	if err != nil {
+		return err
+	}
+	at := runTime(demoDay) // demoday.go: the demo tenant's day, or now
+	if demoDay != nil {
+		if err := checkDemoRunTime(ctx, db, tenant.Key, at); err != nil {
+			return err
+		}
+	}
 	known, err := known(ctx, db, tenant.Key, *orgFlags.alm)
 	if err != nil {
 		return err
 	}
-	lineage, almStats, err := orgFlags.organise(ctx, session.Client, reg, known, stderr)
+	lineage, almStats, err := orgFlags.organise(ctx, session.Client, reg, known, at, stderr)
 	if err != nil {
 		return err
 	}
 	// The run is written into the history while the files are, and
 	// committed once they have landed (history.go).
-	staged := stage(ctx, db, tenant.Key, reg, lineage)
+	staged := stage(ctx, db, tenant.Key, at, reg, lineage)
 	defer staged.abandon()
 	files, err := reg.WriteFiles(*out)
 	if err != nil {
 		return err
 	}
 	if err := report(stdout, *format, reg, files, almStats, known != nil); err != nil {
-		return err
-	}
-	demoDay, err := servedDemoDay(session)
-	if err != nil {
 		return err
 	}
 	if err := histFlags.record(ctx, db, staged, tenant.Key, reg, demoDay, *out, historyOut(*format, stdout, stderr)); err != nil {

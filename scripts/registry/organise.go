@@ -58,9 +58,11 @@ func (o *organiseFlags) load() error {
 
 // organise reads lineage (unless -alm=false) and organises the registry.
 // known is what the last recorded run learnt from ALM (nil without
-// history): models saved since are the only ones asked.
-func (o *organiseFlags) organise(ctx context.Context, c *anaplan.Client, reg *registry.Registry, known map[string]registry.ModelLineage, stderr io.Writer) (map[string]registry.ModelLineage, *registry.LineageStats, error) {
+// history): models saved since are the only ones asked. now is the run's
+// time, hygiene's clock.
+func (o *organiseFlags) organise(ctx context.Context, c *anaplan.Client, reg *registry.Registry, known map[string]registry.ModelLineage, now time.Time, stderr io.Writer) (map[string]registry.ModelLineage, *registry.LineageStats, error) {
 	opts := registry.OrganiseOptions{
+		Now:        now,
 		Rules:      o.loaded,
 		StaleAfter: time.Duration(o.staleDays) * 24 * time.Hour,
 		IdleAfter:  time.Duration(o.idleDays) * 24 * time.Hour,

@@ -10,7 +10,14 @@ import (
 )
 
 // Capacity is a workspace's use at the tenant's latest run and where it is
-// heading: growth fitted over every run that saw the workspace.
+// heading: growth fitted over the runs that saw the workspace, one a day.
+//
+// The fit counts whole UTC days: of several runs on one day only the last
+// is used, and x is the run's date, not its time. A registry run and a
+// -report run five minutes later are one day, not a day's growth in five
+// minutes, so they give no trend at all (Trend false) rather than a
+// blown-up one; runs on either side of midnight count a day apart, which
+// can understate the pace, never multiply it.
 type Capacity struct {
 	WorkspaceID   string
 	Name          string
@@ -18,14 +25,18 @@ type Capacity struct {
 	Used          int64 // bytes
 	Free          int64 // bytes; negative when over the allowance
 	UsedPercent   float64
-	GrowthPerDay  float64   // bytes per day, least squares over the runs
-	Full          time.Time // when the fit reaches the allowance; zero if it never does (or no allowance)
-	Runs          int       // runs the fit used
+	// Trend is true when the runs fitted fall on two UTC days or more;
+	// until then there is not enough history, GrowthPerDay is 0 and
+	// Full is zero (unless the workspace is full already).
+	Trend        bool
+	GrowthPerDay float64   // bytes per day, least squares over the last run of each day
+	Full         time.Time // when the fit reaches the allowance (the latest run when full already); zero if it never does (or no allowance, or no trend)
+	Runs         int       // runs the fit used: the last of each UTC day
 }
 
 // Forecast returns the capacity of every workspace of the tenant's latest
-// run, the one that fills first first; workspaces that never fill follow,
-// by name.
+// run, the one that fills first first (a full one at the latest run);
+// workspaces that never fill, or have no trend yet, follow, by name.
 func (h *DB) Forecast(ctx context.Context, tenant string) ([]Capacity, error) {
 	runs, err := h.Runs(ctx, tenant)
 	if err != nil || len(runs) == 0 {
@@ -46,17 +57,18 @@ func (h *DB) Forecast(ctx context.Context, tenant string) ([]Capacity, error) {
 	}
 	out := make([]Capacity, 0, len(latest))
 	for id, w := range latest {
+		daily := lastOfEachDay(series[id])
 		c := Capacity{WorkspaceID: id, Name: w.Name, SizeAllowance: w.SizeAllowance, Used: w.CurrentSize,
-			Free: w.SizeAllowance - w.CurrentSize, Runs: len(series[id])}
+			Free: w.SizeAllowance - w.CurrentSize, Runs: len(daily)}
 		if w.SizeAllowance > 0 {
 			c.UsedPercent = float64(w.CurrentSize) / float64(w.SizeAllowance) * 100
 		}
-		c.GrowthPerDay = slopePerDay(series[id])
+		c.GrowthPerDay, c.Trend = slopePerDay(daily)
 		switch {
 		case w.SizeAllowance <= 0:
 		case c.Free <= 0:
 			c.Full = last.TakenAt // already full
-		case c.GrowthPerDay > 0:
+		case c.Trend && c.GrowthPerDay > 0:
 			days := float64(c.Free) / c.GrowthPerDay
 			if days < 100*365 {
 				c.Full = last.TakenAt.Add(time.Duration(days * float64(24*time.Hour)))
@@ -111,16 +123,35 @@ func (h *DB) workspaceSeries(ctx context.Context, tenant int64, runs []Run) (map
 	return out, rows.Err()
 }
 
-// slopePerDay fits bytes = a + b·days by least squares and returns b; 0
-// with fewer than two distinct times.
-func slopePerDay(ps []point) float64 {
-	if len(ps) < 2 {
-		return 0
+// utcDay is t's UTC date as a day number (days since 1970-01-01).
+func utcDay(t time.Time) int64 {
+	return int64(math.Floor(float64(t.UTC().Unix()) / (24 * 60 * 60)))
+}
+
+// lastOfEachDay keeps, of points in time order, the last of each UTC day.
+func lastOfEachDay(ps []point) []point {
+	var out []point
+	for _, p := range ps {
+		if n := len(out); n > 0 && utcDay(out[n-1].at) == utcDay(p.at) {
+			out[n-1] = p
+			continue
+		}
+		out = append(out, p)
 	}
-	t0 := ps[0].at
+	return out
+}
+
+// slopePerDay fits bytes = a + b·day by least squares, day being each
+// point's UTC date (lastOfEachDay has left one a day), and returns b and
+// true; 0 and false with points on fewer than two days.
+func slopePerDay(ps []point) (float64, bool) {
+	if len(ps) < 2 {
+		return 0, false
+	}
+	d0 := utcDay(ps[0].at)
 	var n, sx, sy, sxx, sxy float64
 	for _, p := range ps {
-		x := p.at.Sub(t0).Hours() / 24
+		x := float64(utcDay(p.at) - d0)
 		n++
 		sx += x
 		sy += p.bytes
@@ -129,13 +160,13 @@ func slopePerDay(ps []point) float64 {
 	}
 	d := n*sxx - sx*sx
 	if math.Abs(d) < 1e-12 {
-		return 0
+		return 0, false
 	}
-	return (n*sxy - sx*sy) / d
+	return (n*sxy - sx*sy) / d, true
 }
 
 // ModelGrowth is how much a model grew between the first and the latest run
-// that saw it.
+// that saw it, per UTC day between their dates (as Capacity counts days).
 type ModelGrowth struct {
 	ModelID      string
 	Name         string
@@ -145,7 +176,9 @@ type ModelGrowth struct {
 }
 
 // FastestGrowing returns the n models of the tenant's latest run that grew
-// most per day, fastest first; models that did not grow are left out.
+// most per day, fastest first; models that did not grow, or were first
+// seen on the latest run's UTC day (not enough history for a pace), are
+// left out.
 func (h *DB) FastestGrowing(ctx context.Context, tenant string, n int) ([]ModelGrowth, error) {
 	runs, err := h.Runs(ctx, tenant)
 	if err != nil || len(runs) < 2 {
@@ -190,8 +223,8 @@ func (h *DB) FastestGrowing(ctx context.Context, tenant string, n int) ([]ModelG
 	var out []ModelGrowth
 	for _, m := range snap.Models {
 		f, ok := firsts[m.ID]
-		days := last.TakenAt.Sub(f.at).Hours() / 24
-		if !ok || days <= 0 || m.MemoryUsage <= f.bytes {
+		days := float64(utcDay(last.TakenAt) - utcDay(f.at))
+		if !ok || days < 1 || m.MemoryUsage <= f.bytes {
 			continue
 		}
 		out = append(out, ModelGrowth{ModelID: m.ID, Name: m.Name, WorkspaceID: m.WorkspaceID,
