@@ -95,3 +95,18 @@ func TestRulesFileErrorsNameFileAndLine(t *testing.T) {
 		t.Errorf("LoadRules(missing) = %v, want an error naming the file", err)
 	}
 }
+
+// environmentRule names the state that matched, not its neighbour.
+func TestProductionStateRuleSaysWhichState(t *testing.T) {
+	t.Parallel()
+	for state, want := range map[string]string{
+		"PRODUCTION":             "activeState PRODUCTION (ALM production model)",
+		"PRODUCTION_MAINTENANCE": "activeState PRODUCTION_MAINTENANCE (ALM production model in maintenance)",
+	} {
+		m := anaplan.Model{ID: "M", Name: "Sales", ActiveState: anaplan.ModelState(state), CurrentWorkspaceID: "w"}
+		p := registry.New([]anaplan.Workspace{{ID: "w", Name: "Sales"}}, []anaplan.Model{m}).Organise(registry.OrganiseOptions{}).Models[0]
+		if p.Environment != registry.EnvProd || p.Rule != want {
+			t.Errorf("a %s model: %s by %q, want prod by %q", state, p.Environment, p.Rule, want)
+		}
+	}
+}
