@@ -51,9 +51,13 @@ func (t Table) WriteText(w io.Writer) error {
 	}
 	var b strings.Builder
 	for _, r := range rows {
-		for i, c := range r {
+		last := len(r) - 1 // the last cell with text: no padding after it
+		for last > 0 && r[last] == "" {
+			last--
+		}
+		for i, c := range r[:max(0, last+1)] {
 			b.WriteString(c)
-			if i < len(r)-1 {
+			if i < last {
 				b.WriteString(strings.Repeat(" ", widths[i]-uniseg.StringWidth(c)+2))
 			}
 		}

@@ -61,3 +61,18 @@ func TestTableWriteTextCutsAllButTheLastColumn(t *testing.T) {
 		t.Errorf("last cell = %q, want it whole: %q", got, why)
 	}
 }
+
+// A row whose last cells are empty ends at its last text, without
+// padding to nowhere.
+func TestTableWriteTextNoTrailingSpaces(t *testing.T) {
+	t.Parallel()
+	tab := registry.Table{Header: []string{"WORKSPACE", "USED", "STATUS"}, Rows: [][]string{{"Admin Tools", "21.0%", ""}, {"Sandbox", "109.4%", "over allowance"}, {"", "", ""}}}
+	var b strings.Builder
+	if err := tab.WriteText(&b); err != nil {
+		t.Fatal(err)
+	}
+	want := "WORKSPACE    USED    STATUS\nAdmin Tools  21.0%\nSandbox      109.4%  over allowance\n\n"
+	if b.String() != want {
+		t.Errorf("WriteText:\n%q\nwant\n%q", b.String(), want)
+	}
+}
