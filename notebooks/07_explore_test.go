@@ -58,16 +58,17 @@ func TestExploreNotebook(t *testing.T) {
 	}
 
 	// The chart is an SVG line chart with a line per workspace that has an
-	// allowance (all seven in the demo tenant), over the five runs.
+	// allowance (all seven in the demo tenant), over the five runs, and one
+	// for the allowance.
 	chart := nb.cell(t, "registry.UsageTrendChartSVG(")
 	if len(chart.Displays) != 2 || !strings.Contains(chart.Displays[0], "\n<svg ") || !strings.HasSuffix(strings.TrimSpace(chart.Displays[0]), "</svg>") {
 		t.Fatalf("the capacity cell does not show an SVG chart, then the table:\n%s", chart.text())
 	}
 	svg := chart.Displays[0]
-	if n := strings.Count(svg, `style="stroke-width:2;stroke:rgb(`); n != 7 {
-		t.Errorf("the capacity chart draws %d lines, want one per workspace with an allowance (7)", n)
+	if n := strings.Count(svg, `style="stroke-width:2;stroke:rgb(`); n != 8 {
+		t.Errorf("the capacity chart draws %d lines, want one per workspace with an allowance (7) and the allowance's", n)
 	}
-	for _, want := range []string{"Supply Chain Planning", "Sandbox – Model Builders", "2 Nov", "6 Nov"} {
+	for _, want := range []string{"Supply Chain Planning", "Sandbox – Model Builders", "2 Nov", "6 Nov", "size allowance (100%)"} {
 		if !strings.Contains(svg, want) {
 			t.Errorf("the capacity chart does not name %q", want)
 		}

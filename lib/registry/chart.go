@@ -1,12 +1,17 @@
 package registry
 
 import (
+	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 
 	"github.com/go-analyze/charts"
 )
+
+// errNoAllowance is why a capacity chart has nothing to draw.
+var errNoAllowance = errors.New("no workspace has a size allowance to chart (were workspaces read with tenant details?)")
 
 // CapacityChartSVG draws each workspace's used capacity (current size as a
 // percentage of its size allowance) as a horizontal bar chart in SVG, so a
@@ -23,17 +28,26 @@ func (s Summary) CapacityChartSVG() ([]byte, error) {
 		values = append(values, u.UsedPercent)
 	}
 	if len(values) == 0 {
-		return nil, fmt.Errorf("no workspace has a size allowance to chart (were workspaces read with tenant details?)")
+		return nil, errNoAllowance
 	}
 	opt := charts.NewBarChartOptionWithData([][]float64{values})
 	opt.Horizontal = true
 	opt.Title.Text = "Capacity used (% of size allowance)"
 	opt.Padding = charts.Box{Top: 20, Right: 60, Bottom: 20, Left: 60} // room for a font wider than Roboto
 	opt.CategoryAxis = charts.CategoryAxisOption{Labels: labels}
-	// Ticks every 25%: the library's default spacing is measured in Roboto
-	// and runs "100" into "120" in a wider font.
-	opt.ValueAxis = []charts.ValueAxisOption{{Min: charts.Ptr(0.0), Unit: 25}}
-	opt.ValueFormatter = axisNumber
+	// Ticks every 25% (50% past 100%), and always one at 100%, the
+	// allowance: the library cannot mark a line at a value, so the 100%
+	// tick's grid line is the allowance's. (Its own spacing is measured in
+	// Roboto and runs "100" into "120" in a wider font.)
+	most := slices.Max(values)
+	step := 25.0
+	if most > 100 {
+		step = 50
+	}
+	top := max(100, math.Ceil(most/step)*step)
+	opt.ValueAxis = []charts.ValueAxisOption{{Min: charts.Ptr(0.0), Max: charts.Ptr(top), LabelCount: int(top/step) + 1,
+		PreferNiceIntervals: charts.Ptr(false)}}
+	opt.ValueFormatter = func(v float64) string { return axisNumber(v) + "%" }
 	opt.SeriesList[0].Label.Show = charts.Ptr(true)
 	opt.SeriesList[0].Label.ValueFormatter = func(v float64) string { return fmt.Sprintf("%.1f%%", v) }
 	return renderSVG(opt, labels, 760, 80+34*len(values))

@@ -107,8 +107,8 @@ func (r *Registry) WriteRegistryCSV(w io.Writer) error {
 // SpreadsheetSafe defuses formula injection for CSV meant for spreadsheets
 // (OWASP "CSV injection"): a cell starting with = + - @ tab or CR gets a
 // leading apostrophe, which spreadsheets show as text and do not evaluate.
-// Only registry.csv uses it: the import files must carry names verbatim, and
-// Anaplan imports do not evaluate cell text.
+// registry.csv, families.csv and hygiene.csv use it; the import files must
+// carry names verbatim, and Anaplan imports do not evaluate cell text.
 func SpreadsheetSafe(s string) string {
 	s = importText(s)
 	if s == "" {

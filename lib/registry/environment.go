@@ -186,8 +186,10 @@ func DefaultRules() []Rule {
 	for _, w := range words {
 		rules = append(rules, wordRule(w.env, "workspace", w.words, "workspace name: "+w.label))
 	}
+	// One rule per state, so environmentRule names the state the model is in.
 	return append(rules,
-		rule(EnvProd, "state", `^PRODUCTION(_MAINTENANCE)?$`, "activeState PRODUCTION (ALM production model)"))
+		rule(EnvProd, "state", `^PRODUCTION$`, "activeState PRODUCTION (ALM production model)"),
+		rule(EnvProd, "state", `^PRODUCTION_MAINTENANCE$`, "activeState PRODUCTION_MAINTENANCE (ALM production model in maintenance)"))
 }
 
 // classify returns the environment of a model and why.

@@ -95,3 +95,47 @@ func TestRulesFileErrorsNameFileAndLine(t *testing.T) {
 		t.Errorf("LoadRules(missing) = %v, want an error naming the file", err)
 	}
 }
+
+// environmentRule names the state that matched, not its neighbour.
+func TestProductionStateRuleSaysWhichState(t *testing.T) {
+	t.Parallel()
+	for state, want := range map[string]string{
+		"PRODUCTION":             "activeState PRODUCTION (ALM production model)",
+		"PRODUCTION_MAINTENANCE": "activeState PRODUCTION_MAINTENANCE (ALM production model in maintenance)",
+	} {
+		m := anaplan.Model{ID: "M", Name: "Sales", ActiveState: anaplan.ModelState(state), CurrentWorkspaceID: "w"}
+		p := registry.New([]anaplan.Workspace{{ID: "w", Name: "Sales"}}, []anaplan.Model{m}).Organise(registry.OrganiseOptions{}).Models[0]
+		if p.Environment != registry.EnvProd || p.Rule != want {
+			t.Errorf("a %s model: %s by %q, want prod by %q", state, p.Environment, p.Rule, want)
+		}
+	}
+}
+
+// A name that is an environment word and nothing of substance is its own
+// family, not a family of the noise left over; a real application still
+// groups its copies.
+func TestFamiliesOfNoiseNames(t *testing.T) {
+	t.Parallel()
+	ws := []anaplan.Workspace{{ID: "w", Name: "Sandbox – Model Builders"}}
+	var models []anaplan.Model
+	for i, n := range []string{"Scratch - do not use", "Test Model 1", "Model 1", "Test Model 1 - DEV", "Legacy Consolidation", "Consolidation - DEV"} {
+		models = append(models, anaplan.Model{ID: string(rune('A' + i)), Name: n, ActiveState: "UNLOCKED", CurrentWorkspaceID: "w"})
+	}
+	org := registry.New(ws, models).Organise(registry.OrganiseOptions{})
+	members := map[string][]string{}
+	for _, f := range org.Families {
+		for _, ms := range f.Models {
+			for _, m := range ms {
+				members[f.Name] = append(members[f.Name], m.Name)
+			}
+		}
+	}
+	for name, want := range map[string]int{"Scratch - do not use": 1, "Test Model 1": 2, "Model 1": 1, "Consolidation": 2} {
+		if len(members[name]) != want {
+			t.Errorf("family %q: %v, want %d models", name, members[name], want)
+		}
+	}
+	if _, ok := members["do not use"]; ok || len(members) != 4 {
+		t.Errorf("families %v, want the four above", members)
+	}
+}

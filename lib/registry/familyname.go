@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // What a family name leaves out of a model name: "Copy of" prefixes and
@@ -20,8 +21,9 @@ var familyNoiseWords = wordSet(`copy|` + devWords + `|` + testWords + `|` + uatW
 
 // stripWords removes the environment words (and "copy") and dates from
 // s, whole words only, keeping the separators around them: "Plan - DEV"
-// becomes "Plan - ", "Plan (copy 2024-03)" becomes "Plan ( )".
-func stripWords(s string) string {
+// becomes "Plan - ", "Plan (copy 2024-03)" becomes "Plan ( )". With
+// keepFirst the first word stays whatever it is.
+func stripWords(s string, keepFirst bool) string {
 	type span struct{ lo, hi int }
 	var spans []span
 	start := -1
@@ -41,7 +43,11 @@ func stripWords(s string) string {
 	drop := make([]bool, len(spans))
 	word := func(i int) string { return strings.ToLower(s[spans[i].lo:spans[i].hi]) }
 	sep := func(i int) string { return s[spans[i].hi:spans[i+1].lo] } // between i and i+1
-	for i := 0; i < len(spans); i++ {
+	first := 0
+	if keepFirst {
+		first = 1
+	}
+	for i := first; i < len(spans); i++ {
 		w := word(i)
 		switch {
 		case familyNoiseWords[w]:
@@ -100,7 +106,11 @@ func allDigits(w string) bool {
 
 // familyDisplayName is a model name without the environment: "Sales
 // Capacity - DEV" and "Sales Capacity (copy 2024-03)" are both "Sales
-// Capacity". A name that would be left empty is kept whole.
+// Capacity". A name that would be left empty is kept whole. One that would
+// be left saying nothing, only words such as "model", "do not use" and
+// numbers, keeps its first word: "Test Model 1" is its own family, not
+// "Model 1", and "Scratch - do not use" is not "do not use"; but "Legacy
+// Consolidation" is "Consolidation".
 func familyDisplayName(name string) string {
 	s := name
 	// Cheap tests first: the expressions cost most of Organise's time.
@@ -110,16 +120,40 @@ func familyDisplayName(name string) string {
 	if last := strings.ToUpper(s[max(0, len(s)-1):]); last != "" && strings.Contains("DTUP)", last) {
 		s = familySuffix.ReplaceAllString(s, "")
 	}
-	s = stripWords(s)
+	out := tidyFamilyName(stripWords(s, false))
+	switch {
+	case out == "":
+		return strings.TrimSpace(name)
+	case saysNothing(out):
+		return tidyFamilyName(stripWords(s, true))
+	}
+	return out
+}
+
+// tidyFamilyName drops what stripping left around the name: empty
+// brackets, runs of spaces, separators at the ends.
+func tidyFamilyName(s string) string {
 	s = emptyBrackets.ReplaceAllString(s, " ")
 	s = repeatedSpaces.ReplaceAllString(s, " ")
-	s = strings.TrimFunc(s, func(r rune) bool {
+	return strings.TrimFunc(s, func(r rune) bool {
 		return unicode.IsSpace(r) || strings.ContainsRune("-_–—:,.(/|", r)
 	})
-	if s == "" {
-		return strings.TrimSpace(name)
+}
+
+// emptyWords say nothing about which application a model is: what is left
+// of "Test Model 1" or "Scratch - do not use" without the environment word.
+var emptyWords = wordSet(`model|models|do|not|dont|don|use|delete|deleted|me|new|temp|tmp|the|an|of|for|only|please|my|draft|backup|version`)
+
+// saysNothing reports whether every word of s is an empty word, a number
+// or a single letter.
+func saysNothing(s string) bool {
+	for w := range strings.FieldsFuncSeq(s, notWordRune) {
+		w = strings.ToLower(w)
+		if !emptyWords[w] && !allDigits(w) && utf8.RuneCountInString(w) > 1 {
+			return false
+		}
 	}
-	return s
+	return true
 }
 
 // familyKey is the name two models must share to be one family by name:

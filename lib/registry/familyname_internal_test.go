@@ -25,6 +25,18 @@ func TestFamilyDisplayName(t *testing.T) {
 		{"Plan 12-2024", "Plan 12"},
 		{"Plan Pre-Prod", "Plan"},
 		{"Plan FY2024 - Live", "Plan FY2024"},
+		// Names that would be left saying nothing keep their first word.
+		{"Scratch - do not use", "Scratch - do not use"},
+		{"Test Model 1", "Test Model 1"},
+		{"Test Model 1 - DEV", "Test Model 1"},
+		{"Copy of Test Model 1", "Test Model 1"},
+		{"Old Model", "Old Model"},
+		{"Sandbox - temp", "Sandbox - temp"},
+		{"DEV - 2", "DEV - 2"},
+		{"Model 1 - DEV", "Model 1"},
+		{"Test Forecast", "Forecast"},
+		{"Sandbox Demand Planning", "Demand Planning"},
+		{"Test Model 1 (copy 2024-03)", "Test Model 1"},
 	} {
 		if got := familyDisplayName(tc.name); got != tc.want {
 			t.Errorf("familyDisplayName(%q) = %q, want %q", tc.name, got, tc.want)

@@ -86,9 +86,9 @@ func forecastCells(c history.Capacity) (growth, full string) {
 
 // UsageTrendChartSVG draws each workspace's used capacity (% of its size
 // allowance) at every snapshot, oldest first, one line per workspace with
-// a known allowance (as the latest snapshot names it), so a workspace
-// climbing towards 100% stands out. A workspace a snapshot did not see is
-// drawn at 0 there.
+// a known allowance (as the latest snapshot names it), and the allowance
+// itself as a line at 100%, so a workspace climbing towards it stands
+// out. A workspace a snapshot did not see is drawn at 0 there.
 func UsageTrendChartSVG(snaps []history.Snapshot) ([]byte, error) {
 	if len(snaps) < 2 {
 		return nil, fmt.Errorf("a trend needs at least two snapshots, the history has %d: run the registry again", len(snaps))
@@ -110,7 +110,7 @@ func UsageTrendChartSVG(snaps []history.Snapshot) ([]byte, error) {
 		values = append(values, line)
 	}
 	if len(values) == 0 {
-		return nil, fmt.Errorf("no workspace has a size allowance to chart (were workspaces read with tenant details?)")
+		return nil, errNoAllowance
 	}
 	labels := make([]string, len(snaps))
 	for i, s := range snaps {
@@ -122,6 +122,14 @@ func UsageTrendChartSVG(snaps []history.Snapshot) ([]byte, error) {
 			top = max(top, math.Ceil(v/50)*50)
 		}
 	}
+	// The allowance as a line of its own: the library marks lines only at a
+	// series' max, min, average or median, not at a value.
+	allowance := make([]float64, len(snaps))
+	for i := range allowance {
+		allowance[i] = 100
+	}
+	values = append(values, allowance)
+	names = append(names, "size allowance (100%)")
 	opt := charts.NewLineChartOptionWithData(values)
 	opt.Title.Text = "Capacity used over the runs (% of size allowance)"
 	opt.Legend.SeriesNames = names

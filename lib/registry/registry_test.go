@@ -248,13 +248,18 @@ func TestCharts(t *testing.T) {
 	if !strings.HasPrefix(out, "<svg") || !strings.Contains(out, "Finance, Planning") || !strings.Contains(out, "91.3%") {
 		t.Errorf("capacity chart lacks the workspace or its usage:\n%.400s", out)
 	}
+	// The axis reads in percent and reaches the allowance, 100%, however
+	// empty the workspaces.
+	if !strings.Contains(out, ">100%</text>") {
+		t.Errorf("the capacity chart's axis has no 100%% tick:\n%.400s", out)
+	}
 	// The workspace without an allowance is not charted, and names are escaped.
 	if strings.Contains(out, "calc'!A0") {
 		t.Error("a workspace without allowance was charted")
 	}
 	// The value axis starts at zero, and a label has room before it for a
 	// browser font 15% wider than the Roboto the library measures in.
-	labelX, zeroX := textX(t, out, "Finance, Planning"), textX(t, out, "0")
+	labelX, zeroX := textX(t, out, "Finance, Planning"), textX(t, out, "0%")
 	width := charts.NewPainter(charts.PainterOptions{OutputFormat: charts.ChartOutputSVG, Width: 100, Height: 100}).
 		MeasureText("Finance, Planning", 0, charts.FontStyle{FontSize: 12, FontColor: charts.ColorBlack}).Width()
 	if end := float64(labelX) + 1.15*float64(width); end >= float64(zeroX) {

@@ -1,8 +1,10 @@
 package registry
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"math"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -23,8 +25,17 @@ type ReportInput struct {
 	Changes  []history.Change   // since Previous
 	Capacity []history.Capacity // Forecast of the tenant
 	Fastest  []history.ModelGrowth
-	Now      time.Time // the footer's date; zero means the run's
+	// Trend is the runs to chart capacity over, oldest first (the
+	// workspaces are enough: history.DB.WorkspaceTrend); no chart with
+	// fewer than two.
+	Trend []history.Snapshot
+	Now   time.Time // the footer's date; zero means the run's
 }
+
+// ReportTrendRuns is how many of the latest runs the report's capacity
+// trend chart spans: two months of daily runs, as many dates as its axis
+// can show.
+const ReportTrendRuns = 60
 
 // ReportPage builds the one-page report: capacity and its forecast,
 // environments per workspace, families with their flags, what changed
@@ -93,19 +104,28 @@ func (r *Registry) capacitySection(in ReportInput) (report.Section, error) {
 	if svg, err := r.Summary().CapacityChartSVG(); err == nil {
 		s.Charts = append(s.Charts, report.Chart{Title: "Capacity used (% of size allowance)", SVG: svg})
 	}
+	if len(in.Trend) >= 2 {
+		svg, err := UsageTrendChartSVG(in.Trend)
+		if err != nil && !errors.Is(err, errNoAllowance) {
+			return s, err
+		}
+		if err == nil {
+			s.Charts = append(s.Charts, report.Chart{Title: "Capacity used over the runs (% of size allowance)", SVG: svg})
+		}
+	}
 	t := report.Table{Title: "Workspaces, the first to fill first",
-		Columns: []string{"Workspace", "Used", "Allowance", "Used %", "Growth per day", "Full on", "Runs"},
-		Numeric: []bool{false, true, true, true, true, false, true}}
+		Columns: []string{"Workspace", "Used", "Free", "Allowance", "Used %", "Growth per day", "Full on", "Runs"},
+		Numeric: []bool{false, true, true, true, true, true, false, true}}
 	for _, c := range in.Capacity {
 		pct, tone := "", report.Plain
 		if c.SizeAllowance > 0 {
-			pct = fmt.Sprintf("%.1f", c.UsedPercent)
+			pct = fmt.Sprintf("%.1f%%", c.UsedPercent)
 			tone = percentTone(c.UsedPercent)
 		}
 		growth, full := forecastCells(c)
 		t.Rows = append(t.Rows, report.Row{
-			Cells: []string{CellText(c.Name), history.HumanBytes(c.Used), allowanceText(c.SizeAllowance), pct, growth, full, strconv.Itoa(c.Runs)},
-			Tones: []report.Tone{"", "", "", tone, "", fullTone(c), ""},
+			Cells: []string{CellText(c.Name), history.HumanBytes(c.Used), freeText(c), allowanceText(c.SizeAllowance), pct, growth, full, strconv.Itoa(c.Runs)},
+			Tones: []report.Tone{"", "", "", "", tone, "", fullTone(c), ""},
 		})
 	}
 	s.Tables = append(s.Tables, t)
@@ -147,12 +167,27 @@ func allowanceText(b int64) string {
 	return history.HumanBytes(b)
 }
 
-func growthText(perDay float64) string {
+// freeText is what is left of a workspace's allowance, or how far over it
+// the workspace is; nothing when the allowance is not known.
+func freeText(c history.Capacity) string {
 	switch {
-	case perDay > 0:
-		return "+" + history.HumanBytes(int64(perDay))
-	case perDay < 0:
-		return "-" + history.HumanBytes(int64(-perDay))
+	case c.SizeAllowance <= 0:
+		return ""
+	case c.Free < 0:
+		return "over by " + history.HumanBytes(-c.Free)
+	}
+	return history.HumanBytes(c.Free)
+}
+
+// growthText is a growth in bytes per day, signed; rounded to whole bytes
+// first, so less than a byte a day reads "0", not "-0 B".
+func growthText(perDay float64) string {
+	n := int64(math.Round(perDay))
+	switch {
+	case n > 0:
+		return "+" + history.HumanBytes(n)
+	case n < 0:
+		return "-" + history.HumanBytes(-n)
 	}
 	return "0"
 }
@@ -203,13 +238,40 @@ func environmentChartSVG(t Table) ([]byte, error) {
 	opt.Legend.Offset = charts.OffsetStr{Top: "28"}
 	opt.Padding = charts.Box{Top: 20, Right: 40, Bottom: 20, Left: 40}
 	opt.CategoryAxis = charts.CategoryAxisOption{Labels: labels}
-	opt.ValueAxis = []charts.ValueAxisOption{{Min: charts.Ptr(0.0)}}
+	most := 0.0 // the longest bar: the most models of one workspace
+	for i := range labels {
+		total := 0.0
+		for e := range envs {
+			total += values[e][i]
+		}
+		most = max(most, total)
+	}
+	top, step := wholeTicks(most)
+	opt.ValueAxis = []charts.ValueAxisOption{{Min: charts.Ptr(0.0), Max: charts.Ptr(top), LabelCount: int(top/step) + 1,
+		PreferNiceIntervals: charts.Ptr(false)}}
 	opt.ValueFormatter = axisNumber
 	p := charts.NewPainter(charts.PainterOptions{OutputFormat: charts.ChartOutputSVG, Width: 760, Height: 120 + 30*len(labels)})
 	if err := p.BarChart(opt); err != nil {
 		return nil, fmt.Errorf("drawing the environments chart: %w", err)
 	}
 	return p.Bytes()
+}
+
+// wholeTicks picks an axis for counts up to most: a step of 1, 2 or 5
+// times a power of ten giving at most six intervals, and the top the
+// first multiple of the step at or above most. Models come in whole
+// numbers; an axis reading 5.25 models does not.
+func wholeTicks(most float64) (top, step float64) {
+	step = 1
+	for most/step > 6 {
+		switch s := step / math.Pow(10, math.Floor(math.Log10(step))); s {
+		case 2:
+			step = step / 2 * 5
+		default: // 1 and 5
+			step *= 2
+		}
+	}
+	return max(step, math.Ceil(most/step)*step), step
 }
 
 func lower(ss []string) []string {

@@ -129,7 +129,7 @@ func TestHistoryViews(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"<svg", "Capacity used over the runs", "Supply Chain Planning", "2 Nov", "4 Nov", ">150<"} {
+	for _, want := range []string{"<svg", "Capacity used over the runs", "Supply Chain Planning", "2 Nov", "4 Nov", ">150<", "size allowance (100%)"} {
 		if !strings.Contains(string(svg), want) {
 			t.Errorf("the trend chart has no %q", want)
 		}

@@ -4,9 +4,10 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/rivo/uniseg"
 )
 
 // Table is a small header-and-rows table that renders as aligned text for
@@ -16,28 +17,54 @@ type Table struct {
 	Rows   [][]string
 }
 
-// maxCellRunes bounds a text cell so one long name cannot wreck a terminal
-// table; HTML cells are not truncated.
-const maxCellRunes = 48
+// maxCellWidth bounds a text cell, in terminal columns, so one long name
+// cannot wreck a terminal table; the last column is not cut (nothing comes
+// after it to push out of line), nor are HTML cells.
+const maxCellWidth = 48
 
-// WriteText writes the table aligned with spaces. Control characters in
-// cells (a newline in a model name) are shown escaped, long cells cut.
+// WriteText writes the table aligned with spaces, two between columns.
+// Control characters in cells (a newline in a model name) are shown
+// escaped, long cells cut. Alignment counts terminal columns, not runes:
+// an East Asian wide character (東) takes two, a combining mark none, so
+// "Prévisions Ventes – 東京" lines up with its neighbours. (text/tabwriter
+// counts runes.)
 func (t Table) WriteText(w io.Writer) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	writeRow := func(cells []string) {
-		for i, c := range cells {
-			if i > 0 {
-				io.WriteString(tw, "\t")
+	rows := make([][]string, 0, 1+len(t.Rows))
+	for _, r := range append([][]string{t.Header}, t.Rows...) {
+		cells := make([]string, len(r))
+		for i, c := range r {
+			cells[i] = CellText(c)
+			if i < len(r)-1 {
+				cells[i] = truncate(cells[i], maxCellWidth)
 			}
-			io.WriteString(tw, truncate(CellText(c), maxCellRunes))
 		}
-		io.WriteString(tw, "\n")
+		rows = append(rows, cells)
 	}
-	writeRow(t.Header)
-	for _, r := range t.Rows {
-		writeRow(r)
+	var widths []int // per column, of the cells that are not a row's last
+	for _, r := range rows {
+		for i, c := range r[:max(0, len(r)-1)] {
+			if i == len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[i] = max(widths[i], uniseg.StringWidth(c))
+		}
 	}
-	return tw.Flush()
+	var b strings.Builder
+	for _, r := range rows {
+		last := len(r) - 1 // the last cell with text: no padding after it
+		for last > 0 && r[last] == "" {
+			last--
+		}
+		for i, c := range r[:max(0, last+1)] {
+			b.WriteString(c)
+			if i < last {
+				b.WriteString(strings.Repeat(" ", widths[i]-uniseg.StringWidth(c)+2))
+			}
+		}
+		b.WriteByte('\n')
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
 // CellText is what a table shows for a cell: control characters made
@@ -65,10 +92,23 @@ func CellText(s string) string {
 	return b.String()
 }
 
+// truncate cuts s to at most n terminal columns, ending it with "…",
+// between whole characters (a letter keeps its combining accent).
 func truncate(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
+	if uniseg.StringWidth(s) <= n {
 		return s
 	}
-	r := []rune(s)
-	return string(r[:n-1]) + "…"
+	var b strings.Builder
+	width, state := 0, -1
+	for s != "" {
+		var cluster string
+		var w int
+		cluster, s, w, state = uniseg.FirstGraphemeClusterInString(s, state)
+		if width+w > n-1 {
+			break
+		}
+		b.WriteString(cluster)
+		width += w
+	}
+	return b.String() + "…"
 }

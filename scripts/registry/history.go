@@ -168,6 +168,9 @@ func (h *historyFlags) record(ctx context.Context, db *history.DB, s *staging, t
 	if in.Fastest, err = db.FastestGrowing(ctx, tenant, 10); err != nil {
 		return err
 	}
+	if in.Trend, err = db.WorkspaceTrend(ctx, tenant, registry.ReportTrendRuns); err != nil {
+		return err
+	}
 	page, err := reg.ReportPage(in)
 	if err != nil {
 		return err

@@ -32,7 +32,7 @@ func main() { cli.Main(run) }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := cli.NewFlagSet("registry", "Reads every workspace and model of the tenant and writes the registry CSV files.", stderr)
-	out := fs.String("out", "out", "directory for workspaces.csv, models.csv and registry.csv")
+	out := fs.String("out", "out", "directory for workspaces.csv, models.csv, registry.csv, families.csv and hygiene.csv")
 	load := fs.Bool("load", false, "then load the CSVs into the registry model (upload, run the imports); not with -sync")
 	target := fs.String("model", "Model Registry", "with -load or -sync: name or id of the model to load into")
 	process := fs.String("process", "", "with -load: run this process instead of the imports one by one")

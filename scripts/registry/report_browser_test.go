@@ -52,8 +52,13 @@ func TestReportInABrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(charts) < 2 {
-		t.Errorf("%d charts on the page, want the capacity and environment charts", len(charts))
+	var alts []string
+	for _, c := range charts {
+		alts = append(alts, c["alt"].(string))
+	}
+	wantCharts := []string{"Capacity used (% of size allowance)", "Capacity used over the runs (% of size allowance)", "Models per workspace and environment"}
+	if strings.Join(alts, "|") != strings.Join(wantCharts, "|") {
+		t.Errorf("charts %q, want %q: with two runs the capacity trend is drawn too", alts, wantCharts)
 	}
 	for _, c := range charts {
 		if c["complete"] != true || c["width"].(float64) == 0 || c["shown"].(float64) == 0 {
@@ -78,6 +83,13 @@ func TestReportInABrowser(t *testing.T) {
 	body, err := chromedp.Run(tab, chromedp.Text(chromedp.CSS("body")))
 	if err != nil {
 		t.Fatal(err)
+	}
+	capacityHeader, err := chromedp.Run(tab, chromedp.Evaluate[[]string](`[...document.querySelectorAll("#capacity table")[0].querySelectorAll("th")].map(h => h.textContent)`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(capacityHeader, "|"); !strings.HasPrefix(got, "Workspace|Used|Free|Allowance|Used %|") {
+		t.Errorf("the capacity table's columns are %q, want the free space beside the used", got)
 	}
 	for _, text := range []string{"production-behind", "Since run 1", "fills first"} {
 		if !strings.Contains(body, text) {

@@ -164,7 +164,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			ws = max(1, c.models/250)
 		}
 		opts.Tenant = emulator.Generate(ws, c.models)
-		tenant = fmt.Sprintf("generated tenant (%d workspaces, %d models)", len(opts.Tenant.Workspaces), len(opts.Tenant.Models))
+		tenant = fmt.Sprintf("generated tenant (%s, %s)", cli.Count(len(opts.Tenant.Workspaces), "workspace"), cli.Count(len(opts.Tenant.Models), "model"))
 	}
 	if c.advance != "" {
 		days := c.advanceDays
@@ -174,7 +174,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		var events []emulator.Event
 		opts.Tenant, events = base.Advance(days, opts.AdvanceSeed)
-		tenant += fmt.Sprintf(", moved %d days on (%d changes)", days, len(events))
+		tenant += fmt.Sprintf(", moved %s on (%s)", cli.Count(days, "day"), cli.Count(len(events), "change"))
 	}
 	tenant += c.definitions.banner()
 	srv, err := emulator.Start(c.addr, opts)

@@ -78,7 +78,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return fmt.Errorf("writing %s from %s: %w", what, *file, err)
 		}
-		fmt.Fprintf(stdout, "%s: %d rows, %d items %s in %d requests, %d rejected\n", what, res.Rows, res.Applied, pastTense(*action), res.Requests, len(res.Rejected))
+		fmt.Fprintf(stdout, "%s: %s, %s %s in %s, %d rejected\n", what, cli.Count(res.Rows, "row"), cli.Count(res.Applied, "item"), pastTense(*action), cli.Count(res.Requests, "request"), len(res.Rejected))
 	} else {
 		mod, err := m.FindModule(ctx, *module)
 		if err != nil {
@@ -89,7 +89,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return fmt.Errorf("writing %s from %s: %w", what, *file, err)
 		}
-		fmt.Fprintf(stdout, "%s: %d rows, %d cells changed in %d requests, %d rejected\n", what, res.Rows, res.Applied, res.Requests, len(res.Rejected))
+		fmt.Fprintf(stdout, "%s: %s, %s changed in %s, %d rejected\n", what, cli.Count(res.Rows, "row"), cli.Count(res.Applied, "cell"), cli.Count(res.Requests, "request"), len(res.Rejected))
 	}
 	for _, r := range res.Rejected {
 		fmt.Fprintf(stdout, "  %s %s\n", *file, r)

@@ -32,7 +32,7 @@ func TestWriteNamesTheLineOfEachRejectedRow(t *testing.T) {
 	if res.Code != 1 {
 		t.Fatalf("exit %d, want 1 for a rejected row: %s %s", res.Code, res.Stdout, res.Stderr)
 	}
-	if !strings.Contains(res.Stdout, `list "W1 Workspaces" of model "Model Registry": 4 rows, 3 items added in 1 requests, 1 rejected`) ||
+	if !strings.Contains(res.Stdout, `list "W1 Workspaces" of model "Model Registry": 4 rows, 3 items added in 1 request, 1 rejected`) ||
 		!strings.Contains(res.Stdout, items+" line 5: ") {
 		t.Errorf("stdout does not report line 5:\n%s", res.Stdout)
 	}

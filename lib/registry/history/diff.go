@@ -3,6 +3,7 @@ package history
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"slices"
 )
 
@@ -170,8 +171,11 @@ func (c Change) Detail(workspaceName func(id string) string) string {
 			sign, abs = "-", -abs
 		}
 		s := sign + HumanBytes(abs)
-		if c.Percent != 0 {
+		switch {
+		case math.Abs(c.Percent) >= 0.05:
 			s += fmt.Sprintf(" (%+.1f%%)", c.Percent)
+		case c.Percent != 0: // "+0.0%" would say it did not change
+			s += " (<0.1%)"
 		}
 		return s
 	case ModelMoved:
