@@ -44,12 +44,23 @@ type Finding struct {
 // models are left out of the staleness checks: they are already put away.
 func hygiene(r *Registry, env []Environment, family []int, families []Family, lineage map[string]ModelLineage, o OrganiseOptions) []Finding {
 	var out []Finding
+	// Most reasons repeat (a workspace's, a day's): each is kept once, as
+	// findings can be as many as two a model.
+	reasons := map[string]string{}
 	add := func(c Check, m anaplan.Model, format string, args ...any) {
-		out = append(out, Finding{Check: c, ModelID: m.ID, ModelName: m.Name, Workspace: r.workspaceName(m), Reason: fmt.Sprintf(format, args...)})
+		reason := fmt.Sprintf(format, args...)
+		if kept, ok := reasons[reason]; ok {
+			reason = kept
+		} else {
+			reasons[reason] = reason
+		}
+		out = append(out, Finding{Check: c, ModelID: m.ID, ModelName: m.Name, Workspace: r.workspaceName(m), Reason: reason})
 	}
 	names := map[[2]string]int{}
-	for _, m := range r.Models {
-		names[[2]string{m.CurrentWorkspaceID, strings.ToLower(strings.TrimSpace(m.Name))}]++
+	nameKey := make([][2]string, len(r.Models))
+	for i, m := range r.Models {
+		nameKey[i] = [2]string{m.CurrentWorkspaceID, strings.ToLower(strings.TrimSpace(m.Name))}
+		names[nameKey[i]]++
 	}
 	for i, m := range r.Models {
 		ws, _ := r.Workspace(m.CurrentWorkspaceID)
@@ -61,7 +72,7 @@ func hygiene(r *Registry, env []Environment, family []int, families []Family, li
 				add(CheckWorkspaceNear, m, "workspace %q is at %.0f%% of its %s allowance (amber from %.0f%%)", ws.Name, p, HumanBytes(ws.SizeAllowance), o.AmberPercent)
 			}
 		}
-		if n := names[[2]string{m.CurrentWorkspaceID, strings.ToLower(strings.TrimSpace(m.Name))}]; n > 1 {
+		if n := names[nameKey[i]]; n > 1 {
 			add(CheckDuplicateName, m, "%d models named %q in workspace %q", n, m.Name, r.workspaceName(m))
 		}
 		if lineage[m.ID].Status == LineageNoAccess {
@@ -69,7 +80,7 @@ func hygiene(r *Registry, env []Environment, family []int, families []Family, li
 		}
 		if strings.HasPrefix(string(m.ActiveState), "PRODUCTION") {
 			f := families[family[i]]
-			builds := len(f.Models[EnvDev]) + len(f.Models[EnvTest]) + len(f.Models[EnvUAT])
+			builds := f.count(EnvDev) + f.count(EnvTest) + f.count(EnvUAT)
 			switch {
 			case env[i] != EnvProd:
 				add(CheckProductionOrphan, m, "in production mode (%s) but classified %s", m.ActiveState, env[i])
