@@ -238,7 +238,7 @@ func buildFamilies(r *Registry, env []Environment, lineage map[string]ModelLinea
 	}
 	shared := &familyModels{models: r.Models, env: env}
 	members := make([]familyMembers, nf)
-	fams := make([]Family, nf)
+	names := make([]string, nf)
 	first := make([]string, nf) // the smallest model id: the tie-break
 	for f, d := range drafts {
 		m := idx[start[f]:start[f+1]:start[f+1]]
@@ -250,14 +250,11 @@ func buildFamilies(r *Registry, env []Environment, lineage map[string]ModelLinea
 			})
 		}
 		members[f] = familyMembers{shared: shared, idx: m}
-		fams[f] = Family{Lineage: d.lineage, Models: members[f].each, members: &members[f]}
-		if d.lineage {
-			if d.source >= 0 {
-				fams[f].SourceModelID = r.Models[d.source].ID
-				fams[f].Name = familyName(display, m, d.source)
-			}
-		} else {
-			fams[f].Name = familyName(display, m, -1)
+		switch {
+		case !d.lineage:
+			names[f] = familyName(display, m, -1)
+		case d.source >= 0:
+			names[f] = familyName(display, m, d.source)
 		}
 		for _, i := range m {
 			if id := r.Models[i].ID; first[f] == "" || id < first[f] {
@@ -265,24 +262,31 @@ func buildFamilies(r *Registry, env []Environment, lineage map[string]ModelLinea
 			}
 		}
 	}
+	display = nil
 	lower := make([]string, nf)
-	for f := range fams {
-		lower[f] = strings.ToLower(fams[f].Name)
+	for f, name := range names {
+		lower[f] = strings.ToLower(name)
 	}
 	order := make([]int32, nf)
 	for f := range order {
 		order[f] = int32(f)
 	}
 	slices.SortFunc(order, func(a, b int32) int {
-		return cmp.Or(cmp.Compare(lower[a], lower[b]), cmp.Compare(fams[a].Name, fams[b].Name), cmp.Compare(first[a], first[b]))
+		return cmp.Or(cmp.Compare(lower[a], lower[b]), cmp.Compare(names[a], names[b]), cmp.Compare(first[a], first[b]))
 	})
+	lower = nil
 	out := make([]Family, nf)
+	kept := sentences{}
 	for k, f := range order {
-		out[k] = fams[f]
+		d := drafts[f]
+		out[k] = Family{Name: names[f], Lineage: d.lineage, Models: members[f].each, members: &members[f]}
+		if d.lineage && d.source >= 0 {
+			out[k].SourceModelID = r.Models[d.source].ID
+		}
 		if k > 0 && strings.EqualFold(out[k].Name, out[k-1].Name) {
 			out[k].Name = fmt.Sprintf("%s (%s)", out[k].Name, first[f][:8])
 		}
-		out[k].Flags = familyFlags(out[k], lineage)
+		out[k].Flags = familyFlags(out[k], lineage, kept)
 	}
 	return out
 }
@@ -318,10 +322,10 @@ func familyName(display []string, members []int32, src int) string {
 	return best
 }
 
-func familyFlags(f Family, lineage map[string]ModelLineage) []FamilyFlag {
+func familyFlags(f Family, lineage map[string]ModelLineage, kept sentences) []FamilyFlag {
 	var flags []FamilyFlag
 	add := func(flag Flag, format string, args ...any) {
-		flags = append(flags, FamilyFlag{flag, fmt.Sprintf(format, args...)})
+		flags = append(flags, FamilyFlag{flag, kept.keep(fmt.Sprintf(format, args...))})
 	}
 	prods := f.in(EnvProd)
 	builds := f.count(EnvDev) + f.count(EnvTest) + f.count(EnvUAT)
@@ -361,4 +365,18 @@ func modelNames(ms []anaplan.Model) string {
 		names[i] = fmt.Sprintf("%q", m.Name)
 	}
 	return strings.Join(names, ", ")
+}
+
+// sentences keeps one copy of each reason: most repeat (a workspace's, a
+// day's, "1 development/test model(s) and no production model"), and a
+// tenant of 100,000 models has as many families and twice as many
+// findings.
+type sentences map[string]string
+
+func (k sentences) keep(s string) string {
+	if kept, ok := k[s]; ok {
+		return kept
+	}
+	k[s] = s
+	return s
 }

@@ -44,17 +44,9 @@ type Finding struct {
 // models are left out of the staleness checks: they are already put away.
 func hygiene(r *Registry, env []Environment, family []int, families []Family, lineage map[string]ModelLineage, o OrganiseOptions) []Finding {
 	var out []Finding
-	// Most reasons repeat (a workspace's, a day's): each is kept once, as
-	// findings can be as many as two a model.
-	reasons := map[string]string{}
+	kept := sentences{}
 	add := func(c Check, m anaplan.Model, format string, args ...any) {
-		reason := fmt.Sprintf(format, args...)
-		if kept, ok := reasons[reason]; ok {
-			reason = kept
-		} else {
-			reasons[reason] = reason
-		}
-		out = append(out, Finding{Check: c, ModelID: m.ID, ModelName: m.Name, Workspace: r.workspaceName(m), Reason: reason})
+		out = append(out, Finding{Check: c, ModelID: m.ID, ModelName: m.Name, Workspace: r.workspaceName(m), Reason: kept.keep(fmt.Sprintf(format, args...))})
 	}
 	names := map[[2]string]int{}
 	nameKey := make([][2]string, len(r.Models))
