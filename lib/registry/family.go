@@ -83,24 +83,25 @@ func (f Family) count(e Environment) int {
 	return len(f.in(e))
 }
 
-// model returns the family's model with the given id.
-func (f Family) model(id string) (anaplan.Model, bool) {
+// model returns the family's model with the given id (the registry's own
+// for a family Organise made: not a copy).
+func (f Family) model(id string) (*anaplan.Model, bool) {
 	if f.members != nil {
 		for _, i := range f.members.idx {
 			if m := &f.members.shared.models[i]; m.ID == id {
-				return *m, true
-			}
-		}
-		return anaplan.Model{}, false
-	}
-	for _, ms := range f.Models.all() {
-		for _, m := range ms {
-			if m.ID == id {
 				return m, true
 			}
 		}
+		return nil, false
 	}
-	return anaplan.Model{}, false
+	for _, ms := range f.Models.all() {
+		for i := range ms {
+			if ms[i].ID == id {
+				return &ms[i], true
+			}
+		}
+	}
+	return nil, false
 }
 
 // changedOutsideTolerance is how long after a sync a production model may
@@ -201,7 +202,7 @@ func buildFamilies(r *Registry, env []Environment, lineage map[string]ModelLinea
 			}
 		}
 	}
-	byName := map[string]int32{}
+	byName := make(map[string]int32, n)
 	for i := range n {
 		if linked[i] {
 			continue
