@@ -37,7 +37,7 @@ type Family struct {
 	Lineage       bool
 	SourceModelID string
 	// Models are the family's models by environment, by name:
-	// for env, models := range f.Models.
+	// for env, models := range f.Models. It is nil in a zero Family.
 	Models FamilyModels
 	Flags  []FamilyFlag
 

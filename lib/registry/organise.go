@@ -104,5 +104,5 @@ func (o *Organisation) FamilyOf(m anaplan.Model) (Family, bool) {
 			return f, true
 		}
 	}
-	return Family{}, false
+	return Family{Models: FamilyModels(FamilyModels(nil).all())}, false // ranges as no models, like the map it replaced
 }
