@@ -36,15 +36,21 @@ type Family struct {
 	// is then its development model.
 	Lineage       bool
 	SourceModelID string
-	// Models are the family's models by environment, by name.
-	Models map[Environment][]anaplan.Model
+	// Models are the family's models by environment, by name:
+	// for env, models := range f.Models. It is nil in a zero Family.
+	Models FamilyModels
 	Flags  []FamilyFlag
+
+	members *familyMembers // nil for a Family made by hand
 }
 
 // Size is the number of models in the family.
 func (f Family) Size() int {
+	if f.members != nil {
+		return len(f.members.idx)
+	}
 	n := 0
-	for _, ms := range f.Models {
+	for _, ms := range f.Models.all() {
 		n += len(ms)
 	}
 	return n
@@ -55,25 +61,74 @@ func (f Family) HasFlag(flag Flag) bool {
 	return slices.ContainsFunc(f.Flags, func(ff FamilyFlag) bool { return ff.Flag == flag })
 }
 
+// in returns the family's models in environment e, by name.
+func (f Family) in(e Environment) []anaplan.Model {
+	if f.members != nil {
+		return f.members.in(e)
+	}
+	for env, ms := range f.Models.all() {
+		if env == e {
+			return ms
+		}
+	}
+	return nil
+}
+
+// count is the number of the family's models in environment e.
+func (f Family) count(e Environment) int {
+	if f.members != nil {
+		lo, hi := f.members.run(e)
+		return hi - lo
+	}
+	return len(f.in(e))
+}
+
+// model returns the family's model with the given id (the registry's own
+// for a family Organise made: not a copy).
+func (f Family) model(id string) (*anaplan.Model, bool) {
+	if f.members != nil {
+		for _, i := range f.members.idx {
+			if m := &f.members.shared.models[i]; m.ID == id {
+				return m, true
+			}
+		}
+		return nil, false
+	}
+	for _, ms := range f.Models.all() {
+		for i := range ms {
+			if ms[i].ID == id {
+				return &ms[i], true
+			}
+		}
+	}
+	return nil, false
+}
+
 // changedOutsideTolerance is how long after a sync a production model may
 // be saved and still count as saved by the sync itself.
 const changedOutsideTolerance = time.Minute
 
 // buildFamilies groups the registry's models (env[i] the environment of
-// r.Models[i]) into families and flags them.
+// r.Models[i]) into families and flags them. A family holds the indices
+// of its models, not copies, and every model is numbered into its family
+// without a map or a slice per family: a tenant of 100,000 models is
+// mostly families of one, and a map and a copy of the model each made
+// families the largest part of the registry's memory.
 func buildFamilies(r *Registry, env []Environment, lineage map[string]ModelLineage) []Family {
 	n := len(r.Models)
-	index := make(map[string]int, n)
-	for i, m := range r.Models {
-		index[m.ID] = i
+	var index map[string]int
+	if len(lineage) > 0 {
+		index = make(map[string]int, n)
+		for i, m := range r.Models {
+			index[m.ID] = i
+		}
 	}
 	// Union-find over lineage: a model, its source and the revision's holders.
 	parent := make([]int, n)
 	for i := range parent {
 		parent[i] = i
 	}
-	var find func(int) int
-	find = func(i int) int {
+	find := func(i int) int {
 		for parent[i] != i {
 			parent[i] = parent[parent[i]]
 			i = parent[i]
@@ -87,34 +142,49 @@ func buildFamilies(r *Registry, env []Environment, lineage map[string]ModelLinea
 			parent[rb] = ra
 		}
 	}
-	source := make(map[int]int) // root -> source model index, once known
-	for i, m := range r.Models {
-		l, ok := lineage[m.ID]
-		if !ok || l.Status != LineageOK {
-			continue
-		}
-		linked[i] = true
-		if s, ok := index[l.SourceModelID]; ok {
-			union(s, i)
-		}
-		for _, h := range l.Holders {
-			if j, ok := index[h]; ok {
-				union(i, j)
+	if len(lineage) > 0 {
+		for i, m := range r.Models {
+			l, ok := lineage[m.ID]
+			if !ok || l.Status != LineageOK {
+				continue
+			}
+			linked[i] = true
+			if s, ok := index[l.SourceModelID]; ok {
+				union(s, i)
+			}
+			for _, h := range l.Holders {
+				if j, ok := index[h]; ok {
+					union(i, j)
+				}
 			}
 		}
 	}
-	groups := map[int][]int{}
-	for i := range r.Models {
-		if linked[i] {
-			groups[find(i)] = append(groups[find(i)], i)
-		}
+	// Every model gets its family's number. A lineage family's source is
+	// its first linked model (in registry order) whose lineage names a
+	// source in the registry.
+	type draft struct {
+		lineage bool
+		source  int // index of the source model, or -1
 	}
-	for root, members := range groups {
-		for _, i := range members {
+	var drafts []draft
+	fam := make([]int32, n)
+	rootFam := map[int]int32{}
+	for i := range n {
+		if !linked[i] {
+			continue
+		}
+		root := find(i)
+		f, ok := rootFam[root]
+		if !ok {
+			f = int32(len(drafts))
+			rootFam[root] = f
+			drafts = append(drafts, draft{lineage: true, source: -1})
+		}
+		fam[i] = f
+		if drafts[f].source < 0 {
 			l := lineage[r.Models[i].ID]
 			if s, ok := index[l.SourceModelID]; ok && l.Status == LineageOK {
-				source[root] = s
-				break
+				drafts[f].source = s
 			}
 		}
 	}
@@ -132,72 +202,110 @@ func buildFamilies(r *Registry, env []Environment, lineage map[string]ModelLinea
 			}
 		}
 	}
-	names := map[string][]int{}
-	for i := range r.Models {
+	byName := make(map[string]int32, n)
+	for i := range n {
 		if linked[i] {
 			continue
 		}
 		if roots := byKey[keys[i]]; len(roots) == 1 {
-			groups[roots[0]] = append(groups[roots[0]], i)
+			fam[i] = rootFam[roots[0]]
 			continue
 		}
-		names[keys[i]] = append(names[keys[i]], i)
+		f, ok := byName[keys[i]]
+		if !ok {
+			f = int32(len(drafts))
+			byName[keys[i]] = f
+			drafts = append(drafts, draft{source: -1})
+		}
+		fam[i] = f
 	}
+	keys, byKey, byName, rootFam = nil, nil, nil, nil
 
-	var out []Family
-	for root, members := range groups {
-		f := newFamily(r, env, members)
-		f.Lineage = true
-		if s, ok := source[root]; ok {
-			f.SourceModelID = r.Models[s].ID
-			f.Name = familyName(display, members, s)
+	// The members of family f are idx[start[f]:start[f+1]], in registry
+	// order (a counting sort), then by environment, name and id.
+	nf := len(drafts)
+	start := make([]int32, nf+1)
+	for _, f := range fam {
+		start[f+1]++
+	}
+	for f := range nf {
+		start[f+1] += start[f]
+	}
+	idx := make([]int32, n)
+	next := slices.Clone(start[:nf])
+	for i, f := range fam {
+		idx[next[f]] = int32(i)
+		next[f]++
+	}
+	shared := &familyModels{models: r.Models, env: env}
+	members := make([]familyMembers, nf)
+	names := make([]string, nf)
+	first := make([]string, nf) // the smallest model id: the tie-break
+	for f, d := range drafts {
+		m := idx[start[f]:start[f+1]:start[f+1]]
+		if len(m) > 1 {
+			slices.SortFunc(m, func(a, b int32) int {
+				ma, mb := &r.Models[a], &r.Models[b]
+				return cmp.Or(cmp.Compare(envRank(env[a]), envRank(env[b])), cmp.Compare(env[a], env[b]),
+					cmp.Compare(ma.Name, mb.Name), cmp.Compare(ma.ID, mb.ID))
+			})
 		}
-		out = append(out, f)
+		members[f] = familyMembers{shared: shared, idx: m}
+		switch {
+		case !d.lineage:
+			names[f] = familyName(display, m, -1)
+		case d.source >= 0:
+			names[f] = familyName(display, m, d.source)
+		}
+		for _, i := range m {
+			if id := r.Models[i].ID; first[f] == "" || id < first[f] {
+				first[f] = id
+			}
+		}
 	}
-	for _, members := range names {
-		f := newFamily(r, env, members)
-		f.Name = familyName(display, members, -1)
-		out = append(out, f)
+	display = nil
+	lower := make([]string, nf)
+	for f, name := range names {
+		lower[f] = strings.ToLower(name)
 	}
-	slices.SortFunc(out, func(a, b Family) int {
-		return cmp.Or(cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)), cmp.Compare(a.Name, b.Name),
-			cmp.Compare(firstID(a), firstID(b)))
+	order := make([]int32, nf)
+	for f := range order {
+		order[f] = int32(f)
+	}
+	slices.SortFunc(order, func(a, b int32) int {
+		return cmp.Or(cmp.Compare(lower[a], lower[b]), cmp.Compare(names[a], names[b]), cmp.Compare(first[a], first[b]))
 	})
-	for i := range out {
-		if i > 0 && strings.EqualFold(out[i].Name, out[i-1].Name) {
-			out[i].Name = fmt.Sprintf("%s (%s)", out[i].Name, firstID(out[i])[:8])
+	lower = nil
+	out := make([]Family, nf)
+	kept := sentences{}
+	for k, f := range order {
+		d := drafts[f]
+		out[k] = Family{Name: names[f], Lineage: d.lineage, Models: members[f].each, members: &members[f]}
+		if d.lineage && d.source >= 0 {
+			out[k].SourceModelID = r.Models[d.source].ID
 		}
-		out[i].Flags = familyFlags(out[i], lineage)
+		if k > 0 && strings.EqualFold(out[k].Name, out[k-1].Name) {
+			out[k].Name = fmt.Sprintf("%s (%s)", out[k].Name, first[f][:8])
+		}
+		out[k].Flags = familyFlags(out[k], lineage, kept)
 	}
 	return out
 }
 
-func firstID(f Family) string {
-	id := ""
-	for _, ms := range f.Models {
-		for _, m := range ms {
-			if id == "" || m.ID < id {
-				id = m.ID
-			}
-		}
+// envRank is e's place in Environments.
+func envRank(e Environment) int {
+	if i := slices.Index(Environments, e); i >= 0 {
+		return i
 	}
-	return id
-}
-
-func newFamily(r *Registry, env []Environment, members []int) Family {
-	f := Family{Models: map[Environment][]anaplan.Model{}}
-	for _, i := range members {
-		f.Models[env[i]] = append(f.Models[env[i]], r.Models[i])
-	}
-	for _, ms := range f.Models {
-		slices.SortFunc(ms, func(a, b anaplan.Model) int { return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID)) })
-	}
-	return f
+	return len(Environments)
 }
 
 // familyName is the display name most members share; ties go to the
 // source's (src >= 0), then to the alphabetically first.
-func familyName(display []string, members []int, src int) string {
+func familyName(display []string, members []int32, src int) string {
+	if len(members) == 1 {
+		return display[members[0]]
+	}
 	count := map[string]int{}
 	for _, i := range members {
 		count[display[i]]++
@@ -215,13 +323,13 @@ func familyName(display []string, members []int, src int) string {
 	return best
 }
 
-func familyFlags(f Family, lineage map[string]ModelLineage) []FamilyFlag {
+func familyFlags(f Family, lineage map[string]ModelLineage, kept sentences) []FamilyFlag {
 	var flags []FamilyFlag
 	add := func(flag Flag, format string, args ...any) {
-		flags = append(flags, FamilyFlag{flag, fmt.Sprintf(format, args...)})
+		flags = append(flags, FamilyFlag{flag, kept.keep(fmt.Sprintf(format, args...))})
 	}
-	prods := f.Models[EnvProd]
-	builds := len(f.Models[EnvDev]) + len(f.Models[EnvTest]) + len(f.Models[EnvUAT])
+	prods := f.in(EnvProd)
+	builds := f.count(EnvDev) + f.count(EnvTest) + f.count(EnvUAT)
 	if len(prods) == 0 && builds > 0 {
 		add(FlagNoProduction, "%d development/test model(s) and no production model", builds)
 	}
@@ -229,14 +337,9 @@ func familyFlags(f Family, lineage map[string]ModelLineage) []FamilyFlag {
 		add(FlagMultipleProduction, "%d production models: %s", len(prods), modelNames(prods))
 	}
 	var src ModelLineage
-	var srcModel anaplan.Model
-	haveSrc := false
-	for _, ms := range f.Models {
-		for _, m := range ms {
-			if m.ID == f.SourceModelID {
-				srcModel, src, haveSrc = m, lineage[m.ID], true
-			}
-		}
+	srcModel, haveSrc := f.model(f.SourceModelID)
+	if haveSrc {
+		src = lineage[srcModel.ID]
 	}
 	for _, p := range prods {
 		l, ok := lineage[p.ID]
@@ -267,4 +370,18 @@ func modelNames(ms []anaplan.Model) string {
 		names[i] = fmt.Sprintf("%q", m.Name)
 	}
 	return strings.Join(names, ", ")
+}
+
+// sentences keeps one copy of each reason: most repeat (a workspace's, a
+// day's, "1 development/test model(s) and no production model"), and a
+// tenant of 100,000 models has as many families and twice as many
+// findings.
+type sentences map[string]string
+
+func (k sentences) keep(s string) string {
+	if kept, ok := k[s]; ok {
+		return kept
+	}
+	k[s] = s
+	return s
 }

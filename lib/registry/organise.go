@@ -70,16 +70,10 @@ func (r *Registry) Organise(opts OrganiseOptions) *Organisation {
 	}
 	org.Families = buildFamilies(r, env, o.Lineage)
 	family := make([]int, len(r.Models))
-	index := make(map[string]int, len(r.Models))
-	for i, m := range r.Models {
-		index[m.ID] = i
-	}
 	for fi, f := range org.Families {
-		for _, ms := range f.Models {
-			for _, m := range ms {
-				family[index[m.ID]] = fi
-				org.Models[index[m.ID]].Family = f.Name
-			}
+		for _, i := range f.members.idx {
+			family[i] = fi
+			org.Models[i].Family = f.Name
 		}
 	}
 	org.Hygiene = hygiene(r, env, family, org.Families, o.Lineage, o)
@@ -99,13 +93,9 @@ func (r *Registry) Organisation() *Organisation {
 // FamilyOf returns the family a model belongs to.
 func (o *Organisation) FamilyOf(m anaplan.Model) (Family, bool) {
 	for _, f := range o.Families {
-		for _, ms := range f.Models {
-			for _, fm := range ms {
-				if fm.ID == m.ID {
-					return f, true
-				}
-			}
+		if _, ok := f.model(m.ID); ok {
+			return f, true
 		}
 	}
-	return Family{}, false
+	return Family{Models: FamilyModels(FamilyModels(nil).all())}, false // ranges as no models, like the map it replaced
 }

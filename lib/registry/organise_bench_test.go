@@ -2,6 +2,8 @@ package registry_test
 
 import (
 	"fmt"
+	"runtime"
+	"slices"
 	"testing"
 
 	"github.com/anaplan-registry/toolkit/lib/anaplan"
@@ -25,4 +27,42 @@ func BenchmarkOrganise20k(b *testing.B) {
 			b.Fatal(len(org.Models))
 		}
 	}
+}
+
+// BenchmarkOrganise100k organises 100,000 models of distinct names, so
+// each is a family of its own (as in scripts/sandbox's generated tenants),
+// every one stale: the shape that made Organise the largest part of
+// scripts/registry's memory. kept-MB is the live heap the organisation
+// adds to the registry (after a GC), which the process's peak RSS follows.
+func BenchmarkOrganise100k(b *testing.B) {
+	ws, models := benchTenant(100_000)
+	for i := range models {
+		models[i].LastModified = ts("2025-06-01T08:30:00Z")
+	}
+	now := ts("2026-12-01T00:00:00Z").Time
+	b.ReportAllocs()
+	var kept int64
+	for b.Loop() {
+		b.StopTimer()
+		r := registry.New(ws, slices.Clone(models))
+		before := liveHeap()
+		b.StartTimer()
+		org := r.Organise(registry.OrganiseOptions{Now: now})
+		b.StopTimer()
+		if len(org.Families) != len(models) {
+			b.Fatalf("%d families, want one a model", len(org.Families))
+		}
+		kept = max(kept, liveHeap()-before)
+		runtime.KeepAlive(r)
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(kept)/1e6, "kept-MB")
+}
+
+// liveHeap is the heap in use after a full collection.
+func liveHeap() int64 {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return int64(ms.HeapAlloc)
 }

@@ -29,8 +29,9 @@ func envNames() []string {
 func (f Family) row(safe func(string) string) []string {
 	row := []string{safe(f.Name), strconv.FormatBool(f.Lineage), safe(f.SourceModelID)}
 	for _, e := range Environments {
-		names := make([]string, len(f.Models[e]))
-		for i, m := range f.Models[e] {
+		ms := f.in(e)
+		names := make([]string, len(ms))
+		for i, m := range ms {
 			names[i] = m.Name
 		}
 		row = append(row, safe(strings.Join(names, "; ")))

@@ -49,7 +49,8 @@ func checkPython(ctx context.Context) error {
 
 // buildRegistry runs one subject against sb, writing into a fresh
 // directory, and checks that it saw the whole tenant.
-func (b *bench) buildRegistry(ctx context.Context, sb *sandbox, subject string, wantModels int) (registryRun, error) {
+func (b *bench) buildRegistry(ctx context.Context, t target, subject string) (registryRun, error) {
+	sb, wantModels := t.sb, t.wantModels
 	out, err := os.MkdirTemp(b.tmp, "registry-")
 	if err != nil {
 		return registryRun{}, err
@@ -58,9 +59,9 @@ func (b *bench) buildRegistry(ctx context.Context, sb *sandbox, subject string, 
 	c := child{Env: clientEnv(sb), Dir: b.tmp}
 	switch subject {
 	case subjectRegistry:
-		c.Path, c.Args = b.binary("registry"), []string{"-out", out, "-env", os.DevNull, "-format", "json"}
+		c.Path, c.Args = b.binary("registry"), append([]string{"-out", out, "-env", os.DevNull, "-format", "json"}, t.registryFlags...)
 	case subjectLoad:
-		c.Path, c.Args = b.binary("registry"), []string{"-out", out, "-env", os.DevNull, "-format", "json", "-load"}
+		c.Path, c.Args = b.binary("registry"), append([]string{"-out", out, "-env", os.DevNull, "-format", "json", "-load"}, t.registryFlags...)
 	case subjectStdlib:
 		c.Path, c.Args = b.self, []string{childCommand, "stdlib", out}
 	case subjectTutorial:
@@ -95,6 +96,8 @@ type target struct {
 	sb         *sandbox
 	latency    time.Duration
 	wantModels int
+	// registryFlags are added to scripts/registry's own flags.
+	registryFlags []string
 }
 
 // compareRegistry builds the registry with every subject against every
@@ -105,7 +108,7 @@ type target struct {
 func (b *bench) compareRegistry(ctx context.Context, scenario string, targets []target, repeats int, subjects ...string) error {
 	for _, t := range targets {
 		for _, s := range subjects { // warm-up: page cache, the sandbox's first-request costs
-			if _, err := b.buildRegistry(ctx, t.sb, s, t.wantModels); err != nil {
+			if _, err := b.buildRegistry(ctx, t, s); err != nil {
 				return err
 			}
 		}
@@ -117,7 +120,7 @@ func (b *bench) compareRegistry(ctx context.Context, scenario string, targets []
 		}
 		for _, t := range targets {
 			for _, s := range order {
-				run, err := b.buildRegistry(ctx, t.sb, s, t.wantModels)
+				run, err := b.buildRegistry(ctx, t, s)
 				if err != nil {
 					return err
 				}
@@ -296,6 +299,10 @@ every latency in turn (after one warm-up run each), so that every figure, the ze
 	return sec, verdicts, nil
 }
 
+// scalingFlags keep the scaling runs to what tutorial.py does too: no ALM
+// lineage (two requests a model) and no history database.
+var scalingFlags = []string{"-alm=false", "-history", "off"}
+
 // scalingScenario is scenario 6.
 func (b *bench) scalingScenario(ctx context.Context) (section, []verdict, error) {
 	sec, verdicts := placeholder("scaling")
@@ -303,7 +310,7 @@ func (b *bench) scalingScenario(ctx context.Context) (section, []verdict, error)
 	repeats := min(p.Repeats, 3)
 	sec.About = fmt.Sprintf(`Generated tenants of %s models (one workspace per 250 models), no injected latency, served by
 scripts/sandbox in its own process. Time and peak RSS of scripts/registry (fresh process, logs in, reads
-everything, writes its three files), with tutorial.py at the same sizes as the baseline. The last two columns are the
+everything, writes its files; `+"`-alm=false -history off`"+`, as tutorial.py reads no lineage and keeps no history), with tutorial.py at the same sizes as the baseline. The last two columns are the
 whole tutorial, `+"`scripts/registry -load`"+`: the same, then uploading the two import files to the Model Registry model and
 running its four imports (each emulated task takes at least 1 s). %d repeats after a warm-up.`,
 		counts(p.Scaling), repeats)
@@ -312,7 +319,7 @@ running its four imports (each emulated task takes at least 1 s). %d repeats aft
 	}
 	var targets []target
 	for _, n := range p.Scaling {
-		targets = append(targets, target{kase: modelsCase(n), wantModels: n})
+		targets = append(targets, target{kase: modelsCase(n), wantModels: n, registryFlags: scalingFlags})
 	}
 	b.progress("%d sandboxes: %s models", len(targets), counts(p.Scaling))
 	stop, err := b.startTargets(ctx, targets, func(t target) []string { return []string{"-models", strconv.Itoa(t.wantModels)} })
