@@ -10,7 +10,8 @@
 //
 // A Client is safe for concurrent use. It authenticates lazily on its first
 // call, refreshes its token a few minutes before it expires, and on a 401
-// re-authenticates once and replays the request once.
+// re-authenticates and replays the request: again only if the new token is
+// rejected too, at most three times.
 package anaplan
 
 import (

@@ -28,3 +28,6 @@ func (o UploadOptions) WithGzipLevelForTest(level int) UploadOptions {
 	o.gzipLevel = level
 	return o
 }
+
+// MaxReauthentications exposes maxReauthentications to the tests.
+const MaxReauthentications = maxReauthentications

@@ -99,7 +99,7 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 }
 
 // roundTrip sends r with the current token, retrying per the policy, and on
-// a 401 re-authenticates once and replays once. It returns a 2xx response
+// a 401 re-authenticates and replays (see maxReauthentications). It returns a 2xx response
 // (whose body the caller closes) or an error: *APIError for other statuses.
 func (c *Client) roundTrip(ctx context.Context, r request) (*http.Response, error) {
 	u, err := url.Parse(c.apiURL.String() + r.path)
@@ -140,9 +140,15 @@ func (c *Client) roundTrip(ctx context.Context, r request) (*http.Response, erro
 	if err != nil {
 		return nil, err
 	}
-	if resp.StatusCode == http.StatusUnauthorized && cl.replayable {
+	// A 401 re-authenticates and replays. It does so again only when the
+	// replay's token was itself a new one that expired on the way (short
+	// tokens and a slow retry), never twice for one token, and at most
+	// maxReauthentications times.
+	rejected := map[string]bool{}
+	for n := 0; resp.StatusCode == http.StatusUnauthorized && cl.replayable && n < maxReauthentications && !rejected[used.value.reveal()]; n++ {
+		rejected[used.value.reveal()] = true
 		drainAndClose(resp.Body)
-		c.logger.InfoContext(ctx, "anaplan: token rejected, re-authenticating once",
+		c.logger.InfoContext(ctx, "anaplan: token rejected, re-authenticating",
 			"method", r.method, "path", logURL)
 		if _, err := c.reauthenticate(ctx, used); err != nil {
 			return nil, err
@@ -158,6 +164,11 @@ func (c *Client) roundTrip(ctx context.Context, r request) (*http.Response, erro
 	}
 	return resp, nil
 }
+
+// maxReauthentications bounds the re-authentications of one request: each
+// needs a 401 on a token not rejected before, so a tenant that rejects
+// every token still fails after this many logins.
+const maxReauthentications = 3
 
 // newRequest makes an *http.Request with a freshly opened body.
 func newRequest(ctx context.Context, method, target string, body *requestBody) (*http.Request, error) {

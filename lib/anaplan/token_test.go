@@ -3,6 +3,7 @@ package anaplan_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync"
@@ -220,8 +221,34 @@ func TestSecondUnauthorizedIsAnError(t *testing.T) {
 	if !errors.Is(err, anaplan.ErrUnauthorized) {
 		t.Fatalf("Me = %v, want ErrUnauthorized", err)
 	}
-	wantCount(t, f, authKey, 2) // first token, one re-authentication, no loop
-	wantCount(t, f, meKey, 2)
+	// The first token, then one login per rejected token, bounded: no loop.
+	wantCount(t, f, authKey, 1+anaplan.MaxReauthentications)
+	wantCount(t, f, meKey, 1+anaplan.MaxReauthentications)
+}
+
+// TestTokenExpiringDuringTheReplayIsReplacedToo: with short tokens and a
+// slow retry, the new token can expire before the replay arrives; that
+// second 401 rejects another token, so the client logs in again rather
+// than failing the request (the soak met this with 2 s tokens).
+func TestTokenExpiringDuringTheReplayIsReplacedToo(t *testing.T) {
+	t.Parallel()
+	f := newHarness(t)
+	c, _ := f.client(t)
+	mustMe(t, c)
+	var calls atomic.Int32
+	f.answer(meKey, func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) <= 2 { // the old token, then the new one, expired on the way
+			apiError(w, r, http.StatusUnauthorized, "Unauthorized")
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"status":{"code":200,"message":"Success"},"user":{"id":"U1","email":"a@example.com"}}`)
+	})
+	u, err := c.Me(t.Context())
+	if err != nil || u.Email != "a@example.com" {
+		t.Fatalf("Me = %+v, %v; want the user after two expired tokens", u, err)
+	}
+	wantCount(t, f, authKey, 3) // the first token and one per rejected token
 }
 
 func TestLogout(t *testing.T) {
