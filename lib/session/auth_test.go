@@ -58,20 +58,7 @@ func TestAuthKindAndValidation(t *testing.T) {
 				t.Errorf("AuthKind = %q, want %q", kind, tc.kind)
 			}
 			err = cfg.Validate()
-			if len(tc.wantErrs) == 0 {
-				if err != nil {
-					t.Errorf("Validate = %v, want nil", err)
-				}
-				return
-			}
-			if err == nil {
-				t.Fatalf("Validate = nil, want an error naming %q", tc.wantErrs)
-			}
-			for _, want := range tc.wantErrs {
-				if !strings.Contains(err.Error(), want) {
-					t.Errorf("Validate = %v\nwant it to name %q", err, want)
-				}
-			}
+			wantValidateErr(t, err, tc.wantErrs)
 		})
 	}
 }
@@ -129,6 +116,26 @@ func TestConfigShowsTheOAuthClientButNoSecret(t *testing.T) {
 		}
 		if strings.Contains(shown, "pw-secret-1") || strings.Contains(shown, "kp-secret-2") {
 			t.Errorf("%s shows a password: %s", name, shown)
+		}
+	}
+}
+
+// wantValidateErr checks Validate's answer: nil when wantErrs is empty,
+// else an error naming each of them.
+func wantValidateErr(t *testing.T, err error, wantErrs []string) {
+	t.Helper()
+	if len(wantErrs) == 0 {
+		if err != nil {
+			t.Errorf("Validate = %v, want nil", err)
+		}
+		return
+	}
+	if err == nil {
+		t.Fatalf("Validate = nil, want an error naming %q", wantErrs)
+	}
+	for _, want := range wantErrs {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("Validate = %v\nwant it to name %q", err, want)
 		}
 	}
 }

@@ -63,21 +63,8 @@ func TestHostPairing(t *testing.T) {
 				t.Fatal(err)
 			}
 			err = cfg.Validate()
-			if len(tc.wantErrs) == 0 {
-				if err != nil {
-					t.Errorf("Validate = %v, want nil", err)
-				}
-				return
-			}
-			if err == nil {
-				t.Fatalf("Validate = nil, want an error naming %q", tc.wantErrs)
-			}
-			for _, want := range tc.wantErrs {
-				if !strings.Contains(err.Error(), want) {
-					t.Errorf("Validate = %v\nwant it to name %q", err, want)
-				}
-			}
-			if strings.Contains(err.Error(), hostsTestPassword) {
+			wantValidateErr(t, err, tc.wantErrs)
+			if err != nil && strings.Contains(err.Error(), hostsTestPassword) {
 				t.Errorf("the error shows the password: %v", err)
 			}
 		})
