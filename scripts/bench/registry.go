@@ -219,7 +219,7 @@ every latency in turn (after one warm-up run each), so that every figure, the ze
 	}
 	var targets []target
 	for _, lat := range p.Latencies {
-		targets = append(targets, target{kase: latencyCase(lat), latency: lat, wantModels: p.Models})
+		targets = append(targets, target{kase: latencyCase(lat), latency: lat, wantModels: p.Models, registryFlags: scalingFlags})
 	}
 	b.progress("%d sandboxes: %d workspaces, %d models, latency %s", len(targets), p.Workspaces, p.Models, durations(p.Latencies))
 	stop, err := b.startTargets(ctx, targets, func(t target) []string {
