@@ -149,7 +149,7 @@ func (o *options) load(ctx context.Context, m *anaplan.ModelHandle, t runTarget,
 	}
 	if o.file != "" {
 		if _, err := registry.Upload(ctx, m, t.source.ID, o.file, opts); err != nil {
-			return o.uploadError(stderr, t.source, err)
+			return o.uploadError(t.source, err)
 		}
 	}
 	var report registry.LoadReport

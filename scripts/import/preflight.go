@@ -1,10 +1,8 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -52,13 +50,13 @@ func (o *options) checkLocal() error {
 }
 
 // uploadError says what went wrong with the upload in the script's terms:
-// a chunk-size refusal names -chunk-size; an interrupted upload says, on
-// stderr, what became of the server file (the exit line of a Ctrl-C only
-// says "interrupted").
-func (o *options) uploadError(stderr io.Writer, source anaplan.File, err error) error {
+// a chunk-size refusal names -chunk-size; an interrupted upload names the
+// local file and the data source (the exit line says what became of the
+// server file: cli.ExitCode).
+func (o *options) uploadError(source anaplan.File, err error) error {
 	var ie *anaplan.UploadInterruptedError
-	if errors.As(err, &ie) && errors.Is(err, context.Canceled) {
-		fmt.Fprintf(stderr, "upload of %s to %s interrupted: %s\n", o.file, source.Name, ie.Settled())
+	if errors.As(err, &ie) {
+		return fmt.Errorf("upload of %s to %s: %w", o.file, source.Name, err)
 	}
 	return o.flagError(err)
 }

@@ -195,10 +195,6 @@ func TestImportInterruptedUploadSaysWhatBecameOfTheFile(t *testing.T) {
 	err := run(ctx, append([]string{"-env", os.DevNull},
 		args("-file", file, "-import", "W1 Workspaces from workspaces.csv", "-chunk-size", "1", "-parallel", "1", "-no-gzip")...), &stdout, &stderr)
 	code := cli.ExitCode(err, &stderr)
-	want := "upload of " + file + " to workspaces.csv interrupted: discarded the 1 chunk sent; the server file holds no uploaded data"
-	if code != 130 || !strings.Contains(stderr.String(), want) {
-		t.Errorf("exit %d, stderr %q; want 130 and %q", code, stderr.String(), want)
-	}
 	c, err := anaplan.New(anaplan.BasicAuth(emulator.DemoUser, emulator.DemoPassword), anaplan.WithAuthURL(url), anaplan.WithAPIURL(url+"/2/0"))
 	if err != nil {
 		t.Fatal(err)
@@ -206,6 +202,11 @@ func TestImportInterruptedUploadSaysWhatBecameOfTheFile(t *testing.T) {
 	f, err := c.Model(emulator.RegistryWorkspaceID, emulator.RegistryModelID).FindFile(context.Background(), "workspaces.csv")
 	if err != nil || f.ChunkCount != 0 {
 		t.Errorf("the server file is %+v (%v), want chunkCount 0, not left half-written", f, err)
+	}
+	// The exit line says what became of the server file.
+	want := "interrupted during the upload to Anaplan file " + f.ID + ": discarded the 1 chunk sent; the server file holds no uploaded data"
+	if code != 130 || !strings.Contains(stderr.String(), want) {
+		t.Errorf("exit %d, stderr %q; want 130 and %q", code, stderr.String(), want)
 	}
 	if n := requests(e, "POST", "/tasks"); n != 0 {
 		t.Errorf("the import was started after the interrupted upload")

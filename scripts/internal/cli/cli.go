@@ -16,6 +16,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/anaplan-registry/toolkit/lib/anaplan"
 )
 
 // RunFunc is a script's body. It returns nil on success; main turns an
@@ -44,6 +46,11 @@ func ExitCode(err error, w io.Writer) int {
 	case err == nil, errors.Is(err, flag.ErrHelp):
 		return 0
 	case errors.Is(err, context.Canceled):
+		var ie *anaplan.UploadInterruptedError
+		if errors.As(err, &ie) { // say what became of the half-sent file
+			fmt.Fprintf(w, "%s: interrupted during the upload to Anaplan file %s: %s\n", progName(), ie.FileID, ie.Settled())
+			return 130
+		}
 		fmt.Fprintf(w, "%s: interrupted\n", progName())
 		return 130
 	}

@@ -2,11 +2,14 @@ package cli_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/anaplan-registry/toolkit/lib/anaplan"
 	"github.com/anaplan-registry/toolkit/scripts/internal/cli"
 )
 
@@ -42,5 +45,21 @@ func TestParseSaysWhatANumberFlagWants(t *testing.T) {
 		if strings.Contains(out.String(), "parse error") || !strings.Contains(out.String(), "Usage of demo") {
 			t.Errorf("%v: the flag set printed flag's own error, or no usage:\n%s", tc.args, out.String())
 		}
+	}
+}
+
+// TestExitCodeSaysWhatBecameOfAnInterruptedUpload: any script whose
+// Ctrl-C stopped an upload (registry -load as well as import) ends with a
+// line saying what became of the server file, not a bare "interrupted".
+func TestExitCodeSaysWhatBecameOfAnInterruptedUpload(t *testing.T) {
+	t.Parallel()
+	err := fmt.Errorf("loading: %w", &anaplan.UploadInterruptedError{FileID: "113000000001", Err: context.Canceled, Chunks: 2, Outcome: anaplan.UploadDiscarded})
+	var out bytes.Buffer
+	if code := cli.ExitCode(err, &out); code != 130 {
+		t.Errorf("exit %d, want 130", code)
+	}
+	want := "interrupted during the upload to Anaplan file 113000000001: discarded the 2 chunks sent; the server file holds no uploaded data"
+	if !strings.Contains(out.String(), want) {
+		t.Errorf("exit line %q, want %q", out.String(), want)
 	}
 }
