@@ -156,15 +156,26 @@ func tokenCredential(r *http.Request) (string, bool) {
 	return token, strings.EqualFold(scheme, "AnaplanAuthToken") && token != ""
 }
 
-// refresh serves POST /token/refresh: same token value, new expiry.
-func (e *Emulator) refresh(w http.ResponseWriter, r *http.Request) {
+// authServiceToken is the AnaplanAuthToken the authentication service's
+// token routes need: without one it answers missing; an OAuth access
+// token, which is for the Integration API only, gets a 401.
+func (e *Emulator) authServiceToken(w http.ResponseWriter, r *http.Request, missing *authFailure) (string, bool) {
 	token, ok := tokenCredential(r)
-	if !ok { // includes Bearer: rejected with 400 (§2.3)
-		e.writeAuthFailure(w, r, badHeader("refresh needs an AnaplanAuthToken header"))
-		return
+	if !ok {
+		e.writeAuthFailure(w, r, missing)
+		return "", false
 	}
 	if e.store.isOAuthAccessToken(token) { // see oauth_tokens.go
 		e.writeAuthFailure(w, r, badCredential("an OAuth access token is for the Integration API only"))
+		return "", false
+	}
+	return token, true
+}
+
+// refresh serves POST /token/refresh: same token value, new expiry.
+func (e *Emulator) refresh(w http.ResponseWriter, r *http.Request) {
+	token, ok := e.authServiceToken(w, r, badHeader("refresh needs an AnaplanAuthToken header")) // Bearer included: 400 (§2.3)
+	if !ok {
 		return
 	}
 	sess, ok := e.store.refreshToken(token, e.now(), e.ttl)
@@ -182,13 +193,8 @@ func (e *Emulator) refresh(w http.ResponseWriter, r *http.Request) {
 
 // validate serves GET /token/validate: token and user details.
 func (e *Emulator) validate(w http.ResponseWriter, r *http.Request) {
-	token, ok := tokenCredential(r)
-	if !ok { // includes Bearer: rejected with 400 (§2.3)
-		e.writeAuthFailure(w, r, badHeader("validate needs an AnaplanAuthToken header"))
-		return
-	}
-	if e.store.isOAuthAccessToken(token) { // see oauth_tokens.go
-		e.writeAuthFailure(w, r, badCredential("an OAuth access token is for the Integration API only"))
+	token, ok := e.authServiceToken(w, r, badHeader("validate needs an AnaplanAuthToken header")) // Bearer included: 400 (§2.3)
+	if !ok {
 		return
 	}
 	sess, ok := e.store.lookupToken(token, e.now())
@@ -204,13 +210,8 @@ func (e *Emulator) validate(w http.ResponseWriter, r *http.Request) {
 
 // logout serves POST /token/logout: 204, and the token is dead.
 func (e *Emulator) logout(w http.ResponseWriter, r *http.Request) {
-	token, ok := tokenCredential(r)
-	if !ok { // includes Bearer: rejected with 401 (§2.3)
-		e.writeAuthFailure(w, r, badCredential("logout needs an AnaplanAuthToken header"))
-		return
-	}
-	if e.store.isOAuthAccessToken(token) { // see oauth_tokens.go
-		e.writeAuthFailure(w, r, badCredential("an OAuth access token is for the Integration API only"))
+	token, ok := e.authServiceToken(w, r, badCredential("logout needs an AnaplanAuthToken header")) // Bearer included: 401 (§2.3)
+	if !ok {
 		return
 	}
 	if !e.store.revokeToken(token, e.now()) {
